@@ -1,0 +1,96 @@
+"""The one place that decides what each role may do.
+
+Roles are Django groups (so admins assign them in Django admin); capabilities are what views, the
+API and templates ask about. Add a capability here, grant it to roles, and every check follows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    STAFF = "compliance_staff", _("Compliance staff")
+    AUDITOR = "auditor", _("Auditor")
+    GATEWAY = "gateway", _("Meter gateway")
+
+
+class Capability(models.TextChoices):
+    WORKSPACE = "workspace", _("Use the compliance workspace")
+    PORTAL = "portal", _("Use the auditor portal")
+    SITES_READ = "sites_read", _("See sites")
+    SITES_WRITE = "sites_write", _("Manage sites")
+    PRODUCTION_READ = "production_read", _("See production records")
+    PRODUCTION_WRITE = "production_write", _("Record production")
+    API_DOCS = "api_docs", _("Read the API documentation")
+    ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
+
+
+GRANTS: dict[Role, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(Capability),
+    Role.STAFF: frozenset(
+        {
+            Capability.WORKSPACE,
+            Capability.SITES_READ,
+            Capability.PRODUCTION_READ,
+            Capability.PRODUCTION_WRITE,
+            Capability.API_DOCS,
+        }
+    ),
+    Role.AUDITOR: frozenset({Capability.PORTAL}),
+    # Gateways authenticate with their own keys and only ever ingest readings.
+    Role.GATEWAY: frozenset(),
+}
+
+# Django model permissions each role's group carries, for Django admin ("app_label.codename").
+# The admin group receives every permission.
+GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.STAFF: (
+        "sites.view_organisation",
+        "sites.view_site",
+        "sites.add_productionrecord",
+        "sites.change_productionrecord",
+        "sites.delete_productionrecord",
+        "sites.view_productionrecord",
+    ),
+    Role.AUDITOR: (),
+    Role.GATEWAY: (),
+}
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The roles a user holds; superusers are administrators. Cached on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_gf_roles", None)
+    if cached is not None:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    roles = {role for role in Role if role.value in names}
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    user._gf_roles = frozenset(roles)
+    return user._gf_roles
+
+
+def capabilities_of(user) -> frozenset[Capability]:
+    granted: set[Capability] = set()
+    for role in roles_of(user):
+        granted |= GRANTS[role]
+    return frozenset(granted)
+
+
+def can(user, capability: Capability) -> bool:
+    """True when one of the user's roles grants the capability."""
+    return capability in capabilities_of(user)
+
+
+def primary_role(user) -> Role | None:
+    """The role that decides the user's landing page: the most powerful one held."""
+    held = roles_of(user)
+    for role in (Role.ADMIN, Role.STAFF, Role.AUDITOR, Role.GATEWAY):
+        if role in held:
+            return role
+    return None

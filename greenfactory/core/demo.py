@@ -1,0 +1,122 @@
+"""The demo plant: a battery-recycling site in Tianjin with its people and a year of production.
+
+Loading is idempotent: everything is looked up by its natural key first, so a second run changes
+nothing. Later capabilities add their own demo data here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from greenfactory.accounts.models import User
+from greenfactory.accounts.roles import Role
+from greenfactory.accounts.services import user_create
+from greenfactory.sites.models import Organisation, ProductionKind, ProductionRecord, Site
+from greenfactory.sites.services import organisation_create, production_record_create, site_create
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: Role
+    name: str
+
+
+# Local demo accounts only: load_demo refuses to run with DEBUG off unless forced.
+DEMO_LOGINS = (
+    DemoLogin("admin", "demo-admin-2026", Role.ADMIN, "Wang Lei"),
+    DemoLogin("compliance", "demo-compliance-2026", Role.STAFF, "Li Na"),
+    DemoLogin("auditor", "demo-auditor-2026", Role.AUDITOR, "Zhang Wei"),
+)
+
+# Monthly tonnes processed over the demo year: the plant ramps up through the year.
+_MONTHLY_PROCESSED = [3000, 3400, 3900, 4100, 4600, 5000, 4200, 4400, 4700, 4800, 4900, 5100]
+# Output shares of processed tonnes (black mass, copper, aluminium, plastics, electrolyte).
+_OUTPUT_SHARES = {
+    "Black mass": Decimal("0.42"),
+    "Copper": Decimal("0.09"),
+    "Aluminium": Decimal("0.12"),
+    "Plastics": Decimal("0.08"),
+    "Electrolyte": Decimal("0.05"),
+}
+
+
+@transaction.atomic
+def demo_load(*, today: dt.date | None = None) -> dict:
+    """Create the demo organisation, site, users and the last twelve months of production."""
+    today = today or timezone.localdate()
+    created = {"users": 0, "production_records": 0}
+
+    organisation = Organisation.objects.filter(code="binhai-recycling").first() or organisation_create(
+        name="Binhai Power Battery Recycling Co., Ltd. 滨海动力电池回收有限公司", code="binhai-recycling"
+    )
+    site = Site.objects.filter(code="TJ-01").first() or site_create(
+        organisation=organisation,
+        code="TJ-01",
+        name="Tianjin plant, phase I 天津一期工厂",
+        address="Lingang Economic Zone, Binhai New Area, Tianjin 天津市滨海新区临港经济区",
+        time_zone="Asia/Shanghai",
+        land_area_m2=Decimal("86000"),
+        floor_area_m2=Decimal("41500"),
+        industry="Recycling of spent EV power batteries (electrified physical disassembly)",
+    )
+
+    for login in DEMO_LOGINS:
+        if not User.objects.filter(username=login.username).exists():
+            first, _, last = login.name.partition(" ")
+            user_create(
+                username=login.username,
+                password=login.password,
+                roles=[login.role],
+                email=f"{login.username}@demo.invalid",
+                first_name=first,
+                last_name=last,
+            )
+            created["users"] += 1
+
+    staff = User.objects.get(username="compliance")
+    first_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    months = []
+    year, month = first_month.year, first_month.month
+    for _ in range(12):
+        months.append((year, month))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    months.reverse()
+
+    existing = set(
+        ProductionRecord.objects.filter(site=site).values_list("period_start", "material", "kind")
+    )
+    for (year, month), processed in zip(months, _MONTHLY_PROCESSED, strict=True):
+        start = dt.date(year, month, 1)
+        end = dt.date(year, month, monthrange(year, month)[1])
+        rows = [
+            ("Spent EV battery packs", ProductionKind.RECEIVED, Decimal(processed) * Decimal("1.04")),
+            ("Spent EV battery packs", ProductionKind.PROCESSED, Decimal(processed)),
+        ]
+        rows += [
+            (material, ProductionKind.OUTPUT, Decimal(processed) * share)
+            for material, share in _OUTPUT_SHARES.items()
+        ]
+        for material, kind, tonnes in rows:
+            if (start, material, kind) in existing:
+                continue
+            production_record_create(
+                site=site,
+                period_start=start,
+                period_end=end,
+                material=material,
+                kind=kind,
+                tonnes=tonnes.quantize(Decimal("0.001")),
+                by=staff,
+            )
+            created["production_records"] += 1
+    return created

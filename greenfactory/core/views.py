@@ -1,0 +1,69 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from greenfactory.accounts.permissions import CapabilityRequiredMixin
+from greenfactory.accounts.roles import Capability, can
+
+from .health import broker_status, database_status
+from .navigation import AREAS
+
+
+class HomeView(TemplateView):
+    """Staff land on the workspace overview; auditors on their portal."""
+
+    template_name = "core/home.html"
+    http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return redirect("login")
+        if can(request.user, Capability.WORKSPACE):
+            return super().dispatch(request, *args, **kwargs)
+        if can(request.user, Capability.PORTAL):
+            return redirect("portal")
+        raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["areas"] = [a for a in AREAS if a.capability == Capability.WORKSPACE]
+        return context
+
+
+class AreaView(CapabilityRequiredMixin, TemplateView):
+    """An area's landing page: what it holds and the pages it has so far."""
+
+    capability = Capability.WORKSPACE
+    template_name = "core/area.html"
+    area_key: str = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            context["area"] = next(a for a in AREAS if a.key == self.area_key)
+        except StopIteration as exc:
+            raise Http404 from exc
+        return context
+
+
+class PortalView(CapabilityRequiredMixin, TemplateView):
+    capability = Capability.PORTAL
+    template_name = "core/portal.html"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and broker status for load balancers and monitoring: 200 when usable, else 503."""
+    database = database_status()
+    broker = broker_status()
+    healthy = database == "ok" and broker in ("ok", "not configured")
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,9 @@
+"""The embedded default for one machine: SQLite under var/, eager Celery, debug on."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+# A local-only key; production.py refuses to start without SECRET_KEY from the environment.
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")  # noqa: S105
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

@@ -1,0 +1,139 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    """A plant location. Its time zone decides the hour, day and month buckets of its KPIs."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sites", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    address = models.TextField(_("address"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    land_area_m2 = models.DecimalField(
+        _("land area (m²)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    floor_area_m2 = models.DecimalField(
+        _("floor area (m²)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    industry = models.CharField(_("industry"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(land_area_m2__isnull=True) | Q(land_area_m2__gte=0),
+                name="site_land_area_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(floor_area_m2__isnull=True) | Q(floor_area_m2__gte=0),
+                name="site_floor_area_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class ProductionKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROCESSED = "processed", _("Processed")
+    OUTPUT = "output", _("Output")
+
+
+class ProductionRecord(models.Model):
+    """Tonnes received, processed or produced at a site over a period (both dates inclusive).
+
+    These are the denominators of every intensity (kgce/t, tCO2e/t, m³ water/t).
+    """
+
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="production_records", verbose_name=_("site")
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    material = models.CharField(
+        _("product or material"),
+        max_length=120,
+        help_text=_("For example: spent EV batteries, black mass, copper, aluminium."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ProductionKind.choices)
+    tonnes = models.DecimalField(
+        _("tonnes"), max_digits=14, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_start", "site__code", "kind", "material"]
+        verbose_name = _("production record")
+        verbose_name_plural = _("production records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="production_period_ordered"
+            ),
+            models.CheckConstraint(condition=Q(tonnes__gte=0), name="production_tonnes_not_negative"),
+            models.UniqueConstraint(
+                fields=["site", "period_start", "period_end", "material", "kind"],
+                name="production_record_unique_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.site.code} {self.period_start}–{self.period_end} {self.material} {self.tonnes} t"
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})

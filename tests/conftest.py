@@ -1,0 +1,75 @@
+import pytest
+from django.test import Client
+
+from greenfactory.accounts.roles import Role
+
+from .factories import SiteFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def site(db):
+    return SiteFactory(code="TJ-01", name="Tianjin plant")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin1", role=Role.ADMIN)
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff1", role=Role.STAFF)
+
+
+@pytest.fixture
+def auditor_user(db):
+    return UserFactory(username="auditor1", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def gateway_user(db):
+    return UserFactory(username="gateway1", role=Role.GATEWAY)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return _client_for(admin_user)
+
+
+@pytest.fixture
+def staff_client(staff_user):
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def auditor_client(auditor_user):
+    return _client_for(auditor_user)
+
+
+@pytest.fixture
+def gateway_client(gateway_user):
+    return _client_for(gateway_user)
+
+
+@pytest.fixture
+def role_users(admin_user, staff_user, auditor_user, gateway_user):
+    return {"admin": admin_user, "staff": staff_user, "auditor": auditor_user, "gateway": gateway_user}
+
+
+@pytest.fixture
+def role_clients(admin_client, staff_client, auditor_client, gateway_client):
+    return {
+        "anonymous": Client(),
+        "admin": admin_client,
+        "staff": staff_client,
+        "auditor": auditor_client,
+        "gateway": gateway_client,
+    }

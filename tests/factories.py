@@ -1,0 +1,63 @@
+"""factory_boy factories. Users get their roles through the accounts service, as admins give them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from greenfactory.accounts.models import User
+from greenfactory.accounts.roles import Role
+from greenfactory.accounts.services import user_set_roles
+from greenfactory.sites.models import Organisation, ProductionKind, ProductionRecord, Site
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    code = factory.Sequence(lambda n: f"org-{n}")
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ("code",)
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Plant {n}")
+    code = factory.Sequence(lambda n: f"S-{n:02d}")
+    time_zone = "Asia/Shanghai"
+    land_area_m2 = Decimal("50000")
+    floor_area_m2 = Decimal("20000")
+
+
+class ProductionRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductionRecord
+
+    site = factory.SubFactory(SiteFactory)
+    period_start = dt.date(2026, 1, 1)
+    period_end = dt.date(2026, 1, 31)
+    material = factory.Sequence(lambda n: f"Material {n}")
+    kind = ProductionKind.PROCESSED
+    tonnes = Decimal("4000.000")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            user_set_roles(user=self, roles=[extracted] if isinstance(extracted, Role) else extracted)
