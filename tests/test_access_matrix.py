@@ -75,7 +75,13 @@ def _walk(resolver, namespace=None, prefix=""):
 
 
 def _concrete(pattern: str, samples: dict[str, str]) -> str:
-    path = pattern.replace("([^/]+)", "1").replace("^", "").replace("$", "").replace("\\.", ".").replace("/?", "/")
+    path = (
+        pattern.replace("([^/]+)", "1")
+        .replace("^", "")
+        .replace("$", "")
+        .replace("\\.", ".")
+        .replace("/?", "/")
+    )
     path = re.sub(r"\(\?P<format>[^)]*\)", "json", path)
     path = re.sub(r"\(\?P<url>\.\*\)", "no-such-page/", path)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: samples[m.group(1)], path)
@@ -134,9 +140,13 @@ def test_every_url_and_role_and_method_follows_the_matrix(role_clients, role_use
                 if name == "admin:autocomplete" and role == "admin":
                     continue  # answers 403 to a request without its query parameters, by design
                 if allowed and _denied(response, name):
-                    problems.append(f"{role} {method} {path}: refused ({response.status_code}) but should be allowed")
+                    problems.append(
+                        f"{role} {method} {path}: refused ({response.status_code}) but should be allowed"
+                    )
                 if not allowed and not _denied(response, name):
-                    problems.append(f"{role} {method} {path}: answered {response.status_code} but should be refused")
+                    problems.append(
+                        f"{role} {method} {path}: answered {response.status_code} but should be refused"
+                    )
                 if response.status_code >= 500:
                     problems.append(f"{role} {method} {path}: server error {response.status_code}")
     assert not problems, "\n".join(problems)
@@ -148,10 +158,14 @@ def test_auditor_and_gateway_never_write_anything(role_clients, role_users, samp
     """Whatever the URL, a write by an auditor or a gateway never succeeds."""
     for _, pattern in _walk(get_resolver()):
         path = _concrete(pattern, samples)
-        if path.startswith(("/i18n/", "/accounts/login/", "/accounts/logout/", "/admin/login/", "/admin/logout/")):
+        if path.startswith(
+            ("/i18n/", "/accounts/login/", "/accounts/logout/", "/admin/login/", "/admin/logout/")
+        ):
             continue
         for role in ("auditor", "gateway"):
             for method in ("POST", "PUT", "PATCH", "DELETE"):
                 response = role_clients[role].generic(method, path)
                 role_clients[role].force_login(role_users[role])
-                assert not 200 <= response.status_code < 300, f"{role} {method} {path} -> {response.status_code}"
+                assert not 200 <= response.status_code < 300, (
+                    f"{role} {method} {path} -> {response.status_code}"
+                )

@@ -40,9 +40,7 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        login_failures_clear(
-            username=form.get_user().get_username(), address=_client_address(self.request)
-        )
+        login_failures_clear(username=form.get_user().get_username(), address=_client_address(self.request))
         return super().form_valid(form)
 
 

@@ -92,9 +92,7 @@ def demo_load(*, today: dt.date | None = None) -> dict:
             year, month = year - 1, 12
     months.reverse()
 
-    existing = set(
-        ProductionRecord.objects.filter(site=site).values_list("period_start", "material", "kind")
-    )
+    existing = set(ProductionRecord.objects.filter(site=site).values_list("period_start", "material", "kind"))
     for (year, month), processed in zip(months, _MONTHLY_PROCESSED, strict=True):
         start = dt.date(year, month, 1)
         end = dt.date(year, month, monthrange(year, month)[1])

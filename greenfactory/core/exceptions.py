@@ -40,7 +40,10 @@ def api_exception_handler(exc, context):
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            body = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+            body = {
+                field: [str(m) for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
         else:
             body = {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

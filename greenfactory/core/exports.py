@@ -40,7 +40,9 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
     return response
 
 
-def xlsx_response(*, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+def xlsx_response(
+    *, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence]
+) -> HttpResponse:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet[:31])
     worksheet.append([neutralise(str(h)) for h in header])
@@ -70,7 +72,11 @@ def _cell(value):
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+        return (
+            value.replace(tzinfo=None)
+            if value.tzinfo is None
+            else value.astimezone(dt.UTC).replace(tzinfo=None)
+        )
     if isinstance(value, int | float | dt.date):
         return value
     return str(value)

@@ -24,7 +24,9 @@ AREAS: tuple[Area, ...] = (
         "standards",
         "area-standards",
         _("Standards"),
-        _("Clause trees of ISO 9001, 14001, 45001, 50001, 14064-1, 14067, 14068-1, IATF 16949 and GB/T 36132, and their crosswalk."),
+        _(
+            "Clause trees of ISO 9001, 14001, 45001, 50001, 14064-1, 14067, 14068-1, IATF 16949 and GB/T 36132, and their crosswalk."
+        ),
         Capability.WORKSPACE,
     ),
     Area(

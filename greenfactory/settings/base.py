@@ -113,9 +113,7 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://greenfactory"),
 }
 
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="green-factory@localhost")
 
 # --- REST API -------------------------------------------------------------------------------------

@@ -1,9 +1,14 @@
 """The embedded default for one machine: SQLite under var/, eager Celery, debug on."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import STATIC_ROOT, env
 
 DEBUG = env.bool("DEBUG", default=True)
 # A local-only key; production.py refuses to start without SECRET_KEY from the environment.
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")  # noqa: S105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+# Serve static files straight from the source folders (no collectstatic needed here).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

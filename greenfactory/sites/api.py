@@ -86,7 +86,9 @@ class ProductionRecordSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List production records", description="Filter by site code, kind, material and period."),
+    list=extend_schema(
+        summary="List production records", description="Filter by site code, kind, material and period."
+    ),
     create=extend_schema(summary="Record production", responses={201: ProductionRecordSerializer}),
 )
 class ProductionRecordViewSet(viewsets.ModelViewSet):

@@ -15,9 +15,7 @@ class ProductionRecordFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=ProductionKind.choices, label=_("Kind"))
     material = django_filters.CharFilter(lookup_expr="icontains", label=_("Material contains"))
-    start = django_filters.DateFilter(
-        field_name="period_end", lookup_expr="gte", label=_("From")
-    )
+    start = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label=_("From"))
     end = django_filters.DateFilter(field_name="period_start", lookup_expr="lte", label=_("To"))
 
     class Meta:

@@ -33,7 +33,9 @@ class ProductionRecordListView(CapabilityRequiredMixin, TemplateView):
     template_name = "sites/production_list.html"
 
     def get(self, request, *args, **kwargs):
-        self.filterset = ProductionRecordFilter(request.GET or None, queryset=selectors.production_record_list())
+        self.filterset = ProductionRecordFilter(
+            request.GET or None, queryset=selectors.production_record_list()
+        )
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             return self._export(export)
@@ -41,10 +43,26 @@ class ProductionRecordListView(CapabilityRequiredMixin, TemplateView):
 
     def _rows(self):
         for r in self.filterset.qs.iterator(chunk_size=2000):
-            yield [r.site.code, r.period_start, r.period_end, r.get_kind_display(), r.material, r.tonnes, r.note]
+            yield [
+                r.site.code,
+                r.period_start,
+                r.period_end,
+                r.get_kind_display(),
+                r.material,
+                r.tonnes,
+                r.note,
+            ]
 
     def _export(self, fmt: str):
-        header = [_("Site"), _("Period start"), _("Period end"), _("Kind"), _("Material"), _("Tonnes"), _("Note")]
+        header = [
+            _("Site"),
+            _("Period start"),
+            _("Period end"),
+            _("Kind"),
+            _("Material"),
+            _("Tonnes"),
+            _("Note"),
+        ]
         if fmt == "csv":
             return csv_response(filename="production-records", header=header, rows=self._rows())
         return xlsx_response(
