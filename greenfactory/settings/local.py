@@ -1,5 +1,7 @@
 """The embedded default for one machine: SQLite under var/, eager Celery, debug on."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import STATIC_ROOT, env
 
@@ -11,4 +13,4 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 # Serve static files straight from the source folders (no collectstatic needed here).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)

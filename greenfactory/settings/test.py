@@ -1,5 +1,7 @@
 """Settings for the test suite: SQLite and eager Celery unless DATABASE_URL/CELERY_BROKER_URL say otherwise."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import STATIC_ROOT, env
 
@@ -18,4 +20,4 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Serve static files straight from the source folders (no collectstatic needed here).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
