@@ -24,10 +24,10 @@ def database_status() -> str:
 def broker_status() -> str:
     if not settings.CELERY_BROKER_URL:
         return "not configured"
-    from greenfactory.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:  # kombu raises many transport-specific errors; all mean "unreachable"
         logger.exception("Broker health check failed")

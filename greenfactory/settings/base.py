@@ -119,8 +119,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="green-factory@localhost"
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so unauthenticated API calls get 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["greenfactory.accounts.permissions.DenyAll"],
     "DEFAULT_FILTER_BACKENDS": [
