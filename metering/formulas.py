@@ -1,0 +1,251 @@
+"""Every energy and GHG formula of the product, implemented once (DOMAIN.md section 5).
+
+Pure functions: factors and coefficients are arguments, never constants here, because they live in
+factor sets that users can correct. Quantities that are summed and reported are Decimal; the
+regression works in floats and reports floats.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+KG_PER_TONNE = Decimal(1000)
+CO2_PER_C = Decimal(44) / Decimal(12)
+
+
+# --- 1. Comprehensive energy consumption (GB/T 2589) -------------------------------------------------
+
+
+def tce(*, quantity: Decimal, kgce_per_unit: Decimal) -> Decimal:
+    """Tonnes of coal equivalent of one energy carrier: q * k / 1000."""
+    return quantity * kgce_per_unit / KG_PER_TONNE
+
+
+def tce_total(items: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """E_tce = sum(q_i * k_i) / 1000 over (quantity, kgce per unit) pairs."""
+    return sum((q * k for q, k in items), Decimal(0)) / KG_PER_TONNE
+
+
+# --- 2. Combustion CO2, China accounting-guideline method --------------------------------------------
+
+
+def combustion_co2_china(
+    *,
+    fuel_quantity: Decimal,
+    ncv_gj_per_unit: Decimal,
+    carbon_tc_per_tj: Decimal,
+    oxidation: Decimal,
+) -> Decimal:
+    """tCO2 = FC * NCV * CC * OF * 44/12, with NCV in GJ per unit of FC and CC in tC/TJ.
+
+    For natural gas the guideline gives NCV per 10^4 Nm3: pass FC in 10^4 Nm3, or NCV per m3.
+    """
+    energy_tj = fuel_quantity * ncv_gj_per_unit / Decimal(1000)
+    return energy_tj * carbon_tc_per_tj * oxidation * CO2_PER_C
+
+
+# --- 3. Combustion CO2e, IPCC 2006 method ------------------------------------------------------------
+
+
+def combustion_co2e_ipcc(
+    *,
+    energy_tj: Decimal,
+    emission_factors_kg_per_tj: Mapping[str, Decimal],
+    gwp: Mapping[str, Decimal],
+) -> Decimal:
+    """tCO2e = sum over gases of energy (TJ) * EF_gas (kg/TJ) * GWP_gas / 1000."""
+    total = Decimal(0)
+    for gas, factor in emission_factors_kg_per_tj.items():
+        total += energy_tj * factor * gwp[gas]
+    return total / KG_PER_TONNE
+
+
+# --- 4 and 5. Scope 2 ----------------------------------------------------------------------------------
+
+
+def scope2_location(*, kwh: Decimal, grid_kg_per_kwh: Decimal) -> Decimal:
+    """Location-based scope 2 in tCO2: kWh * grid factor / 1000."""
+    return kwh * grid_kg_per_kwh / KG_PER_TONNE
+
+
+def scope2_market(*, kwh: Decimal, covered_kwh: Decimal, residual_kg_per_kwh: Decimal) -> Decimal:
+    """Market-based scope 2 in tCO2: (kWh - kWh covered by certificates or contracts) * residual factor.
+
+    Coverage beyond consumption does not make emissions negative.
+    """
+    uncovered = max(kwh - covered_kwh, Decimal(0))
+    return uncovered * residual_kg_per_kwh / KG_PER_TONNE
+
+
+# --- 6. Refrigerants ------------------------------------------------------------------------------------
+
+
+def blend_gwp(*, mass_fractions: Mapping[str, Decimal], gwp: Mapping[str, Decimal]) -> Decimal:
+    """GWP of a blend: sum(mass fraction * GWP of component). Fractions must add up to 1."""
+    total_fraction = sum(mass_fractions.values(), Decimal(0))
+    if abs(total_fraction - 1) > Decimal("0.0001"):
+        raise ValueError(f"mass fractions add up to {total_fraction}, not 1")
+    return sum((fraction * gwp[gas] for gas, fraction in mass_fractions.items()), Decimal(0))
+
+
+def refrigerant_leak_kg(
+    *,
+    refills_kg: Decimal | None = None,
+    stock_change_kg: Decimal | None = None,
+    purchases_kg: Decimal | None = None,
+    disposals_kg: Decimal | None = None,
+) -> Decimal:
+    """Leak = refills, or (stock at start - stock at end) + purchases - disposals."""
+    if refills_kg is not None:
+        return refills_kg
+    if stock_change_kg is None or purchases_kg is None or disposals_kg is None:
+        raise ValueError("give either refills, or stock change, purchases and disposals")
+    return stock_change_kg + purchases_kg - disposals_kg
+
+
+def refrigerant_co2e(*, leak_kg: Decimal, gwp_value: Decimal) -> Decimal:
+    """tCO2e of a refrigerant leak: kg * GWP / 1000."""
+    return leak_kg * gwp_value / KG_PER_TONNE
+
+
+# --- 8. Intensities -------------------------------------------------------------------------------------
+
+
+def intensity(*, numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """numerator / denominator, or None when there is nothing to divide by (no production)."""
+    if not denominator:
+        return None
+    return numerator / denominator
+
+
+def renewable_share(*, pv_kwh: Decimal, green_kwh: Decimal, total_kwh: Decimal) -> Decimal | None:
+    """(on-site PV + purchased green electricity) / total electricity."""
+    return intensity(numerator=pv_kwh + green_kwh, denominator=total_kwh)
+
+
+# --- 9. ISO 50001 / ISO 50006 EnPI ----------------------------------------------------------------------
+
+WEAK_MODEL_R2 = 0.75
+MIN_BASELINE_PERIODS = 12
+
+
+@dataclass(frozen=True)
+class Regression:
+    """E = intercept + sum(coefficient_i * driver_i), by ordinary least squares."""
+
+    intercept: float
+    coefficients: dict[str, float]
+    r2: float
+    cv_rmse: float
+    periods: int
+
+    @property
+    def weak(self) -> bool:
+        return self.r2 < WEAK_MODEL_R2
+
+    def expected(self, drivers: Mapping[str, float]) -> float:
+        return self.intercept + sum(c * float(drivers[name]) for name, c in self.coefficients.items())
+
+
+def regression_fit(
+    *, energy: Sequence[float], drivers: Mapping[str, Sequence[float]], min_periods: int = 1
+) -> Regression:
+    """Fit energy on the drivers. CV(RMSE) = sqrt(SSE / (n - p)) / mean(E), p counting the intercept."""
+    y = np.asarray(energy, dtype=float)
+    n = len(y)
+    if n < min_periods:
+        raise ValueError(f"a baseline needs at least {min_periods} periods; {n} given")
+    names = list(drivers)
+    columns = [np.ones(n)]
+    for name in names:
+        column = np.asarray(drivers[name], dtype=float)
+        if len(column) != n:
+            raise ValueError(f"driver {name} has {len(column)} values for {n} periods")
+        columns.append(column)
+    x = np.column_stack(columns)
+    p = x.shape[1]
+    if n <= p:
+        raise ValueError(f"{n} periods cannot fit {p} parameters")
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    fitted = x @ beta
+    sse = float(np.sum((y - fitted) ** 2))
+    sst = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1.0 - sse / sst if sst else 1.0
+    cv_rmse = math.sqrt(sse / (n - p)) / float(y.mean()) if y.mean() else float("nan")
+    return Regression(
+        intercept=float(beta[0]),
+        coefficients={name: float(b) for name, b in zip(names, beta[1:], strict=True)},
+        r2=r2,
+        cv_rmse=cv_rmse,
+        periods=n,
+    )
+
+
+@dataclass(frozen=True)
+class PeriodPerformance:
+    expected: float
+    actual: float
+    savings: float
+    enpi: float
+
+
+def period_performance(
+    *, model: Regression, drivers: Mapping[str, float], actual: float
+) -> PeriodPerformance:
+    """Expected from the model, savings = expected - actual, EnPI = actual / expected."""
+    expected = model.expected(drivers)
+    return PeriodPerformance(
+        expected=expected, actual=actual, savings=expected - actual, enpi=actual / expected
+    )
+
+
+def cusum(savings: Iterable[float]) -> list[float]:
+    """Cumulative sum of savings over time."""
+    return [float(v) for v in np.cumsum(list(savings))] if savings else []
+
+
+# --- 10. Base-year recalculation -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaseYearCheck:
+    change: Decimal
+    share: Decimal
+    recalculate: bool
+    restated: Decimal
+
+
+def base_year_check(
+    *, base_total: Decimal, change: Decimal, threshold: Decimal = Decimal("0.05")
+) -> BaseYearCheck:
+    """Recalculate when a structural change, method change or error moves the base year by >= threshold."""
+    share = abs(change) / base_total if base_total else Decimal(0)
+    recalculate = share >= threshold
+    return BaseYearCheck(
+        change=change,
+        share=share,
+        recalculate=recalculate,
+        restated=base_total + change if recalculate else base_total,
+    )
+
+
+# --- 11. Uncertainty (IPCC approach 1) ---------------------------------------------------------------------
+
+
+def uncertainty_product(relative_uncertainties: Iterable[float]) -> float:
+    """U of a product of quantities: sqrt(sum U_i^2), all relative (0.05 = 5 %)."""
+    return math.sqrt(sum(u * u for u in relative_uncertainties))
+
+
+def uncertainty_sum(items: Iterable[tuple[float, float]]) -> float:
+    """Relative U of a sum of (emission, relative uncertainty): sqrt(sum (U_i * E_i)^2) / sum E_i."""
+    items = list(items)
+    total = sum(e for e, _ in items)
+    if not total:
+        return 0.0
+    return math.sqrt(sum((u * e) ** 2 for e, u in items)) / abs(total)
