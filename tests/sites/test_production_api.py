@@ -143,3 +143,13 @@ def test_list_query_count_does_not_grow_with_records(site, staff_user, django_as
         ProductionRecordFactory(site=site, material=f"N{i}")
     with django_assert_max_num_queries(4):
         assert api.get(URL).json()["count"] == 45
+
+
+@pytest.mark.django_db
+def test_paging_past_the_end_or_with_a_huge_limit_is_not_an_error(site, staff_user):
+    ProductionRecordFactory(site=site)
+    api = _api(staff_user)
+    page = api.get(URL, {"offset": "99999999999999999999999", "limit": "99999999999999999999"})
+    assert page.status_code == 200
+    assert page.json()["results"] == []
+    assert page.json()["count"] == 1
