@@ -45,5 +45,16 @@ messages: $(VENV)/.dev
 bench: $(VENV)/.dev
 	@for b in bench/*.py; do [ -e "$$b" ] || { echo "no benchmarks yet"; break; }; echo "== $$b"; $(PY) $$b || exit 1; done
 
+# The demo on PostgreSQL and Redis with a real Celery worker and beat (DATABASE_URL and
+# CELERY_BROKER_URL must be set). Ctrl-C stops the server and the workers.
+stack: $(VENV)/.runtime
+	@test -n "$$DATABASE_URL" && test -n "$$CELERY_BROKER_URL" || { echo "set DATABASE_URL and CELERY_BROKER_URL"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A greenfactory worker -Q default,ingest,kpi,dossier --loglevel=INFO & \
+	$(VENV)/bin/celery -A greenfactory beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
 clean:
 	rm -rf var/db.sqlite3 var/media var/static var/e2e
