@@ -101,9 +101,9 @@ def _validate(meter: Meter) -> None:
 
 def _save(meter: Meter, *, by) -> Meter:
     meter._history_user = by
-    _validate(meter)
     if Meter.objects.filter(site_id=meter.site_id, code=meter.code).exclude(pk=meter.pk).exists():
         raise AlreadyExists(_("Site already has a meter with code %(code)s.") % {"code": meter.code})
+    _validate(meter)
     try:
         with transaction.atomic():
             meter.save()
