@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from .models import DirtyRange, ImportJob, Meter, MeterEvent, MeterGatewaySeen, Reading
 
 
 def meter_list() -> QuerySet[Meter]:
     return Meter.objects.select_related("site", "parent").order_by("site__code", "code")
+
+
+def meter_list_with_latest() -> QuerySet[Meter]:
+    """Meters with their latest reading's time and value, in one query whatever the number of meters."""
+    latest = Reading.objects.filter(meter=OuterRef("pk")).order_by("-ts")
+    return meter_list().annotate(
+        latest_ts=Subquery(latest.values("ts")[:1]), latest_value=Subquery(latest.values("value")[:1])
+    )
 
 
 def meter_event_list() -> QuerySet[MeterEvent]:

@@ -12,7 +12,7 @@ from metering.choices import Medium, MeterKind
 from metering.services.gateways import gateway_create
 from metering.services.meters import meter_create
 
-SINCE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+SINCE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 URL = "/api/v1/readings/"
 
 

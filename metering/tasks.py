@@ -1,0 +1,16 @@
+from celery import shared_task
+from django.db import OperationalError
+
+from .services import imports
+
+
+@shared_task(
+    name="metering.import_run",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def import_run(job_id: int) -> None:
+    """Write a confirmed file import (runs on the ``ingest`` queue)."""
+    imports.import_job_run(job_id=job_id)
