@@ -256,7 +256,11 @@ def import_job_cancel(*, job: ImportJob, by) -> ImportJob:
 def import_job_run(*, job_id: int) -> ImportJob:
     """Write a confirmed import in chunks, saving progress after each. Safe to run again."""
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("site", "created_by").get(pk=job_id)
+        job = (
+            ImportJob.objects.select_for_update(of=("self",))
+            .select_related("site", "created_by")
+            .get(pk=job_id)
+        )
         if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             return job
         job.status = ImportStatus.RUNNING

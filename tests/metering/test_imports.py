@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -129,13 +129,13 @@ def test_an_excel_file_of_monthly_bills_is_imported(staff_client, meters):
 
 def test_production_records_are_imported_and_existing_ones_skipped(staff_client, site):
     content = (
-        "period_start,period_end,material,kind,tonnes,note\n"
-        "2026-01-01,2026-01-31,Spent EV battery packs,processed,4000,January\n"
-        "2026-02-01,2026-02-28,Black mass,output,1680.5,\n"
-        "2026-03-01,2026-02-28,Copper,output,100,\n"
-        "2026-03-01,2026-03-31,Copper,melted,100,\n"
-        "2026-03-01,2026-03-31,Copper,output,-5,\n"
-    ).encode()
+        b"period_start,period_end,material,kind,tonnes,note\n"
+        b"2026-01-01,2026-01-31,Spent EV battery packs,processed,4000,January\n"
+        b"2026-02-01,2026-02-28,Black mass,output,1680.5,\n"
+        b"2026-03-01,2026-02-28,Copper,output,100,\n"
+        b"2026-03-01,2026-03-31,Copper,melted,100,\n"
+        b"2026-03-01,2026-03-31,Copper,output,-5,\n"
+    )
     _upload(staff_client, content, name="production.csv", kind="production")
     job = ImportJob.objects.get()
     assert (job.valid_rows, job.rejected) == (2, 3)
