@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenfactory.sites.models import Site
@@ -48,8 +49,18 @@ class MeterReadingFilter(ReadingFilter):
     """The readings table on a meter's page: the meter is in the URL, dates pick the period."""
 
     meter = None
-    start = django_filters.DateFilter(field_name="ts", lookup_expr="date__gte", label=_("From"))
-    end = django_filters.DateFilter(field_name="ts", lookup_expr="date__lte", label=_("To"))
+    start = django_filters.DateFilter(
+        field_name="ts",
+        lookup_expr="date__gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = django_filters.DateFilter(
+        field_name="ts",
+        lookup_expr="date__lte",
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = Reading
