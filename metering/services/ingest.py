@@ -27,6 +27,7 @@ from . import ingest_write
 from .ingest_write import Row
 
 _QUALITIES = frozenset(Quality.values)
+_fromisoformat = dt.datetime.fromisoformat
 _TRUE = {True, "true", "1", "yes", "True", "TRUE"}
 _FALSE = {False, None, "", "false", "0", "no", "False", "FALSE"}
 
@@ -109,13 +110,13 @@ class _Validated:
 
 def _parse_time(value, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.datetime | str:
     """An aware UTC datetime, or the reason the value is not one."""
-    if isinstance(value, dt.datetime):
-        parsed = value
-    elif isinstance(value, str) and value:
+    if isinstance(value, str):
         try:
-            parsed = dt.datetime.fromisoformat(value)
+            parsed = _fromisoformat(value)
         except ValueError:
             return _("“%(value)s” is not an ISO 8601 time.") % {"value": value[:40]}
+    elif isinstance(value, dt.datetime):  # Excel cells
+        parsed = value
     else:
         return _("a time must be an ISO 8601 string with a UTC offset.")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
@@ -142,6 +143,22 @@ def _parse_value(value) -> float | str:
     return number
 
 
+@dataclass(frozen=True)
+class _MeterRule:
+    """What validation needs of a meter, read once per batch instead of once per row."""
+
+    pk: int
+    register: bool
+    virtual: bool
+    active_from: dt.datetime
+    active_to: dt.datetime | None
+    allowed: bool
+
+
+def _missing(value) -> bool:
+    return value is None or value == ""
+
+
 def readings_validate(
     *,
     raw_rows: list[dict],
@@ -156,46 +173,57 @@ def readings_validate(
     meters get the same 403 answer, so a gateway learns nothing about other meters.
     """
     limit = now + dt.timedelta(seconds=settings.INGEST_FUTURE_TOLERANCE_SECONDS)
+    rules = {
+        code: _MeterRule(
+            pk=m.pk,
+            register=m.kind == MeterKind.REGISTER,
+            virtual=m.is_virtual,
+            active_from=m.active_from,
+            active_to=m.active_to,
+            allowed=scope is None or m.pk in scope,
+        )
+        for code, m in meters.items()
+    }
     problems: list[RowProblem] = []
     good: list[Row] = []
+    append = good.append
     for index, raw in enumerate(raw_rows):
         code = raw.get("meter")
         if not isinstance(code, str) or not code:
             problems.append(RowProblem(index, None, _("missing field: meter.")))
             continue
-        meter = meters.get(code)
-        if scope is not None and (meter is None or meter.pk not in scope):
+        rule = rules.get(code)
+        if scope is not None and (rule is None or not rule.allowed):
             problems.append(
                 RowProblem(index, code, _("this gateway may not send readings for this meter."), 403)
             )
             continue
-        if meter is None:
+        if rule is None:
             problems.append(RowProblem(index, code, _("unknown meter at this site.")))
             continue
-        if meter.is_virtual:
+        if rule.virtual:
             problems.append(RowProblem(index, code, _("a virtual meter takes no readings.")))
             continue
-        has_ts = raw.get("ts") not in (None, "")
-        has_interval = raw.get("start") not in (None, "") or raw.get("end") not in (None, "")
-        if meter.kind == MeterKind.REGISTER:
-            if has_interval or not has_ts:
+        ts_raw, start_raw, end_raw = raw.get("ts"), raw.get("start"), raw.get("end")
+        if rule.register:
+            if _missing(ts_raw) or not _missing(start_raw) or not _missing(end_raw):
                 problems.append(
                     RowProblem(index, code, _("this meter is a cumulative register: send ts, not start/end."))
                 )
                 continue
             start = None
-            end = _parse_time(raw["ts"], naive_zone=naive_zone)
+            end = _parse_time(ts_raw, naive_zone=naive_zone)
         else:
-            if has_ts or raw.get("start") in (None, "") or raw.get("end") in (None, ""):
+            if not _missing(ts_raw) or _missing(start_raw) or _missing(end_raw):
                 problems.append(
                     RowProblem(index, code, _("this meter is an interval meter: send start and end, not ts."))
                 )
                 continue
-            start = _parse_time(raw["start"], naive_zone=naive_zone)
+            start = _parse_time(start_raw, naive_zone=naive_zone)
             if isinstance(start, str):
                 problems.append(RowProblem(index, code, _("start: %(reason)s") % {"reason": start}))
                 continue
-            end = _parse_time(raw["end"], naive_zone=naive_zone)
+            end = _parse_time(end_raw, naive_zone=naive_zone)
         if isinstance(end, str):
             problems.append(RowProblem(index, code, end))
             continue
@@ -205,13 +233,15 @@ def readings_validate(
         if end > limit:
             problems.append(RowProblem(index, code, _("the time is more than 5 minutes in the future.")))
             continue
-        if (start or end) < meter.active_from or (meter.active_to is not None and end > meter.active_to):
+        if (start or end) < rule.active_from or (rule.active_to is not None and end > rule.active_to):
             problems.append(RowProblem(index, code, _("the meter is not active at this time.")))
             continue
-        value = _parse_value(raw.get("value"))
-        if isinstance(value, str):
-            problems.append(RowProblem(index, code, value))
-            continue
+        value = raw.get("value")
+        if type(value) is not float or not math.isfinite(value):  # the common case is a JSON float
+            value = _parse_value(value)
+            if isinstance(value, str):
+                problems.append(RowProblem(index, code, value))
+                continue
         if value < 0:
             problems.append(
                 RowProblem(
@@ -234,14 +264,14 @@ def readings_validate(
             )
             continue
         correction = raw.get("correction")
-        if correction in _TRUE:
-            correction = True
-        elif correction in _FALSE:
+        if correction in _FALSE:
             correction = False
+        elif correction in _TRUE:
+            correction = True
         else:
             problems.append(RowProblem(index, code, _("correction must be true or false.")))
             continue
-        good.append(Row(index, meter.pk, start, end, value, quality, correction))
+        append(Row(index, rule.pk, start, end, value, quality, correction))
 
     # The same key twice in one batch: identical values count once, different values are refused.
     seen: dict[tuple, Row] = {}
