@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.throttling import SimpleRateThrottle
@@ -56,3 +57,18 @@ class GatewayRateThrottle(SimpleRateThrottle):
         if not isinstance(request.auth, Gateway):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class GatewayKeyScheme(OpenApiAuthenticationExtension):
+    """Documents ``Authorization: Api-Key <key>`` in the OpenAPI schema."""
+
+    target_class = "metering.authentication.GatewayKeyAuthentication"
+    name = "gatewayKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Gateways send `Authorization: Api-Key <key>`.",
+        }

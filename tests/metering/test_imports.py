@@ -175,3 +175,13 @@ def test_a_file_over_the_size_limit_is_refused(staff_client, meters):
 
 def test_auditors_cannot_import(auditor_client, meters):
     assert _upload(auditor_client, READINGS_CSV.encode()).status_code == 403
+
+
+def test_the_progress_fragment_polls_while_the_import_runs(staff_client, meters):
+    _upload(staff_client, READINGS_CSV.encode())
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status="running", processed_rows=2)
+    body = staff_client.get(f"/meters/imports/{job.pk}/progress/").content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert "2 of 5 rows" in body
+    assert 'value="40"' in body

@@ -419,3 +419,19 @@ def test_readings_list_filters_by_meter(staff_client, gw, meters):
     response = staff_client.get(f"/api/v1/readings/?meter={meters['G-01'].pk}")
     assert response.status_code == 200
     assert [r["meter"] for r in response.json()["results"]] == ["G-01"]
+
+
+def test_a_register_going_down_is_stored_for_recomputation_to_judge(gw):
+    """A rollover (with a register maximum) or a reset shows as a decrease; ingestion keeps it and
+    marks the range dirty; recomputation decides with the register maximum and meter events."""
+    response = gw.post(
+        {
+            "readings": [
+                reading(ts="2026-11-01T10:00:00+08:00", value=99990),
+                reading(ts="2026-11-01T11:00:00+08:00", value=15),
+            ]
+        }
+    )
+    assert response.status_code == 200
+    assert sorted(Reading.objects.values_list("value", flat=True)) == [15, 99990]
+    assert DirtyRange.objects.count() == 1

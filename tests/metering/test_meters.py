@@ -276,3 +276,14 @@ def test_rollover_needs_the_register_maximum(meters):
     """The register maximum is the highest value shown before 0: 99999 for five digits."""
     assert meters["E-101"].register_max == 99999
     assert meters["E-102"].register_max is None
+
+
+def test_meters_api_patch_changes_a_meter_and_refuses_moving_it(staff_client, meters):
+    from tests.factories import SiteFactory
+
+    SiteFactory(code="SH-01")
+    url = f"/api/v1/meters/{meters['E-102'].pk}/"
+    assert staff_client.patch(url, {"name": "Sorting"}, content_type="application/json").status_code == 200
+    assert staff_client.patch(url, {"site": "SH-01"}, content_type="application/json").status_code == 400
+    meters["E-102"].refresh_from_db()
+    assert meters["E-102"].name == "Sorting"
