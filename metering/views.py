@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from django.views.generic import TemplateView
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
-from greenfactory.core.exceptions import DomainError
+from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 from greenfactory.core.exports import csv_response, xlsx_response
 
 from . import selectors
@@ -144,10 +145,10 @@ class ImportListView(CapabilityRequiredMixin, TemplateView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > imports.settings.IMPORT_MAX_BYTES:
-                    raise imports.PayloadTooLarge(
+                if upload.size > settings.IMPORT_MAX_BYTES:  # refuse before reading it into memory
+                    raise PayloadTooLarge(
                         _("The file is larger than the limit of %(limit)s bytes.")
-                        % {"limit": imports.settings.IMPORT_MAX_BYTES}
+                        % {"limit": settings.IMPORT_MAX_BYTES}
                     )
                 job = imports.import_job_create(
                     site=form.cleaned_data["site"],

@@ -163,6 +163,8 @@ class DirtyRange(models.Model):
     """A meter's time range whose readings changed: KPI recomputation consumes these.
 
     Rows are written in the same transaction as the readings, so nothing depends on a broker.
+    [start, end] spans the changed readings' own times (interval starts included); a consumer turning
+    registers into consumption widens it to the neighbouring readings on either side.
     """
 
     meter = models.ForeignKey(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from greenfactory.core.exceptions import PayloadTooLarge
 from greenfactory.sites.models import Site
 
-from ..choices import MeterKind, Quality, Source
+from ..choices import MeterKind, Quality
 from ..models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
 from . import ingest_write
 from .ingest_write import Row
@@ -273,37 +273,36 @@ def readings_validate(
             continue
         append(Row(index, rule.pk, start, end, value, quality, correction))
 
-    # The same key twice in one batch: identical values count once, different values are refused.
-    seen: dict[tuple, Row] = {}
-    clashing: set[tuple] = set()
-    duplicates = 0
-    unique: list[Row] = []
+    return _within_batch_duplicates(good=good, problems=problems, meters=meters)
+
+
+def _within_batch_duplicates(
+    *, good: list[Row], problems: list[RowProblem], meters: dict[str, Meter]
+) -> _Validated:
+    """The same key twice in one batch: identical values count once, different values refuse every
+    row holding that key (the batch does not say which one is right)."""
+    by_key: dict[tuple, list[Row]] = {}
     for row in good:
-        key = (row.meter_id, row.start, row.ts)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = row
-            unique.append(row)
-        elif first.value == row.value:
-            duplicates += 1
-        else:
-            clashing.add(key)
-    if clashing:
-        code_of = {m.pk: code for code, m in meters.items()}
-        kept = []
-        for row in good:
-            key = (row.meter_id, row.start, row.ts)
-            if key in clashing:
-                problems.append(
-                    RowProblem(
-                        row.index,
-                        code_of.get(row.meter_id),
-                        _("the batch holds this meter and time more than once with different values."),
-                    )
-                )
-        kept = [row for row in unique if (row.meter_id, row.start, row.ts) not in clashing]
-        duplicates = sum(1 for row in good if (row.meter_id, row.start, row.ts) not in clashing) - len(kept)
-        unique = kept
+        by_key.setdefault((row.meter_id, row.start, row.ts), []).append(row)
+    if len(by_key) == len(good):
+        return _Validated(rows=good, problems=problems, duplicates_in_batch=0)
+    code_of = {m.pk: code for code, m in meters.items()}
+    unique: list[Row] = []
+    duplicates = 0
+    for same_key in by_key.values():
+        if len({row.value for row in same_key}) == 1:
+            unique.append(same_key[0])
+            duplicates += len(same_key) - 1
+            continue
+        problems.extend(
+            RowProblem(
+                row.index,
+                code_of.get(row.meter_id),
+                _("the batch holds this meter and time more than once with different values."),
+            )
+            for row in same_key
+        )
+    unique.sort(key=lambda row: row.index)
     return _Validated(rows=unique, problems=problems, duplicates_in_batch=duplicates)
 
 
@@ -452,7 +451,3 @@ def _last_seen_record(*, rows: list[Row], gateway: Gateway, now: dt.datetime) ->
         unique_fields=["meter", "gateway"],
         update_fields=["last_seen_at", "last_reading_ts"],
     )
-
-
-def source_for(*, gateway: Gateway | None) -> str:
-    return Source.GATEWAY if gateway is not None else Source.MANUAL
