@@ -1,11 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-
-from greenfactory.core.exceptions import DomainError
 
 from .models import DirtyRange, Gateway, ImportJob, IngestBatch, Meter, MeterEvent, Reading, ReadingCorrection
 from .services import gateways, meters
@@ -36,14 +33,12 @@ class MeterAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("parent",)
 
     def save_model(self, request, obj, form, change):
+        # The form already ran meters.meter_check, so the service's checks pass here.
         fields = {name: form.cleaned_data[name] for name in meters.EDITABLE if name in form.cleaned_data}
-        try:
-            if change:
-                saved = meters.meter_update(meter=Meter.objects.get(pk=obj.pk), by=request.user, **fields)
-            else:
-                saved = meters.meter_create(site=form.cleaned_data["site"], by=request.user, **fields)
-        except (DomainError, ValidationError) as exc:
-            raise ValidationError(getattr(exc, "message", str(exc))) from exc
+        if change:
+            saved = meters.meter_update(meter=Meter.objects.get(pk=obj.pk), by=request.user, **fields)
+        else:
+            saved = meters.meter_create(site=form.cleaned_data["site"], by=request.user, **fields)
         obj.pk = saved.pk
 
 

@@ -82,7 +82,24 @@ def formula_check(*, meter: Meter) -> None:
                 continue
 
 
-def _validate(meter: Meter) -> None:
+def meter_check(*, meter: Meter) -> None:
+    """Every rule a meter must satisfy before it is saved (fields, parent, formula, fixed kind).
+
+    Raises ValidationError keyed by field; forms call it to show errors beside their fields.
+    """
+    if meter.pk is not None:
+        stored = Meter.objects.filter(pk=meter.pk).values("kind", "medium", "is_virtual").first()
+        if stored and Reading.objects.filter(meter_id=meter.pk).exists():
+            for name, value in stored.items():
+                if getattr(meter, name) != value:
+                    raise ValidationError(
+                        {
+                            name: _(
+                                "The %(field)s of a meter with readings cannot change; register a new meter."
+                            )
+                            % {"field": Meter._meta.get_field(name).verbose_name}
+                        }
+                    )
     if meter.parent_id is not None:
         if meter.parent_id == meter.pk:
             raise ValidationError({"parent": _("A meter cannot be its own parent.")})
@@ -103,7 +120,7 @@ def _save(meter: Meter, *, by) -> Meter:
     meter._history_user = by
     if Meter.objects.filter(site_id=meter.site_id, code=meter.code).exclude(pk=meter.pk).exists():
         raise AlreadyExists(_("Site already has a meter with code %(code)s.") % {"code": meter.code})
-    _validate(meter)
+    meter_check(meter=meter)
     try:
         with transaction.atomic():
             meter.save()
@@ -123,17 +140,10 @@ def meter_create(*, site, by=None, **fields) -> Meter:
 
 @transaction.atomic
 def meter_update(*, meter: Meter, by=None, **fields) -> Meter:
-    """Change a meter. Its kind and medium are fixed once it has readings."""
-    has_readings = Reading.objects.filter(meter=meter).exists()
+    """Change a meter. Its kind, medium and virtual flag are fixed once it has readings."""
     for name, value in fields.items():
         if name not in EDITABLE:
             raise TypeError(f"not a meter field: {name}")
-        if has_readings and name in ("kind", "medium", "is_virtual") and getattr(meter, name) != value:
-            raise MeterInvalid(
-                _("The %(field)s of a meter with readings cannot change; register a new meter.")
-                % {"field": Meter._meta.get_field(name).verbose_name},
-                field=name,
-            )
         setattr(meter, name, value)
     return _save(meter, by=by)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from greenfactory.core.exceptions import AlreadyExists, DomainError
+from greenfactory.core.exceptions import AlreadyExists
 from metering.choices import Medium, MeterKind
 from metering.formula import FormulaError, formula_parse
 from metering.models import DirtyRange, MeterEvent
@@ -152,7 +152,7 @@ def test_parent_must_be_at_the_same_site_and_not_loop(site):
 
 def test_kind_cannot_change_once_a_meter_has_readings(site, meters, gw):
     gw.post({"readings": [reading()]})
-    with pytest.raises(DomainError):
+    with pytest.raises(ValidationError, match="cannot change"):
         meter_update(meter=meters["E-101"], kind=MeterKind.INTERVAL, register_max=None)
 
 
