@@ -81,3 +81,16 @@ def test_energy_area_links_meters_and_imports(staff_client):
     body = staff_client.get("/energy/").content.decode()
     assert "/meters/" in body
     assert "/meters/imports/" in body
+
+
+def test_meter_page_queries_do_not_grow_with_readings(
+    staff_client, meters, gw, django_assert_max_num_queries
+):
+    url = f"/meters/{meters['E-101'].pk}/"
+    gw.post({"readings": [reading(ts=f"2026-11-01T10:{m:02d}:00+08:00", value=m) for m in range(3)]})
+    with django_assert_max_num_queries(14) as few:
+        staff_client.get(url)
+    baseline = len(few.captured_queries)
+    gw.post({"readings": [reading(ts=f"2026-11-01T11:{m:02d}:00+08:00", value=100 + m) for m in range(40)]})
+    with django_assert_max_num_queries(baseline):
+        staff_client.get(url)
