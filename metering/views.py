@@ -181,7 +181,8 @@ class ImportDetailView(CapabilityRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         job = get_object_or_404(selectors.import_job_list(), pk=kwargs["pk"])
         columns = list(job.preview[0].keys()) if job.preview else []
-        context.update(job=job, columns=columns, Status=ImportStatus)
+        error_lines = {e["line"] for e in job.errors}
+        context.update(job=job, columns=columns, Status=ImportStatus, error_lines=error_lines)
         return context
 
 
