@@ -361,7 +361,16 @@ def readings_ingest(
         return result
     try:
         with transaction.atomic():
-            _write(result=result, checked=checked, source=source, gateway=gateway, by=by, now=now)
+            code_of = {m.pk: code for code, m in meters.items()}
+            _write(
+                result=result,
+                checked=checked,
+                source=source,
+                gateway=gateway,
+                by=by,
+                now=now,
+                code_of=code_of,
+            )
             if atomic and result.conflict:
                 raise _AtomicAbort(result)
     except _AtomicAbort:
@@ -382,12 +391,13 @@ def _replayed(batch: IngestBatch) -> IngestResult:
     return result
 
 
-def _write(*, result: IngestResult, checked: _Validated, source: str, gateway, by, now) -> None:
+def _write(
+    *, result: IngestResult, checked: _Validated, source: str, gateway, by, now, code_of: dict[int, str]
+) -> None:
     batch = IngestBatch.objects.create(
         source=source, gateway=gateway, client_batch_id=result.batch_id, created_by=by, rows=result.rows
     )
     outcome = ingest_write.rows_write(rows=checked.rows, batch=batch, source=source, now=now)
-    code_of = dict(Meter.objects.filter(pk__in={r.meter_id for r in checked.rows}).values_list("pk", "code"))
     for row, _existing in outcome.conflicts:
         result.problems.append(
             RowProblem(

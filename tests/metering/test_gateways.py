@@ -134,3 +134,28 @@ def test_create_gateway_command_without_meters_scopes_all_and_refuses_unknown_co
         call_command("create_gateway", "--site", site.code, "--meters", "NOPE", stdout=StringIO())
     with pytest.raises(CommandError, match="No site"):
         call_command("create_gateway", "--site", "XX", stdout=StringIO())
+
+
+def test_gateway_create_refuses_foreign_meters_a_taken_name_and_a_malformed_fixed_key(site, meters):
+    from greenfactory.core.exceptions import DomainError
+    from metering.services.gateways import gateway_create
+    from metering.services.meters import meter_create
+    from tests.factories import SiteFactory
+
+    elsewhere = meter_create(
+        site=SiteFactory(code="SH-01"),
+        code="X-1",
+        name="x",
+        medium="water",
+        unit="m3",
+        kind="register",
+        active_from=meters["E-101"].active_from,
+    )
+    with pytest.raises(DomainError, match="X-1"):
+        gateway_create(site=site, name="gw", meters=[elsewhere])
+    gateway_create(site=site, name="gw")
+    with pytest.raises(DomainError, match="already has a gateway"):
+        gateway_create(site=site, name="gw")
+    with pytest.raises(DomainError, match="gfk_"):
+        gateway_create(site=site, name="other", key="not-a-key")
+    assert Gateway.objects.filter(site=site).count() == 1

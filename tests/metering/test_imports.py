@@ -185,3 +185,12 @@ def test_the_progress_fragment_polls_while_the_import_runs(staff_client, meters)
     assert 'hx-trigger="every 1s"' in body
     assert "2 of 5 rows" in body
     assert 'value="40"' in body
+
+
+def test_a_file_with_no_valid_row_cannot_be_confirmed(staff_client, meters):
+    _upload(staff_client, b"meter,ts,value\nE-999,2026-10-01 00:00,1\n")
+    job = ImportJob.objects.get()
+    response = _commit(staff_client, job)
+    job.refresh_from_db()
+    assert job.status == "preview"
+    assert "No row of this file can be imported" in staff_client.get(response["Location"]).content.decode()

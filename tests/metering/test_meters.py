@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from greenfactory.core.exceptions import AlreadyExists
+from greenfactory.core.exceptions import AlreadyExists, DomainError
 from metering.choices import Medium, MeterKind
 from metering.formula import FormulaError, formula_parse
 from metering.models import DirtyRange, MeterEvent
@@ -287,3 +287,15 @@ def test_meters_api_patch_changes_a_meter_and_refuses_moving_it(staff_client, me
     assert staff_client.patch(url, {"site": "SH-01"}, content_type="application/json").status_code == 400
     meters["E-102"].refresh_from_db()
     assert meters["E-102"].name == "Sorting"
+
+
+def test_an_event_needs_an_aware_time(meters):
+    with pytest.raises(DomainError, match="UTC offset"):
+        meter_event_create(
+            meter=meters["E-101"],
+            ts=dt.datetime(2026, 11, 2),
+            kind="reset",
+            old_final_value=1,
+            new_start_value=0,
+        )
+    assert MeterEvent.objects.count() == 0
