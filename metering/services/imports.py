@@ -234,11 +234,29 @@ def import_job_commit(*, job: ImportJob, by) -> ImportJob:
             _("No row of this file can be imported; fix the file and upload it again.")
         )
     job.status = ImportStatus.QUEUED
-    job.save(update_fields=["status"])
+    job.queued_at = timezone.now()
+    job.save(update_fields=["status", "queued_at"])
     from ..tasks import import_run  # tasks call services; the service only dispatches after commit
 
     transaction.on_commit(lambda: import_run.delay(job.pk))
     return job
+
+
+def import_jobs_requeue_stale(*, older_than: dt.timedelta) -> int:
+    """Send again the imports confirmed long ago that no worker picked up (a lost broker message).
+
+    Runs periodically, so an import never depends on one message reaching the broker.
+    """
+    from ..tasks import import_run
+
+    stale = list(
+        ImportJob.objects.filter(
+            status=ImportStatus.QUEUED, queued_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        import_run.delay(job_id)
+    return len(stale)
 
 
 @transaction.atomic

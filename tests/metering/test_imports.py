@@ -194,3 +194,27 @@ def test_a_file_with_no_valid_row_cannot_be_confirmed(staff_client, meters):
     job.refresh_from_db()
     assert job.status == "preview"
     assert "No row of this file can be imported" in staff_client.get(response["Location"]).content.decode()
+
+
+def test_import_tasks_go_to_the_ingest_queue():
+    from greenfactory.celery import app
+
+    for name in ("metering.import_run", "metering.imports_sweep"):
+        assert app.amqp.router.route({}, name)["queue"].name == "ingest"
+
+
+def test_the_sweeper_resends_imports_whose_message_was_lost(staff_client, meters):
+    from django.utils import timezone
+
+    from metering.tasks import imports_sweep
+
+    _upload(staff_client, READINGS_CSV.encode())
+    job = ImportJob.objects.get()
+    # Confirmed an hour ago, but the message never reached a worker.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="queued", queued_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    assert imports_sweep() == 1
+    job.refresh_from_db()
+    assert (job.status, job.accepted) == ("done", 2)
+    assert imports_sweep() == 0
