@@ -94,3 +94,21 @@ def test_meter_page_queries_do_not_grow_with_readings(
     gw.post({"readings": [reading(ts=f"2026-11-01T11:{m:02d}:00+08:00", value=100 + m) for m in range(40)]})
     with django_assert_max_num_queries(baseline):
         staff_client.get(url)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meters/?site=NOPE&medium=plasma&page=zzz",
+        "/meters/{pk}/?start=not-a-date&end=2026-13-45&quality=x&page=-1",
+        "/meters/{pk}/?export=xlsx&start=garbage",
+        "/meters/999999/",
+        "/meters/imports/999999/",
+        "/api/v1/readings/?start=abc&meter=xyz",
+        "/api/v1/meters/?medium=plasma&site=NOPE",
+        "/api/v1/meter-events/?meter=abc",
+    ],
+)
+def test_bad_query_parameters_never_cause_a_server_error(staff_client, meters, path):
+    response = staff_client.get(path.format(pk=meters["E-101"].pk))
+    assert response.status_code < 500
