@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -108,7 +110,7 @@ class MeterEventSerializer(serializers.ModelSerializer):
 
 
 def _finite_not_negative(value: float) -> float:
-    if value != value or value in (float("inf"), float("-inf")) or value < 0:
+    if not math.isfinite(value) or value < 0:
         raise serializers.ValidationError(_lazy("A finite, non-negative number is required."))
     return value
 
