@@ -35,23 +35,7 @@ class MeterSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meter
-        fields = [
-            "id",
-            "site",
-            "code",
-            "name",
-            "medium",
-            "unit",
-            "kind",
-            "multiplier",
-            "register_max",
-            "rated_max_flow",
-            "parent",
-            "active_from",
-            "active_to",
-            "is_virtual",
-            "formula",
-        ]
+        fields = ["id", "site", *meters.EDITABLE]
         validators = []  # uniqueness and cross-meter rules are the service's, answered as 409/400
 
 
