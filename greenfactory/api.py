@@ -3,8 +3,12 @@
 from rest_framework.routers import DefaultRouter
 
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
+from metering.api import MeterEventViewSet, MeterViewSet, ReadingViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("sites", SiteViewSet, basename="site")
 router.register("production-records", ProductionRecordViewSet, basename="production-record")
+router.register("meters", MeterViewSet, basename="meter")
+router.register("meter-events", MeterEventViewSet, basename="meter-event")
+router.register("readings", ReadingViewSet, basename="reading")

@@ -61,3 +61,36 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             user_set_roles(user=self, roles=[extracted] if isinstance(extracted, Role) else extracted)
+
+
+def metering_objects(*, site: Site, pk: int) -> None:
+    """A meter, a meter event and a checked import sharing ``pk``, for URL walks that use one pk."""
+    from metering.models import ImportJob, Meter, MeterEvent
+
+    meter = Meter.objects.create(
+        pk=pk,
+        site=site,
+        code=f"E-{pk}",
+        name="Main incomer",
+        medium="electricity",
+        unit="kWh",
+        kind="register",
+        active_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+    )
+    MeterEvent.objects.create(
+        pk=pk,
+        meter=meter,
+        ts=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        kind="reset",
+        old_final_value=1,
+        new_start_value=0,
+    )
+    ImportJob.objects.create(
+        pk=pk,
+        kind="readings",
+        site=site,
+        file="imports/none.csv",
+        original_name="x.csv",
+        sha256="0" * 64,
+        size=1,
+    )

@@ -14,7 +14,7 @@ from django.urls import URLResolver, get_resolver
 
 from greenfactory.sites.models import Site
 
-from .factories import ProductionRecordFactory
+from .factories import ProductionRecordFactory, metering_objects
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ROLES = ("anonymous", "admin", "staff", "auditor", "gateway")
@@ -55,6 +55,21 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:site-detail": {"admin": {"GET", "PUT", "PATCH"}, "staff": READ},
     "api:production-record-list": workspace({"GET", "POST"}),
     "api:production-record-detail": workspace({"GET", "PUT", "PATCH", "DELETE"}),
+    "meter-list": workspace(),
+    "meter-detail": workspace(),
+    "meter-event-create": workspace({"POST"}),
+    "import-list": workspace({"GET", "POST"}),
+    "import-detail": workspace(),
+    "import-progress": workspace(),
+    "import-commit": workspace({"POST"}),
+    "import-cancel": workspace({"POST"}),
+    "api:meter-list": {"admin": {"GET", "POST"}, "staff": {"GET", "POST"}, "auditor": READ},
+    "api:meter-detail": {"admin": {"GET", "PUT", "PATCH"}, "staff": {"GET", "PUT", "PATCH"}, "auditor": READ},
+    "api:meter-event-list": {"admin": {"GET", "POST"}, "staff": {"GET", "POST"}, "auditor": READ},
+    "api:meter-event-detail": {"admin": READ, "staff": READ, "auditor": READ},
+    # Gateways upload with their Api-Key (tests/metering/test_gateways.py); a gateway user's session
+    # cannot, and never reads. Staff may upload manual readings and read them.
+    "api:reading-list": workspace({"GET", "POST"}),
     "api-schema": workspace(),
     "api-docs": workspace(),
 }
@@ -101,6 +116,7 @@ def _denied(response, name: str = "") -> bool:
 @pytest.fixture
 def samples(site):
     record = ProductionRecordFactory(site=site)
+    metering_objects(site=site, pk=record.pk)  # a meter, meter event and import with the same pk
     return {
         "code": site.code,
         "pk": str(record.pk),

@@ -24,6 +24,11 @@ class Capability(models.TextChoices):
     SITES_WRITE = "sites_write", _("Manage sites")
     PRODUCTION_READ = "production_read", _("See production records")
     PRODUCTION_WRITE = "production_write", _("Record production")
+    METERS_READ = "meters_read", _("See meters")
+    METERS_WRITE = "meters_write", _("Manage meters and record meter events")
+    READINGS_READ = "readings_read", _("See meter readings")
+    READINGS_WRITE = "readings_write", _("Enter and import readings and production files")
+    READINGS_INGEST = "readings_ingest", _("Upload readings as a gateway")
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -36,12 +41,17 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.SITES_READ,
             Capability.PRODUCTION_READ,
             Capability.PRODUCTION_WRITE,
+            Capability.METERS_READ,
+            Capability.METERS_WRITE,
+            Capability.READINGS_READ,
+            Capability.READINGS_WRITE,
             Capability.API_DOCS,
         }
     ),
-    Role.AUDITOR: frozenset({Capability.PORTAL}),
-    # Gateways authenticate with their own keys and only ever ingest readings.
-    Role.GATEWAY: frozenset(),
+    # Auditors may read the meter register through the API (what is measured, where); not readings.
+    Role.AUDITOR: frozenset({Capability.PORTAL, Capability.METERS_READ}),
+    # Gateways authenticate with their own keys and only ever ingest readings for their meters.
+    Role.GATEWAY: frozenset({Capability.READINGS_INGEST}),
 }
 
 # Django model permissions each role's group carries, for Django admin ("app_label.codename").
@@ -54,6 +64,10 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "sites.change_productionrecord",
         "sites.delete_productionrecord",
         "sites.view_productionrecord",
+        "metering.view_meter",
+        "metering.view_meterevent",
+        "metering.view_reading",
+        "metering.view_importjob",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),

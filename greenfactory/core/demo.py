@@ -1,4 +1,5 @@
-"""The demo plant: a battery-recycling site in Tianjin with its people and a year of production.
+"""The demo plant: a battery-recycling site in Tianjin with its people, a year of production, its
+meters (every medium) and a demo gateway.
 
 Loading is idempotent: everything is looked up by its natural key first, so a second run changes
 nothing. Later capabilities add their own demo data here.
@@ -19,6 +20,7 @@ from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
 from greenfactory.sites.models import Organisation, ProductionKind, ProductionRecord, Site
 from greenfactory.sites.services import organisation_create, production_record_create, site_create
+from metering.demo import metering_demo_load
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ _OUTPUT_SHARES = {
 def demo_load(*, today: dt.date | None = None) -> dict:
     """Create the demo organisation, site, users and the last twelve months of production."""
     today = today or timezone.localdate()
-    created = {"users": 0, "production_records": 0}
+    created = {"users": 0, "production_records": 0, "meters": 0, "readings": 0}
 
     organisation = Organisation.objects.filter(code="binhai-recycling").first() or organisation_create(
         name="Binhai Power Battery Recycling Co., Ltd. 滨海动力电池回收有限公司", code="binhai-recycling"
@@ -117,4 +119,5 @@ def demo_load(*, today: dt.date | None = None) -> dict:
                 by=staff,
             )
             created["production_records"] += 1
+    created.update(metering_demo_load(site=site, staff=staff, today=today))
     return created

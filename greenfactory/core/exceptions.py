@@ -26,6 +26,18 @@ class AlreadyExists(DomainError):
     code = "already_exists"
 
 
+class PayloadTooLarge(DomainError):
+    """A request larger than a documented limit; the message names the limit."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "too_large"
+
+
+class NotAllowed(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "not_allowed"
+
+
 class TransitionNotAllowed(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "transition_not_allowed"

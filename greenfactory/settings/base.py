@@ -166,6 +166,24 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_ROUTES = {"metering.import*": {"queue": "ingest"}}
+CELERY_BEAT_SCHEDULE = {
+    # A confirmed import whose message was lost is sent again (the task is idempotent).
+    "metering-imports-sweep": {"task": "metering.imports_sweep", "schedule": 300.0},
+}
+
+# --- Meter ingestion ------------------------------------------------------------------------------
+# Largest reading batch (rows) and request body (bytes, as sent and after gzip inflation): 413 beyond.
+INGEST_MAX_ROWS = env.int("INGEST_MAX_ROWS", default=50_000)
+INGEST_MAX_BYTES = env.int("INGEST_MAX_BYTES", default=10 * 1024 * 1024)
+INGEST_MAX_UNCOMPRESSED_BYTES = env.int("INGEST_MAX_UNCOMPRESSED_BYTES", default=40 * 1024 * 1024)
+# Readings may be this far in the future (clock skew) before they are refused.
+INGEST_FUTURE_TOLERANCE_SECONDS = env.int("INGEST_FUTURE_TOLERANCE_SECONDS", default=300)
+# Requests per gateway key (DRF rate syntax); counted in the cache, so use a shared CACHE_URL in production.
+GATEWAY_THROTTLE_RATE = env("GATEWAY_THROTTLE_RATE", default="120/min")
+# Staff file imports: largest file, and rows written per step (progress is reported per step).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=5000)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from greenfactory.core.demo import DEMO_LOGINS, demo_load
+from metering.demo import DEMO_GATEWAY_KEY
 
 
 class Command(BaseCommand):
@@ -18,8 +19,17 @@ class Command(BaseCommand):
         created = demo_load()
         self.stdout.write(
             f"Demo plant ready ({created['users']} users and "
-            f"{created['production_records']} production records added)."
+            f"{created['production_records']} production records, {created['meters']} meters and "
+            f"{created['readings']} readings added)."
         )
         self.stdout.write("Demo logins (user / password / role):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<12} {login.password:<22} {login.role.label}")
+        self.stdout.write("Demo gateway key (site TJ-01, all meters; demo only, never on a real plant):")
+        self.stdout.write(f"  {DEMO_GATEWAY_KEY}")
+        self.stdout.write(
+            "  curl -H 'Authorization: Api-Key "
+            + DEMO_GATEWAY_KEY
+            + "' -H 'Content-Type: text/csv' --data-binary $'meter,ts,value\\nW-01,<ISO time with offset>,<value>' "
+            "http://127.0.0.1:8000/api/v1/readings/"
+        )

@@ -1,0 +1,152 @@
+"""The demo plant's meters (every medium), a demo gateway with a fixed key, and recent readings.
+
+Idempotent: meters and the gateway are looked up by code and name first, and readings are a
+pure function of their time, so loading again stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+
+from greenfactory.sites.models import Site
+
+from .choices import Medium, MeterKind, Source
+from .models import Gateway, Meter
+from .services.gateways import gateway_create
+from .services.ingest import readings_ingest
+from .services.meters import meter_create
+
+# Demo only: a fixed, clearly-marked key so `make demo` can print it. Real keys are random.
+DEMO_GATEWAY_NAME = "Demo gateway (substation 1)"
+DEMO_GATEWAY_KEY = "gfk_demo0000.DEMO-ONLY-not-a-secret-key"
+
+_R, _I = MeterKind.REGISTER, MeterKind.INTERVAL
+# code, name, medium, unit, kind, multiplier, register max, rated flow per hour, parent
+_METERS = [
+    ("E-MAIN", "Main incomer 10 kV", Medium.ELECTRICITY, "kWh", _R, 200, 999999, 30, None),
+    ("E-101", "Crushing and disassembly line", Medium.ELECTRICITY, "kWh", _R, 40, 99999, 80, "E-MAIN"),
+    ("E-102", "Sorting and separation line", Medium.ELECTRICITY, "kWh", _R, 40, 99999, 60, "E-MAIN"),
+    ("E-103", "Offices and lighting", Medium.ELECTRICITY, "kWh", _R, 1, 99999, 300, "E-MAIN"),
+    ("PV-01", "Rooftop PV, warehouse B", Medium.PV_GENERATION, "kWh", _R, 1, 9999999, 1500, None),
+    ("GE-01", "Green electricity contract", Medium.GREEN_ELECTRICITY, "MWh", _I, 1, None, None, None),
+    ("G-01", "Natural gas, boiler house", Medium.NATURAL_GAS, "m3", _R, 1, 9999999, 400, None),
+    ("W-01", "Water main", Medium.WATER, "m3", _R, 1, 999999, 60, None),
+    ("CA-01", "Compressed air header", Medium.COMPRESSED_AIR, "m3", _R, 1, 99999999, 3000, None),
+    ("D-01", "Diesel generator fuel", Medium.DIESEL, "L", _I, 1, None, None, None),
+    ("GS-01", "Gasoline, site vehicles", Medium.GASOLINE, "L", _I, 1, None, None, None),
+    ("LPG-01", "LPG, canteen", Medium.LPG, "kg", _I, 1, None, None, None),
+    ("ST-01", "Purchased steam", Medium.STEAM, "t", _I, 1, None, None, None),
+    ("H-01", "District heating", Medium.HEAT, "GJ", _I, 1, None, None, None),
+]
+_VIRTUAL = ("E-REST", "Unmetered rest of the plant", "[E-MAIN] - [E-101] - [E-102] - [E-103]")
+# Hourly register steps (in register units) at full load, and monthly interval quantities.
+_HOURLY = {
+    "E-MAIN": 25.0,
+    "E-101": 60.0,
+    "E-102": 45.0,
+    "E-103": 90.0,
+    "PV-01": 900.0,
+    "G-01": 220.0,
+    "W-01": 18.0,
+    "CA-01": 1900.0,
+}
+_MONTHLY = {"GE-01": 300.0, "D-01": 800.0, "GS-01": 1200.0, "LPG-01": 450.0, "ST-01": 120.0, "H-01": 900.0}
+_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def _load(code: str, when: dt.datetime, zone: zoneinfo.ZoneInfo) -> float:
+    """A plausible load factor for an hour: two shifts on weekdays, daylight for PV."""
+    local = when.astimezone(zone)
+    if code == "PV-01":
+        return max(0.0, math.sin(math.pi * (local.hour - 6) / 12)) if 6 <= local.hour <= 18 else 0.0
+    shift = 1.0 if 7 <= local.hour < 23 else 0.35
+    return shift * (0.6 if local.weekday() >= 5 else 1.0)
+
+
+def _register_value(code: str, when: dt.datetime, zone: zoneinfo.ZoneInfo) -> float:
+    """The register at ``when``: a pure function of time, so reloading finds identical values."""
+    hours = int((when - _EPOCH).total_seconds() // 3600)
+    # Closed form would be nicer; a day-pattern average keeps it deterministic and cheap.
+    full_days, rest = divmod(hours, 24)
+    day_total = sum(_load(code, _EPOCH + dt.timedelta(hours=h), zone) for h in range(24))
+    value = full_days * day_total * (5 / 7 + 0.6 * 2 / 7)
+    value += sum(_load(code, when - dt.timedelta(hours=h), zone) for h in range(1, rest + 1))
+    return round(value * _HOURLY[code] % 9_000_000, 1)
+
+
+def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
+    """Create the demo meters and gateway, and the last week of hourly and last year of monthly data."""
+    created = {"meters": 0, "readings": 0}
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    since = dt.datetime(today.year - 2, 1, 1, tzinfo=zone)
+    existing = {m.code: m for m in Meter.objects.filter(site=site)}
+    for code, name, medium, unit, kind, multiplier, register_max, flow, parent in _METERS:
+        if code in existing:
+            continue
+        existing[code] = meter_create(
+            site=site,
+            code=code,
+            name=name,
+            medium=medium,
+            unit=unit,
+            kind=kind,
+            multiplier=multiplier,
+            register_max=register_max,
+            rated_max_flow=flow,
+            parent=existing.get(parent) if parent else None,
+            active_from=since,
+            by=staff,
+        )
+        created["meters"] += 1
+    code, name, formula = _VIRTUAL
+    if code not in existing:
+        meter_create(
+            site=site,
+            code=code,
+            name=name,
+            medium=Medium.ELECTRICITY,
+            unit="kWh",
+            kind=MeterKind.REGISTER,
+            multiplier=1,
+            active_from=since,
+            is_virtual=True,
+            formula=formula,
+            by=staff,
+        )
+        created["meters"] += 1
+    gateway = Gateway.objects.filter(site=site, name=DEMO_GATEWAY_NAME).first()
+    if gateway is None:
+        gateway = gateway_create(site=site, name=DEMO_GATEWAY_NAME, key=DEMO_GATEWAY_KEY, by=staff).gateway
+
+    end = dt.datetime.combine(today, dt.time(), tzinfo=zone)
+    hourly = [
+        {
+            "meter": c,
+            "ts": (end - dt.timedelta(hours=h)).isoformat(),
+            "value": _register_value(c, end - dt.timedelta(hours=h), zone),
+        }
+        for c in _HOURLY
+        for h in range(7 * 24, -1, -1)
+    ]
+    result = readings_ingest(site=site, raw_rows=hourly, source=Source.GATEWAY, gateway=gateway)
+    created["readings"] += result.accepted
+    monthly = []
+    month_start = end.replace(day=1)
+    for _ in range(12):
+        previous = (month_start - dt.timedelta(days=1)).replace(day=1)
+        for c, quantity in _MONTHLY.items():
+            seasonal = 1.0 + 0.25 * math.cos(2 * math.pi * (previous.month - 1) / 12)
+            monthly.append(
+                {
+                    "meter": c,
+                    "start": previous.isoformat(),
+                    "end": month_start.isoformat(),
+                    "value": round(quantity * seasonal, 1),
+                }
+            )
+        month_start = previous
+    result = readings_ingest(site=site, raw_rows=monthly, source=Source.IMPORT, by=staff)
+    created["readings"] += result.accepted
+    return created

@@ -1,0 +1,331 @@
+"""Staff file imports of readings or production records: check first, then commit with progress.
+
+A file is checked completely when it is uploaded (every row's error is listed before anything is
+written). Committing queues a Celery task on the ``ingest`` queue that writes in chunks and
+reports progress after each; re-running it is harmless (rows already written count as duplicates).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import uuid
+import zoneinfo
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from greenfactory.core.exceptions import AlreadyExists, DomainError, PayloadTooLarge, TransitionNotAllowed
+from greenfactory.sites.models import ProductionKind, Site
+from greenfactory.sites.services import production_record_create
+
+from ..choices import ImportKind, ImportStatus, Source
+from ..models import ImportJob, Meter
+from .ingest import readings_ingest, readings_validate
+
+PREVIEW_ROWS = 20
+MAX_LISTED_ERRORS = 500
+PRODUCTION_COLUMNS = ("period_start", "period_end", "material", "kind", "tonnes")
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+class ImportInvalid(DomainError):
+    code = "import_invalid"
+
+
+def _table_rows(data: bytes) -> tuple[str, list[dict]]:
+    """The file type (csv or xlsx, sniffed from content) and its rows keyed by lower-case header."""
+    if data.startswith(_XLSX_MAGIC):
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise ImportInvalid(_("The Excel file could not be read: %(error)s") % {"error": exc}) from exc
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = next(lines, None)
+        if not header:
+            raise ImportInvalid(_("The first sheet is empty; it needs a header row."))
+        columns = [str(h).strip().lower() if h is not None else "" for h in header]
+        rows = [
+            {c: v for c, v in zip(columns, line, strict=False) if c}
+            for line in lines
+            if any(v not in (None, "") for v in line)
+        ]
+        workbook.close()
+        return "xlsx", rows
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportInvalid(_("The file is neither an Excel workbook nor UTF-8 CSV text.")) from exc
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if not reader.fieldnames:
+            raise ImportInvalid(_("The file is empty; it needs a header line."))
+        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
+        rows = [
+            {k: (v or "").strip() for k, v in row.items() if k}
+            for row in reader
+            if any((v or "").strip() for k, v in row.items() if k)
+        ]
+    except csv.Error as exc:
+        raise ImportInvalid(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
+    return "csv", rows
+
+
+def _plain(value) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+_KINDS = {k.value: k.value for k in ProductionKind} | {str(k.label).lower(): k.value for k in ProductionKind}
+
+
+def _production_check(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Clean production rows (with their index) and the errors of the others."""
+    good, errors = [], []
+    for index, raw in enumerate(rows):
+        missing = [c for c in PRODUCTION_COLUMNS if raw.get(c) in (None, "")]
+        if missing:
+            errors.append(
+                {
+                    "index": index,
+                    "meter": None,
+                    "reason": _("missing: %(columns)s.") % {"columns": ", ".join(missing)},
+                }
+            )
+            continue
+        start, end = _parse_date(raw["period_start"]), _parse_date(raw["period_end"])
+        if start is None or end is None:
+            errors.append({"index": index, "meter": None, "reason": _("dates must be written YYYY-MM-DD.")})
+            continue
+        if end < start:
+            errors.append(
+                {"index": index, "meter": None, "reason": _("the period cannot end before it starts.")}
+            )
+            continue
+        kind = _KINDS.get(str(raw["kind"]).strip().lower())
+        if kind is None:
+            errors.append(
+                {
+                    "index": index,
+                    "meter": None,
+                    "reason": _("kind must be one of: %(kinds)s.")
+                    % {"kinds": ", ".join(ProductionKind.values)},
+                }
+            )
+            continue
+        try:
+            tonnes = Decimal(str(raw["tonnes"]).strip()).quantize(Decimal("0.001"))
+        except InvalidOperation:
+            errors.append({"index": index, "meter": None, "reason": _("tonnes must be a number.")})
+            continue
+        if not tonnes.is_finite() or tonnes < 0:
+            errors.append(
+                {"index": index, "meter": None, "reason": _("tonnes must be a finite number, not negative.")}
+            )
+            continue
+        good.append(
+            {
+                "index": index,
+                "period_start": start,
+                "period_end": end,
+                "material": str(raw["material"]).strip()[:120],
+                "kind": kind,
+                "tonnes": tonnes,
+                "note": _plain(raw.get("note"))[:2000],
+            }
+        )
+    return good, errors
+
+
+def _readings_check(*, site: Site, rows: list[dict], now: dt.datetime) -> tuple[int, list[dict]]:
+    meters = {m.code: m for m in Meter.objects.filter(site=site)}
+    checked = readings_validate(
+        raw_rows=rows,
+        meters=meters,
+        scope=None,
+        now=now,
+        naive_zone=zoneinfo.ZoneInfo(site.time_zone),
+    )
+    return len(checked.rows) + checked.duplicates_in_batch, [p.as_dict() for p in checked.problems]
+
+
+@transaction.atomic
+def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by) -> ImportJob:
+    """Store an uploaded file and check every row; the job waits for confirmation with a preview."""
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise PayloadTooLarge(
+            _("The file is larger than the limit of %(limit)s bytes.") % {"limit": settings.IMPORT_MAX_BYTES}
+        )
+    if kind not in ImportKind.values:
+        raise ImportInvalid(_("Choose what the file holds."), field="kind")
+    file_type, rows = _table_rows(data)
+    if not rows:
+        raise ImportInvalid(_("The file has a header but no rows."))
+    if kind == ImportKind.READINGS:
+        columns = set().union(*(row.keys() for row in rows))
+        if (
+            "meter" not in columns
+            or "value" not in columns
+            or not ({"ts"} <= columns or {"start", "end"} <= columns)
+        ):
+            raise ImportInvalid(
+                _(
+                    "A readings file needs the columns meter, ts, value (or meter, start, end, value), and may have quality."
+                )
+            )
+        valid, errors = _readings_check(site=site, rows=rows, now=timezone.now())
+    else:
+        if not set(PRODUCTION_COLUMNS) <= set().union(*(row.keys() for row in rows)):
+            raise ImportInvalid(
+                _("A production file needs the columns %(columns)s, and may have note.")
+                % {"columns": ", ".join(PRODUCTION_COLUMNS)}
+            )
+        good, errors = _production_check(rows)
+        valid = len(good)
+    for error in errors:
+        error["line"] = error["index"] + 2  # the header is line 1
+    job = ImportJob(
+        kind=kind,
+        site=site,
+        original_name=name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        total_rows=len(rows),
+        valid_rows=valid,
+        errors=sorted(errors, key=lambda e: e["index"])[:MAX_LISTED_ERRORS],
+        rejected=len(errors),
+        preview=[{k: _plain(v) for k, v in row.items()} for row in rows[:PREVIEW_ROWS]],
+        created_by=by,
+    )
+    # A generated name: the uploaded name is shown, never used as a path.
+    job.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_job_commit(*, job: ImportJob, by) -> ImportJob:
+    """Confirm a checked import: it is queued and written by a background task."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.PREVIEW:
+        raise TransitionNotAllowed(_("This import was already confirmed."))
+    if not job.valid_rows:
+        raise TransitionNotAllowed(
+            _("No row of this file can be imported; fix the file and upload it again.")
+        )
+    job.status = ImportStatus.QUEUED
+    job.queued_at = timezone.now()
+    job.save(update_fields=["status", "queued_at"])
+    from ..tasks import import_run  # tasks call services; the service only dispatches after commit
+
+    transaction.on_commit(lambda: import_run.delay(job.pk))
+    return job
+
+
+def import_jobs_requeue_stale(*, older_than: dt.timedelta) -> int:
+    """Send again the imports confirmed long ago that no worker picked up (a lost broker message).
+
+    Runs periodically, so an import never depends on one message reaching the broker.
+    """
+    from ..tasks import import_run
+
+    stale = list(
+        ImportJob.objects.filter(
+            status=ImportStatus.QUEUED, queued_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        import_run.delay(job_id)
+    return len(stale)
+
+
+@transaction.atomic
+def import_job_cancel(*, job: ImportJob, by) -> ImportJob:
+    """Drop an import that was checked but not confirmed."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.PREVIEW:
+        raise TransitionNotAllowed(_("Only an import waiting for confirmation can be cancelled."))
+    job.status = ImportStatus.CANCELLED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "finished_at"])
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Write a confirmed import in chunks, saving progress after each. Safe to run again."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update(of=("self",))
+            .select_related("site", "created_by")
+            .get(pk=job_id)
+        )
+        if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            return job
+        job.status = ImportStatus.RUNNING
+        job.processed_rows = job.accepted = job.duplicate = job.conflict = 0
+        job.save(update_fields=["status", "processed_rows", "accepted", "duplicate", "conflict"])
+    try:
+        with job.file.open("rb") as handle:
+            _file_type, rows = _table_rows(handle.read())
+        step = max(1, settings.IMPORT_CHUNK_ROWS)
+        for first in range(0, len(rows), step):
+            chunk = rows[first : first + step]
+            if job.kind == ImportKind.READINGS:
+                _readings_chunk(job=job, rows=chunk)
+            else:
+                _production_chunk(job=job, rows=chunk)
+            job.processed_rows = min(job.total_rows, first + len(chunk))
+            job.save(update_fields=["processed_rows", "accepted", "duplicate", "conflict"])
+    except DomainError as exc:
+        job.status = ImportStatus.FAILED
+        job.error_message = exc.message
+    else:
+        job.status = ImportStatus.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error_message", "finished_at"])
+    return job
+
+
+def _readings_chunk(*, job: ImportJob, rows: list[dict]) -> None:
+    result = readings_ingest(
+        site=job.site,
+        raw_rows=rows,
+        source=Source.IMPORT,
+        by=job.created_by,
+        naive_zone=zoneinfo.ZoneInfo(job.site.time_zone),
+    )
+    job.accepted += result.accepted + result.corrected
+    job.duplicate += result.duplicate
+    job.conflict += result.conflict
+
+
+def _production_chunk(*, job: ImportJob, rows: list[dict]) -> None:
+    good, _errors = _production_check(rows)
+    for row in good:
+        fields = {k: v for k, v in row.items() if k != "index"}
+        try:
+            production_record_create(site=job.site, by=job.created_by, **fields)
+        except AlreadyExists:
+            job.duplicate += 1
+        else:
+            job.accepted += 1

@@ -1,0 +1,463 @@
+"""Reading ingestion: validate a whole batch at once, write it in one transaction, report every row.
+
+The same rules serve gateways, staff API calls and file imports. Writing goes through
+``metering.services.ingest_write``: COPY + INSERT ... ON CONFLICT on PostgreSQL, a bulk insert
+that ignores conflicts on SQLite; both classify rows identically (accepted, duplicate, conflict,
+corrected). Every accepted or corrected row marks its meter's time range dirty for recomputation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from greenfactory.core.exceptions import PayloadTooLarge
+from greenfactory.sites.models import Site
+
+from ..choices import MeterKind, Quality
+from ..models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
+from . import ingest_write
+from .ingest_write import Row
+
+_QUALITIES = frozenset(Quality.values)
+_fromisoformat = dt.datetime.fromisoformat
+_TRUE = {True, "true", "1", "yes", "True", "TRUE"}
+_FALSE = {False, None, "", "false", "0", "no", "False", "FALSE"}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    index: int
+    meter: str | None
+    reason: str
+    status: int = 400  # 403 when the meter is outside the gateway's scope, 409 for a conflict
+
+    def as_dict(self) -> dict:
+        return {"index": self.index, "meter": self.meter, "reason": self.reason, "status": self.status}
+
+
+@dataclass
+class IngestResult:
+    batch_id: str
+    rows: int
+    accepted: int = 0
+    duplicate: int = 0
+    conflict: int = 0
+    corrected: int = 0
+    rejected: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    replayed: bool = False
+    atomic: bool = False
+    stored: bool = True  # False when atomic mode refused the whole batch
+
+    def as_dict(self) -> dict:
+        return {
+            "batch_id": self.batch_id,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "duplicate": self.duplicate,
+            "conflict": self.conflict,
+            "corrected": self.corrected,
+            "rejected": self.rejected,
+            "stored": self.stored,
+            "replayed": self.replayed,
+            "errors": [p.as_dict() for p in sorted(self.problems, key=lambda p: p.index)],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> IngestResult:
+        return cls(
+            batch_id=data["batch_id"],
+            rows=data["rows"],
+            accepted=data["accepted"],
+            duplicate=data["duplicate"],
+            conflict=data["conflict"],
+            corrected=data["corrected"],
+            rejected=data["rejected"],
+            stored=data["stored"],
+            problems=[RowProblem(**p) for p in data["errors"]],
+        )
+
+    @property
+    def http_status(self) -> int:
+        """200 when every row was stored or already there; 207 when some rows were refused and
+        others stored; a 4xx (403 scope, 409 conflict, else 400) when nothing could be stored."""
+        if not self.problems:
+            return 200
+        if self.stored and (self.accepted or self.duplicate or self.corrected):
+            return 207
+        statuses = {p.status for p in self.problems}
+        if statuses == {403}:
+            return 403
+        if statuses == {409}:
+            return 409
+        return 400
+
+
+@dataclass
+class _Validated:
+    rows: list[Row]
+    problems: list[RowProblem]
+    duplicates_in_batch: int
+
+
+def _parse_time(value, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.datetime | str:
+    """An aware UTC datetime, or the reason the value is not one."""
+    if isinstance(value, str):
+        try:
+            parsed = _fromisoformat(value)
+        except ValueError:
+            return _("“%(value)s” is not an ISO 8601 time.") % {"value": value[:40]}
+    elif isinstance(value, dt.datetime):  # Excel cells
+        parsed = value
+    else:
+        return _("a time must be an ISO 8601 string with a UTC offset.")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        if naive_zone is None:
+            return _("“%(value)s” has no UTC offset; add one, e.g. +08:00.") % {"value": str(value)[:40]}
+        parsed = parsed.replace(tzinfo=naive_zone)
+    return parsed.astimezone(dt.UTC)
+
+
+def _parse_value(value) -> float | str:
+    if isinstance(value, bool) or value is None or value == "":
+        return _("value is missing or not a number.")
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return _("value “%(value)s” is not a number.") % {"value": value[:40]}
+    else:
+        return _("value is missing or not a number.")
+    if not math.isfinite(number):
+        return _("value must be a finite number (not NaN or Infinity).")
+    return number
+
+
+@dataclass(frozen=True)
+class _MeterRule:
+    """What validation needs of a meter, read once per batch instead of once per row."""
+
+    pk: int
+    register: bool
+    virtual: bool
+    active_from: dt.datetime
+    active_to: dt.datetime | None
+    allowed: bool
+
+
+def _missing(value) -> bool:
+    return value is None or value == ""
+
+
+def readings_validate(
+    *,
+    raw_rows: list[dict],
+    meters: dict[str, Meter],
+    scope: frozenset[int] | None,
+    now: dt.datetime,
+    naive_zone: zoneinfo.ZoneInfo | None = None,
+) -> _Validated:
+    """Check every row; return the good ones as ``Row`` tuples and a problem for each bad one.
+
+    ``scope`` (a gateway's meter ids) hides every meter outside it: unknown and out-of-scope
+    meters get the same 403 answer, so a gateway learns nothing about other meters.
+    """
+    limit = now + dt.timedelta(seconds=settings.INGEST_FUTURE_TOLERANCE_SECONDS)
+    rules = {
+        code: _MeterRule(
+            pk=m.pk,
+            register=m.kind == MeterKind.REGISTER,
+            virtual=m.is_virtual,
+            active_from=m.active_from,
+            active_to=m.active_to,
+            allowed=scope is None or m.pk in scope,
+        )
+        for code, m in meters.items()
+    }
+    problems: list[RowProblem] = []
+    good: list[Row] = []
+    append = good.append
+    for index, raw in enumerate(raw_rows):
+        code = raw.get("meter")
+        if not isinstance(code, str) or not code:
+            problems.append(RowProblem(index, None, _("missing field: meter.")))
+            continue
+        rule = rules.get(code)
+        if scope is not None and (rule is None or not rule.allowed):
+            problems.append(
+                RowProblem(index, code, _("this gateway may not send readings for this meter."), 403)
+            )
+            continue
+        if rule is None:
+            problems.append(RowProblem(index, code, _("unknown meter at this site.")))
+            continue
+        if rule.virtual:
+            problems.append(RowProblem(index, code, _("a virtual meter takes no readings.")))
+            continue
+        ts_raw, start_raw, end_raw = raw.get("ts"), raw.get("start"), raw.get("end")
+        if rule.register:
+            if _missing(ts_raw) or not _missing(start_raw) or not _missing(end_raw):
+                problems.append(
+                    RowProblem(index, code, _("this meter is a cumulative register: send ts, not start/end."))
+                )
+                continue
+            start = None
+            end = _parse_time(ts_raw, naive_zone=naive_zone)
+        else:
+            if not _missing(ts_raw) or _missing(start_raw) or _missing(end_raw):
+                problems.append(
+                    RowProblem(index, code, _("this meter is an interval meter: send start and end, not ts."))
+                )
+                continue
+            start = _parse_time(start_raw, naive_zone=naive_zone)
+            if isinstance(start, str):
+                problems.append(RowProblem(index, code, _("start: %(reason)s") % {"reason": start}))
+                continue
+            end = _parse_time(end_raw, naive_zone=naive_zone)
+        if isinstance(end, str):
+            problems.append(RowProblem(index, code, end))
+            continue
+        if start is not None and start >= end:
+            problems.append(RowProblem(index, code, _("the interval must end after it starts.")))
+            continue
+        if end > limit:
+            problems.append(RowProblem(index, code, _("the time is more than 5 minutes in the future.")))
+            continue
+        if (start or end) < rule.active_from or (rule.active_to is not None and end > rule.active_to):
+            problems.append(RowProblem(index, code, _("the meter is not active at this time.")))
+            continue
+        value = raw.get("value")
+        if type(value) is not float or not math.isfinite(value):  # the common case is a JSON float
+            value = _parse_value(value)
+            if isinstance(value, str):
+                problems.append(RowProblem(index, code, value))
+                continue
+        if value < 0:
+            problems.append(
+                RowProblem(
+                    index,
+                    code,
+                    _("an interval quantity cannot be negative.")
+                    if start is not None
+                    else _("a register cannot show a negative value."),
+                )
+            )
+            continue
+        quality = raw.get("quality") or Quality.ACTUAL
+        if quality not in _QUALITIES:
+            problems.append(
+                RowProblem(
+                    index,
+                    code,
+                    _("quality must be one of: %(choices)s.") % {"choices": ", ".join(Quality.values)},
+                )
+            )
+            continue
+        correction = raw.get("correction")
+        if correction in _FALSE:
+            correction = False
+        elif correction in _TRUE:
+            correction = True
+        else:
+            problems.append(RowProblem(index, code, _("correction must be true or false.")))
+            continue
+        append(Row(index, rule.pk, start, end, value, quality, correction))
+
+    return _within_batch_duplicates(good=good, problems=problems, meters=meters)
+
+
+def _within_batch_duplicates(
+    *, good: list[Row], problems: list[RowProblem], meters: dict[str, Meter]
+) -> _Validated:
+    """The same key twice in one batch: identical values count once, different values refuse every
+    row holding that key (the batch does not say which one is right)."""
+    by_key: dict[tuple, list[Row]] = {}
+    for row in good:
+        by_key.setdefault((row.meter_id, row.start, row.ts), []).append(row)
+    if len(by_key) == len(good):
+        return _Validated(rows=good, problems=problems, duplicates_in_batch=0)
+    code_of = {m.pk: code for code, m in meters.items()}
+    unique: list[Row] = []
+    duplicates = 0
+    for same_key in by_key.values():
+        if len({row.value for row in same_key}) == 1:
+            unique.append(same_key[0])
+            duplicates += len(same_key) - 1
+            continue
+        problems.extend(
+            RowProblem(
+                row.index,
+                code_of.get(row.meter_id),
+                _("the batch holds this meter and time more than once with different values."),
+            )
+            for row in same_key
+        )
+    unique.sort(key=lambda row: row.index)
+    return _Validated(rows=unique, problems=problems, duplicates_in_batch=duplicates)
+
+
+class _AtomicAbort(Exception):
+    def __init__(self, result: IngestResult) -> None:
+        super().__init__("atomic batch refused")
+        self.result = result
+
+
+def gateway_scope(*, gateway: Gateway) -> frozenset[int]:
+    """The ids of the meters a gateway may send readings for."""
+    if gateway.all_meters:
+        return frozenset(Meter.objects.filter(site_id=gateway.site_id).values_list("pk", flat=True))
+    return frozenset(gateway.meters.filter(site_id=gateway.site_id).values_list("pk", flat=True))
+
+
+def readings_ingest(
+    *,
+    site: Site,
+    raw_rows: list[dict],
+    source: str,
+    batch_id: str = "",
+    gateway: Gateway | None = None,
+    by=None,
+    atomic: bool = False,
+    naive_zone: zoneinfo.ZoneInfo | None = None,
+    now: dt.datetime | None = None,
+) -> IngestResult:
+    """Validate and store a batch of readings for one site; answer counts and every refused row.
+
+    A gateway's batch is limited to its scope; a ``batch_id`` already seen from the same gateway
+    answers the stored result and changes nothing. With ``atomic`` any refused row stores nothing.
+    """
+    if len(raw_rows) > settings.INGEST_MAX_ROWS:
+        raise PayloadTooLarge(
+            _("A batch holds at most %(limit)s readings; this one has %(count)s.")
+            % {"limit": settings.INGEST_MAX_ROWS, "count": len(raw_rows)}
+        )
+    if gateway is not None and batch_id:
+        previous = IngestBatch.objects.filter(gateway=gateway, client_batch_id=batch_id).first()
+        if previous is not None:
+            return _replayed(previous)
+    now = now or timezone.now()
+    meters = {m.code: m for m in Meter.objects.filter(site=site)}
+    scope = gateway_scope(gateway=gateway) if gateway is not None else None
+    checked = readings_validate(raw_rows=raw_rows, meters=meters, scope=scope, now=now, naive_zone=naive_zone)
+    result = IngestResult(
+        batch_id=batch_id,
+        rows=len(raw_rows),
+        rejected=len(checked.problems),
+        problems=list(checked.problems),
+        atomic=atomic,
+    )
+    if atomic and checked.problems:
+        result.stored = False
+        return result
+    try:
+        with transaction.atomic():
+            code_of = {m.pk: code for code, m in meters.items()}
+            _write(
+                result=result,
+                checked=checked,
+                source=source,
+                gateway=gateway,
+                by=by,
+                now=now,
+                code_of=code_of,
+            )
+            if atomic and result.conflict:
+                raise _AtomicAbort(result)
+    except _AtomicAbort:
+        result.accepted = result.duplicate = result.corrected = 0
+        result.stored = False
+    except IntegrityError:
+        # Another request with the same gateway and batch_id committed first: answer its result.
+        previous = IngestBatch.objects.filter(gateway=gateway, client_batch_id=batch_id).first()
+        if previous is None:
+            raise
+        return _replayed(previous)
+    return result
+
+
+def _replayed(batch: IngestBatch) -> IngestResult:
+    result = IngestResult.from_dict(batch.result)
+    result.replayed = True
+    return result
+
+
+def _write(
+    *, result: IngestResult, checked: _Validated, source: str, gateway, by, now, code_of: dict[int, str]
+) -> None:
+    batch = IngestBatch.objects.create(
+        source=source, gateway=gateway, client_batch_id=result.batch_id, created_by=by, rows=result.rows
+    )
+    outcome = ingest_write.rows_write(rows=checked.rows, batch=batch, source=source, now=now)
+    for row, _existing in outcome.conflicts:
+        result.problems.append(
+            RowProblem(
+                row.index,
+                code_of[row.meter_id],
+                _(
+                    "a different value is already stored for this meter and time; "
+                    "send it with correction=true to replace it."
+                ),
+                409,
+            )
+        )
+    result.accepted = len(outcome.accepted)
+    result.duplicate = checked.duplicates_in_batch + len(outcome.duplicates)
+    result.conflict = len(outcome.conflicts)
+    result.corrected = len(outcome.corrected)
+    if result.conflict and result.atomic:
+        return
+    if outcome.corrected:
+        ingest_write.corrections_apply(corrected=outcome.corrected, batch=batch, by=by, gateway=gateway)
+    changed = outcome.accepted + [row for row, _old in outcome.corrected]
+    _dirty_ranges_record(rows=changed, batch=batch)
+    if gateway is not None and checked.rows:
+        _last_seen_record(rows=checked.rows, gateway=gateway, now=now)
+    batch.accepted = result.accepted
+    batch.duplicate = result.duplicate
+    batch.conflict = result.conflict
+    batch.corrected = result.corrected
+    batch.rejected = result.rejected
+    batch.result = result.as_dict()
+    batch.save(update_fields=["accepted", "duplicate", "conflict", "corrected", "rejected", "result"])
+
+
+def _dirty_ranges_record(*, rows: list[Row], batch: IngestBatch) -> None:
+    spans: dict[int, list[dt.datetime]] = {}
+    for row in rows:
+        first = row.start or row.ts
+        span = spans.get(row.meter_id)
+        if span is None:
+            spans[row.meter_id] = [first, row.ts]
+        else:
+            span[0] = min(span[0], first)
+            span[1] = max(span[1], row.ts)
+    DirtyRange.objects.bulk_create(
+        DirtyRange(meter_id=meter_id, start=start, end=end, batch=batch)
+        for meter_id, (start, end) in spans.items()
+    )
+
+
+def _last_seen_record(*, rows: list[Row], gateway: Gateway, now: dt.datetime) -> None:
+    latest: dict[int, dt.datetime] = {}
+    for row in rows:
+        if row.ts > latest.get(row.meter_id, row.ts - dt.timedelta(seconds=1)):
+            latest[row.meter_id] = row.ts
+    MeterGatewaySeen.objects.bulk_create(
+        [
+            MeterGatewaySeen(meter_id=meter_id, gateway=gateway, last_seen_at=now, last_reading_ts=ts)
+            for meter_id, ts in latest.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["meter", "gateway"],
+        update_fields=["last_seen_at", "last_reading_ts"],
+    )

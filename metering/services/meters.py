@@ -1,0 +1,185 @@
+"""Writes for meters and meter events. Each writes the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from greenfactory.core.exceptions import AlreadyExists, DomainError
+
+from ..choices import MeterEventKind, MeterKind
+from ..formula import FormulaError, formula_parse
+from ..models import DirtyRange, Meter, MeterEvent, Reading
+
+EDITABLE = (
+    "code",
+    "name",
+    "medium",
+    "unit",
+    "kind",
+    "multiplier",
+    "register_max",
+    "rated_max_flow",
+    "parent",
+    "active_from",
+    "active_to",
+    "is_virtual",
+    "formula",
+)
+
+
+class MeterInvalid(DomainError):
+    code = "meter_invalid"
+
+
+def formula_check(*, meter: Meter) -> None:
+    """Refuse a virtual meter's formula that refers to unknown meters, other media or itself.
+
+    Raises ValidationError on the ``formula`` field with a readable reason.
+    """
+    if not meter.is_virtual:
+        return
+    try:
+        parsed = formula_parse(meter.formula)
+    except FormulaError as exc:
+        raise ValidationError({"formula": str(exc)}) from exc
+    site_meters = {m.code: m for m in Meter.objects.filter(site_id=meter.site_id).exclude(pk=meter.pk)}
+    unknown = sorted(c for c in parsed.meter_codes if c not in site_meters and c != meter.code)
+    if unknown:
+        raise ValidationError(
+            {"formula": _("Unknown meters at this site: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    other_media = sorted(
+        c for c in parsed.meter_codes if c in site_meters and site_meters[c].medium != meter.medium
+    )
+    if other_media:
+        raise ValidationError(
+            {
+                "formula": _("A formula combines meters of one medium; %(codes)s measure another.")
+                % {"codes": ", ".join(other_media)}
+            }
+        )
+    # Follow virtual meters' formulas: reaching this meter again is a cycle.
+    pending = list(parsed.meter_codes)
+    visited: set[str] = set()
+    while pending:
+        code = pending.pop()
+        if code == meter.code:
+            raise ValidationError(
+                {"formula": _("The formula refers back to %(code)s: a cycle.") % {"code": meter.code}}
+            )
+        if code in visited:
+            continue
+        visited.add(code)
+        other = site_meters.get(code)
+        if other is not None and other.is_virtual:
+            try:
+                pending.extend(formula_parse(other.formula).meter_codes)
+            except FormulaError:
+                continue
+
+
+def meter_check(*, meter: Meter) -> None:
+    """Every rule a meter must satisfy before it is saved (fields, parent, formula, fixed kind).
+
+    Raises ValidationError keyed by field; forms call it to show errors beside their fields.
+    """
+    if meter.pk is not None:
+        stored = Meter.objects.filter(pk=meter.pk).values("kind", "medium", "is_virtual").first()
+        if stored and Reading.objects.filter(meter_id=meter.pk).exists():
+            for name, value in stored.items():
+                if getattr(meter, name) != value:
+                    raise ValidationError(
+                        {
+                            name: _(
+                                "The %(field)s of a meter with readings cannot change; register a new meter."
+                            )
+                            % {"field": Meter._meta.get_field(name).verbose_name}
+                        }
+                    )
+    if meter.parent_id is not None:
+        if meter.parent_id == meter.pk:
+            raise ValidationError({"parent": _("A meter cannot be its own parent.")})
+        if meter.parent.site_id != meter.site_id:
+            raise ValidationError({"parent": _("The parent meter must be at the same site.")})
+        ancestor = meter.parent
+        for _depth in range(100):
+            if ancestor.parent_id is None:
+                break
+            if ancestor.parent_id == meter.pk:
+                raise ValidationError({"parent": _("This parent would make a loop of sub-meters.")})
+            ancestor = ancestor.parent
+    meter.full_clean(validate_unique=False)
+    formula_check(meter=meter)
+
+
+def _save(meter: Meter, *, by) -> Meter:
+    meter._history_user = by
+    if Meter.objects.filter(site_id=meter.site_id, code=meter.code).exclude(pk=meter.pk).exists():
+        raise AlreadyExists(_("Site already has a meter with code %(code)s.") % {"code": meter.code})
+    meter_check(meter=meter)
+    try:
+        with transaction.atomic():
+            meter.save()
+    except IntegrityError as exc:
+        raise AlreadyExists(_("Site already has a meter with code %(code)s.") % {"code": meter.code}) from exc
+    return meter
+
+
+@transaction.atomic
+def meter_create(*, site, by=None, **fields) -> Meter:
+    """Register a meter at a site; unit, period, formula and parent are checked."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not meter fields: {sorted(unknown)}")
+    return _save(Meter(site=site, **fields), by=by)
+
+
+@transaction.atomic
+def meter_update(*, meter: Meter, by=None, **fields) -> Meter:
+    """Change a meter. Its kind, medium and virtual flag are fixed once it has readings."""
+    for name, value in fields.items():
+        if name not in EDITABLE:
+            raise TypeError(f"not a meter field: {name}")
+        setattr(meter, name, value)
+    return _save(meter, by=by)
+
+
+@transaction.atomic
+def meter_event_create(
+    *,
+    meter: Meter,
+    ts: dt.datetime,
+    kind: str,
+    old_final_value: float,
+    new_start_value: float,
+    note: str = "",
+    by=None,
+) -> MeterEvent:
+    """Record a register reset or meter exchange: consumption across it continues from the new value."""
+    if meter.kind != MeterKind.REGISTER or meter.is_virtual:
+        raise MeterInvalid(_("Resets and exchanges are recorded for cumulative registers only."))
+    if ts.tzinfo is None:
+        raise MeterInvalid(_("The time needs a UTC offset."), field="ts")
+    if kind not in MeterEventKind.values:
+        raise MeterInvalid(_("Unknown event kind."), field="kind")
+    if MeterEvent.objects.filter(meter=meter, ts=ts).exists():
+        raise AlreadyExists(_("This meter already has an event at that time."))
+    event = MeterEvent(
+        meter=meter,
+        ts=ts,
+        kind=kind,
+        old_final_value=old_final_value,
+        new_start_value=new_start_value,
+        note=note,
+        created_by=by,
+    )
+    event._history_user = by
+    event.full_clean()
+    event.save()
+    # Consumption across the event changes: recompute around it.
+    DirtyRange.objects.create(meter=meter, start=ts, end=ts)
+    return event

@@ -1,0 +1,33 @@
+"""The demo plant: meters for every medium, a working demo gateway key, and idempotent loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from greenfactory.core.demo import demo_load
+from metering.choices import Medium
+from metering.demo import DEMO_GATEWAY_KEY
+from metering.models import Meter, Reading
+
+from .conftest import GatewayClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_every_medium_a_virtual_meter_and_a_gateway_whose_key_works():
+    today = dt.date(2026, 11, 28)
+    first = demo_load(today=today)
+    assert first["meters"] == 15
+    assert set(Meter.objects.values_list("medium", flat=True)) == set(Medium.values)
+    assert Meter.objects.get(code="E-REST").is_virtual
+    assert Meter.objects.get(code="E-101").parent.code == "E-MAIN"
+    readings = Reading.objects.count()
+    assert readings > 1000
+    again = demo_load(today=today)
+    assert (again["meters"], again["readings"], Reading.objects.count()) == (0, 0, readings)
+    response = GatewayClient(DEMO_GATEWAY_KEY).post(
+        {"readings": [{"meter": "W-01", "ts": "2026-11-28T00:00:00+08:00", "value": 1}]}
+    )
+    assert response.status_code == 409  # the demo already holds another value at that time
