@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from greenfactory.core.filters import UtcIsoDateTimeFilter
 from greenfactory.sites.models import Site
 
 from .choices import Medium, MeterKind, Quality, Source
@@ -35,8 +36,8 @@ class ReadingFilter(django_filters.FilterSet):
     """Shared by a meter's readings table and the readings API."""
 
     meter = django_filters.NumberFilter(field_name="meter_id", label=_("Meter id"))
-    start = django_filters.IsoDateTimeFilter(field_name="ts", lookup_expr="gte", label=_("From"))
-    end = django_filters.IsoDateTimeFilter(field_name="ts", lookup_expr="lt", label=_("Before"))
+    start = UtcIsoDateTimeFilter(field_name="ts", lookup_expr="gte", label=_("From"))
+    end = UtcIsoDateTimeFilter(field_name="ts", lookup_expr="lt", label=_("Before"))
     quality = django_filters.ChoiceFilter(choices=Quality.choices, label=_("Quality"))
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
 

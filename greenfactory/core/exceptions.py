@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -59,6 +65,13 @@ def api_exception_handler(exc, context):
         else:
             body = {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DataError):
+        # The last line of defence: a value the database cannot store is the client's input.
+        logger.warning("Database refused a value: %s", exc)
+        return Response(
+            {"detail": _("A value in the request cannot be stored (out of range or invalid characters).")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoPermissionDenied):
-        return Response({"detail": str(exc) or "Permission denied."}, status=status.HTTP_403_FORBIDDEN)
+        return Response({"detail": str(exc) or _("Permission denied.")}, status=status.HTTP_403_FORBIDDEN)
     return exception_handler(exc, context)

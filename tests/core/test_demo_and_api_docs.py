@@ -15,7 +15,7 @@ def test_demo_loads_once_and_a_second_run_changes_nothing(capsys):
     assert counts[2] == 12 * 7
     for login in ("admin", "compliance", "auditor"):
         assert login in first
-    assert "0 users and 0 production records added" in capsys.readouterr().out
+    assert "0 users and 0 production records, 0 meters and 0 readings added" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -1,0 +1,37 @@
+"""Request hygiene applied before any view runs."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a request whose path, query or form fields carry NUL characters.
+
+    No field of the product can hold one, and PostgreSQL refuses them in text: refusing them here
+    gives the client a clear reason instead of a database error. JSON bodies are checked by
+    ``greenfactory.core.parsers.JSONParser``; raw uploads by their own parsers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return JsonResponse(
+                {"detail": _("The request contains a NUL character, which no field accepts.")}, status=400
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query or "\x00" in request.path:
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            return any("\x00" in value for _, values in request.POST.lists() for value in values)
+        return False

@@ -1,0 +1,17 @@
+import pytest
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "start",
+    [
+        "3010-10-28T03:43:24-23:52",
+        "2026-11-28T10:00:00+15:59",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:00:00-10:00",
+    ],
+)
+def test_reading_time_filters_with_extreme_offsets_answer_normally(staff_client, start):
+    response = staff_client.get("/api/v1/readings/", {"start": start})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
