@@ -4,6 +4,15 @@ from rest_framework.routers import DefaultRouter
 
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
 from metering.api import MeterEventViewSet, MeterViewSet, ReadingViewSet
+from metering.kpi_api import (
+    FactorSetViewSet,
+    FactorViewSet,
+    FuelDeliveryViewSet,
+    GreenCertificateViewSet,
+    KpiViewSet,
+    RefrigerantRefillViewSet,
+    Scope3ActivityViewSet,
+)
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -12,3 +21,10 @@ router.register("production-records", ProductionRecordViewSet, basename="product
 router.register("meters", MeterViewSet, basename="meter")
 router.register("meter-events", MeterEventViewSet, basename="meter-event")
 router.register("readings", ReadingViewSet, basename="reading")
+router.register("kpis", KpiViewSet, basename="kpi")
+router.register("factor-sets", FactorSetViewSet, basename="factor-set")
+router.register("factors", FactorViewSet, basename="factor")
+router.register("refrigerant-refills", RefrigerantRefillViewSet, basename="refrigerant-refill")
+router.register("fuel-deliveries", FuelDeliveryViewSet, basename="fuel-delivery")
+router.register("green-certificates", GreenCertificateViewSet, basename="green-certificate")
+router.register("scope3-activities", Scope3ActivityViewSet, basename="scope3-activity")

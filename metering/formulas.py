@@ -249,3 +249,11 @@ def uncertainty_sum(items: Iterable[tuple[float, float]]) -> float:
     if not total:
         return 0.0
     return math.sqrt(sum((u * e) ** 2 for e, u in items)) / abs(total)
+
+
+# --- Purchased heat and steam (scope 2) -------------------------------------------------------------
+
+
+def purchased_heat_co2(*, gj: Decimal, tco2_per_gj: Decimal) -> Decimal:
+    """tCO2 of purchased heat or steam: GJ * factor (tCO2/GJ)."""
+    return gj * tco2_per_gj

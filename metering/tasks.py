@@ -22,3 +22,60 @@ def import_run(job_id: int) -> None:
 def imports_sweep() -> int:
     """Periodic: re-send imports still queued after ten minutes."""
     return imports.import_jobs_requeue_stale(older_than=dt.timedelta(minutes=10))
+
+
+@shared_task(
+    name="metering.kpi_dirty_process",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def kpi_dirty_process(dirty_range_ids: list[int]) -> int:
+    """Turn these dirty ranges into rollups and KPIs (runs on the ``kpi`` queue)."""
+    from .services import rollups
+
+    return rollups.dirty_ranges_process(ids=dirty_range_ids)
+
+
+@shared_task(name="metering.kpi_sweep", acks_late=True, autoretry_for=(OperationalError,), max_retries=3)
+def kpi_sweep() -> int:
+    """Periodic: consume dirty ranges left pending (a lost message, a broker that was down)."""
+    from .services import rollups
+
+    total = 0
+    while consumed := rollups.dirty_ranges_process(limit=500):
+        total += consumed
+    return total
+
+
+@shared_task(
+    name="metering.kpis_recompute_all",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def kpis_recompute_all() -> int:
+    """Recompute every site's KPIs (a factor set changed); rollups do not depend on factors."""
+    from greenfactory.sites.models import Site
+
+    from .services import kpis
+
+    return sum(kpis.site_kpis_recompute(site=site) for site in Site.objects.all())
+
+
+@shared_task(
+    name="metering.kpi_site_refresh",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def kpi_site_refresh(site_id: int, start: str, end: str) -> int:
+    """Recompute a site's KPIs over [start, end) (ISO instants): activity data changed."""
+    from .services import kpis
+
+    return kpis.site_kpis_refresh(
+        site_id=site_id, start=dt.datetime.fromisoformat(start), end=dt.datetime.fromisoformat(end)
+    )

@@ -29,6 +29,12 @@ class Capability(models.TextChoices):
     READINGS_READ = "readings_read", _("See meter readings")
     READINGS_WRITE = "readings_write", _("Enter and import readings and production files")
     READINGS_INGEST = "readings_ingest", _("Upload readings as a gateway")
+    KPIS_READ = "kpis_read", _("See energy and emission KPIs and factor sets")
+    ACTIVITY_WRITE = (
+        "activity_write",
+        _("Record refrigerant refills, fuel deliveries, certificates and scope 3"),
+    )
+    FACTORS_WRITE = "factors_write", _("Edit factor sets and a site's KPI settings")
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -45,6 +51,8 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.METERS_WRITE,
             Capability.READINGS_READ,
             Capability.READINGS_WRITE,
+            Capability.KPIS_READ,
+            Capability.ACTIVITY_WRITE,
             Capability.API_DOCS,
         }
     ),
@@ -68,6 +76,12 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "metering.view_meterevent",
         "metering.view_reading",
         "metering.view_importjob",
+        "metering.view_factorset",
+        "metering.view_factor",
+        "metering.view_refrigerantrefill",
+        "metering.view_fueldelivery",
+        "metering.view_greencertificateretirement",
+        "metering.view_scope3activity",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),

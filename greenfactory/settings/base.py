@@ -172,10 +172,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_TASK_ROUTES = {"metering.import*": {"queue": "ingest"}}
+CELERY_TASK_ROUTES = {"metering.import*": {"queue": "ingest"}, "metering.kpi*": {"queue": "kpi"}}
 CELERY_BEAT_SCHEDULE = {
     # A confirmed import whose message was lost is sent again (the task is idempotent).
     "metering-imports-sweep": {"task": "metering.imports_sweep", "schedule": 300.0},
+    # Dirty ranges whose message was lost are consumed here (the task is idempotent).
+    "metering-kpi-sweep": {"task": "metering.kpi_sweep", "schedule": 300.0},
 }
 
 # --- Meter ingestion ------------------------------------------------------------------------------

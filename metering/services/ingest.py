@@ -24,6 +24,7 @@ from greenfactory.sites.models import Site
 from ..choices import MeterKind, Quality
 from ..models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
 from . import ingest_write
+from .dirty import kpi_refresh_after_commit
 from .ingest_write import Row
 
 _QUALITIES = frozenset(Quality.values)
@@ -441,10 +442,11 @@ def _dirty_ranges_record(*, rows: list[Row], batch: IngestBatch) -> None:
         else:
             span[0] = min(span[0], first)
             span[1] = max(span[1], row.ts)
-    DirtyRange.objects.bulk_create(
+    created = DirtyRange.objects.bulk_create(
         DirtyRange(meter_id=meter_id, start=start, end=end, batch=batch)
         for meter_id, (start, end) in spans.items()
     )
+    kpi_refresh_after_commit(dirty=created)
 
 
 def _last_seen_record(*, rows: list[Row], gateway: Gateway, now: dt.datetime) -> None:

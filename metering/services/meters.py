@@ -13,6 +13,7 @@ from greenfactory.core.exceptions import AlreadyExists, DomainError
 from ..choices import MeterEventKind, MeterKind
 from ..formula import FormulaError, formula_parse
 from ..models import DirtyRange, Meter, MeterEvent, Reading
+from .dirty import kpi_refresh_after_commit
 
 EDITABLE = (
     "code",
@@ -181,5 +182,5 @@ def meter_event_create(
     event.full_clean()
     event.save()
     # Consumption across the event changes: recompute around it.
-    DirtyRange.objects.create(meter=meter, start=ts, end=ts)
+    kpi_refresh_after_commit(dirty=[DirtyRange.objects.create(meter=meter, start=ts, end=ts)])
     return event
