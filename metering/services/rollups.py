@@ -72,10 +72,11 @@ def bucket_next(start: dt.datetime, *, granularity: str, zone: zoneinfo.ZoneInfo
 
 
 def bucket_edges(start: dt.datetime, end: dt.datetime, *, granularity: str, zone) -> np.ndarray:
-    """UTC nanosecond edges of the buckets covering [start, end] (one more edge than buckets)."""
+    """UTC nanosecond edges of the buckets overlapping [start, end) (one more edge than buckets)."""
     first = bucket_floor(start, granularity=granularity, zone=zone)
     last = bucket_floor(end, granularity=granularity, zone=zone)
-    last = bucket_next(last, granularity=granularity, zone=zone)
+    if last < end or last == first:
+        last = bucket_next(last, granularity=granularity, zone=zone)
     edges = pd.date_range(first, last, freq=_FREQ[granularity], tz=zone)
     return edges.tz_convert("UTC").as_unit("ns").asi8
 
@@ -133,8 +134,8 @@ def _register_curve(meter: Meter, frame: pd.DataFrame, events: list[MeterEvent],
         x=t,
         y=np.concatenate([[0.0], np.cumsum(quantity)]),
         gaps=t[:-1][gaps],
-        spikes=t[1:][spikes],
-        decreases=t[1:][decreases],
+        spikes=t[:-1][spikes],
+        decreases=t[:-1][decreases],
     )
 
 
@@ -191,6 +192,7 @@ def _rollup_rows(meter: Meter, curve: Curve, edges: np.ndarray, granularity: str
         return []
     cumulative = np.interp(edges, curve.x, curve.y)
     quantity = np.diff(cumulative)
+    # Flags sit at the start of their step, in the bucket the step begins in.
     # Only buckets the readings reach: before the first or after the last reading nothing is known.
     covered = (edges[1:] > curve.x[0]) & (edges[:-1] < curve.x[-1])
 

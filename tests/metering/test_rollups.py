@@ -1,0 +1,204 @@
+"""Readings -> rollups: register rules, proportional splits, late data, retries, the sweeper."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+
+from metering.choices import Granularity, MeterEventKind
+from metering.models import DirtyRange, Factor, MeterRollup, SiteKpi
+from metering.services.factors import factor_save
+from metering.services.meters import meter_event_create
+from metering.services.rollups import dirty_ranges_process
+from metering.tasks import kpi_dirty_process, kpi_sweep
+
+from .kpi_helpers import ingest, march_plant, meter
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def hours(meter_obj):
+    return {
+        r.start.astimezone(SHANGHAI).strftime("%m-%d %H"): r
+        for r in MeterRollup.objects.filter(meter=meter_obj, granularity=Granularity.HOUR)
+    }
+
+
+def day_quantities(meter_obj):
+    return {
+        r.start.astimezone(SHANGHAI).date().isoformat(): round(r.quantity, 6)
+        for r in MeterRollup.objects.filter(meter=meter_obj, granularity=Granularity.DAY)
+    }
+
+
+def register_rows(code, pairs):
+    return [{"meter": code, "ts": ts, "value": v} for ts, v in pairs]
+
+
+@pytest.fixture
+def eager(django_capture_on_commit_callbacks):
+    """Run what services send after commit (the KPI tasks), as the eager embedded mode does."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def test_rollover_with_register_max_counts_the_wrap(site, eager):
+    m = meter(site, "E-1", register_max=99999, multiplier=2)
+    eager(
+        ingest,
+        site,
+        register_rows("E-1", [("2025-05-01T10:00:00+08:00", 99990), ("2025-05-01T11:00:00+08:00", 5)]),
+    )
+    assert hours(m)["05-01 10"].quantity == pytest.approx((99999 + 1 - 99990 + 5) * 2)
+    assert hours(m)["05-01 10"].decreases == 0
+
+
+def test_reset_event_explains_a_decrease(site, eager):
+    m = meter(site, "E-1")
+    eager(
+        ingest,
+        site,
+        register_rows("E-1", [("2025-05-01T10:00:00+08:00", 500), ("2025-05-01T11:00:00+08:00", 30)]),
+    )
+    assert hours(m)["05-01 10"].decreases == 1
+    assert hours(m)["05-01 10"].quantity == 0  # never invent energy
+    eager(
+        meter_event_create,
+        meter=m,
+        ts=dt.datetime(2025, 5, 1, 10, 30, tzinfo=SHANGHAI),
+        kind=MeterEventKind.EXCHANGE,
+        old_final_value=520,
+        new_start_value=10,
+    )
+    assert hours(m)["05-01 10"].quantity == pytest.approx((520 - 500) + (30 - 10))
+    assert hours(m)["05-01 10"].decreases == 0
+
+
+def test_unexplained_decrease_is_flagged_and_contributes_nothing(site, eager, staff_client):
+    m = meter(site, "E-1", register_max=99999)  # a wrap from 500 to 30 is implausible
+    rows = [
+        ("2025-05-01T10:00:00+08:00", 500),
+        ("2025-05-01T11:00:00+08:00", 30),
+        ("2025-05-01T12:00:00+08:00", 40),
+    ]
+    eager(ingest, site, register_rows("E-1", rows))
+    assert hours(m)["05-01 10"].quantity == 0
+    assert hours(m)["05-01 10"].decreases == 1
+    assert hours(m)["05-01 11"].quantity == 10
+    body = staff_client.get(
+        "/api/v1/kpis/", {"site": site.code, "start": "2025-05-01", "end": "2025-05-01", "granularity": "day"}
+    ).json()
+    assert body["results"][0]["data_quality"]["decreases"] == 1
+
+
+def test_step_above_rated_flow_is_flagged_as_a_spike(site, eager):
+    m = meter(site, "E-1", rated_max_flow=100)
+    eager(
+        ingest,
+        site,
+        register_rows("E-1", [("2025-05-01T10:00:00+08:00", 0), ("2025-05-01T11:00:00+08:00", 500)]),
+    )
+    assert hours(m)["05-01 10"].spikes == 1
+
+
+def test_gap_across_midnight_in_shanghai_is_split_by_time_and_reported(site, eager):
+    m = meter(site, "E-1")
+    rows = [
+        ("2025-05-01T20:00:00+08:00", 0),
+        ("2025-05-01T21:00:00+08:00", 100),
+        ("2025-05-01T22:00:00+08:00", 200),
+        # four hours without readings, across local midnight (16:00 UTC)
+        ("2025-05-02T02:00:00+08:00", 600),
+        ("2025-05-02T03:00:00+08:00", 700),
+    ]
+    eager(ingest, site, register_rows("E-1", rows))
+    assert day_quantities(m) == {"2025-05-01": 400.0, "2025-05-02": 300.0}
+    day_gaps = {
+        r.start.astimezone(SHANGHAI).date().isoformat(): r.gaps
+        for r in MeterRollup.objects.filter(meter=m, granularity=Granularity.DAY)
+    }
+    assert day_gaps == {"2025-05-01": 1, "2025-05-02": 0}
+    assert hours(m)["05-01 23"].quantity == pytest.approx(100)
+
+
+def test_late_data_recomputes_exactly_the_touched_buckets(site, eager):
+    m = meter(site, "E-1")
+    rows = [(f"2025-05-01T{h:02d}:00:00+08:00", h * 10) for h in range(0, 24)]
+    rows += [(f"2025-05-02T{h:02d}:00:00+08:00", 240 + h * 10) for h in range(0, 24) if h != 12]
+    eager(ingest, site, register_rows("E-1", rows))
+    before = {key: (r.pk, r.quantity) for key, r in hours(m).items()}
+    assert before["05-02 11"][1] == pytest.approx(10)  # 11:00 -> 13:00 is split over two hours
+    eager(ingest, site, register_rows("E-1", [("2025-05-02T12:00:00+08:00", 365)]))
+    after = {key: (r.pk, r.quantity) for key, r in hours(m).items()}
+    changed = {key for key in after if after[key] != before.get(key)}
+    assert changed == {"05-02 11", "05-02 12"}
+    assert after["05-02 11"][1] == pytest.approx(15)
+    assert after["05-02 12"][1] == pytest.approx(5)
+    # Day 1's rollups were not rewritten (same rows); day 2's was.
+    assert day_quantities(m)["2025-05-02"] == pytest.approx(230)
+
+
+def test_retried_task_changes_nothing(site, eager):
+    march_plant(site)  # without running the task: the dirty ranges are pending
+    ids = list(DirtyRange.objects.values_list("pk", flat=True))
+    kpi_dirty_process(ids)
+    first = list(
+        SiteKpi.objects.order_by("granularity", "start").values_list(
+            "granularity", "start", "tce", "scope1_tco2e"
+        )
+    )
+    rollups = list(
+        MeterRollup.objects.order_by("pk").values_list("meter", "granularity", "start", "quantity")
+    )
+    DirtyRange.objects.update(consumed_at=None)  # a worker died after the work, before the ack
+    kpi_dirty_process(ids)
+    assert (
+        list(
+            SiteKpi.objects.order_by("granularity", "start").values_list(
+                "granularity", "start", "tce", "scope1_tco2e"
+            )
+        )
+        == first
+    )
+    assert sorted(MeterRollup.objects.values_list("meter", "granularity", "start", "quantity")) == sorted(
+        rollups
+    )
+
+
+def test_sweeper_recovers_a_dropped_message(site):
+    march_plant(site)  # on_commit never runs here: as if the message were lost
+    assert DirtyRange.objects.filter(consumed_at__isnull=True).count() == 3
+    assert not SiteKpi.objects.exists()
+    assert kpi_sweep() == 3
+    assert not DirtyRange.objects.filter(consumed_at__isnull=True).exists()
+    march = SiteKpi.objects.get(granularity=Granularity.MONTH)
+    assert march.tce == Decimal("212.757")
+    assert dirty_ranges_process() == 0
+
+
+def test_factor_change_bumps_the_version_and_recomputes(site, eager, admin_client):
+    eager(march_plant, site)
+    factor = Factor.objects.get(factor_set__code="gbt2589", key="electricity")
+    response = eager(
+        admin_client.patch, f"/api/v1/factors/{factor.pk}/", {"value": "0.3"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    march = SiteKpi.objects.get(granularity=Granularity.MONTH)
+    assert march.tce == Decimal("300") + Decimal("60.715") + Decimal("29.142")
+    assert march.factors["sets"]["gbt2589"] == 2
+
+
+def test_factor_save_refuses_a_negative_value(site):
+    from greenfactory.core.exceptions import DomainError
+
+    factor = Factor.objects.get(factor_set__code="gbt2589", key="electricity")
+    with pytest.raises(DomainError):
+        factor_save(factor=factor, value=Decimal("-1"))
