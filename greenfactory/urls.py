@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("greenfactory.accounts.urls")),
     path("sites/", include("greenfactory.sites.urls")),
     path("meters/", include("metering.urls")),
+    path("kpis/", include("metering.kpi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),

@@ -76,7 +76,7 @@ class KpiQuerySerializer(serializers.Serializer):
 class KpiViewSet(viewsets.ViewSet):
     permission_classes = [capability_permission(read=Capability.KPIS_READ)]
 
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         query = KpiQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data

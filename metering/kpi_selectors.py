@@ -105,26 +105,38 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(q6(value))
 
 
-def kpi_series(*, site: Site, start: dt.date, end: dt.date, granularity: str) -> list[KpiBucket]:
-    """The site's KPIs per day, month or year for the buckets whose first day lies in [start, end].
+TOTAL = "total"
 
-    Four queries whatever the period's length: settings-free, they read stored KPIs and rollups.
+
+def kpi_series(
+    *, site: Site, start: dt.date, end: dt.date, granularity: str, with_meters: bool = True
+) -> list[KpiBucket]:
+    """The site's KPIs per day, month or year for the buckets whose first day lies in [start, end];
+    ``granularity="total"`` sums the days of [start, end] into one bucket.
+
+    At most three queries whatever the period's length: they read stored KPIs and rollups.
     """
     zone = zoneinfo.ZoneInfo(site.time_zone)
-    stored = Granularity.DAY if granularity == Granularity.DAY else Granularity.MONTH
+    whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    monthly = granularity in (Granularity.MONTH, Granularity.YEAR) or (granularity == TOTAL and whole_months)
+    # Whole months are summed from month rows, so a total equals the API's months to the last digit.
+    stored = Granularity.MONTH if monthly else Granularity.DAY
     lo = dt.datetime.combine(start, dt.time(), tzinfo=zone)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     rows = SiteKpi.objects.filter(site=site, granularity=stored, start__gte=lo, start__lt=hi).order_by(
         "start"
     )
-    meters = meter_quantities(site=site, granularity=stored, start=lo, end=hi)
+    meters = meter_quantities(site=site, granularity=stored, start=lo, end=hi) if with_meters else {}
     buckets: dict[dt.datetime, KpiBucket] = {}
     for row in rows:
         local = row.start.astimezone(zone)
-        key = bucket_floor(local, granularity=granularity, zone=zone)
+        key = lo if granularity == TOTAL else bucket_floor(local, granularity=granularity, zone=zone)
         bucket = buckets.get(key)
         if bucket is None:
-            last = bucket_next(key, granularity=granularity, zone=zone).date() - dt.timedelta(days=1)
+            if granularity == TOTAL:
+                last = end
+            else:
+                last = bucket_next(key, granularity=granularity, zone=zone).date() - dt.timedelta(days=1)
             bucket = buckets[key] = KpiBucket(
                 start=key.date(),
                 end=last,
@@ -196,3 +208,13 @@ def meter_tree(*, site: Site) -> list[tuple[Meter, int, str]]:
 
 def medium_label(medium: str) -> str:
     return Medium(medium).label
+
+
+def latest_kpi_day(*, site: Site) -> dt.date | None:
+    """The last day with stored KPIs: the dashboard opens on its month."""
+    latest = (
+        SiteKpi.objects.filter(site=site, granularity=Granularity.DAY)
+        .order_by("-start")
+        .values_list("start", flat=True)[:1]
+    )
+    return latest[0].astimezone(zoneinfo.ZoneInfo(site.time_zone)).date() if latest else None

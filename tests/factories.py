@@ -65,7 +65,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def metering_objects(*, site: Site, pk: int) -> None:
     """A meter, a meter event and a checked import sharing ``pk``, for URL walks that use one pk."""
-    from metering.models import ImportJob, Meter, MeterEvent
+    from decimal import Decimal
+
+    from metering.models import (
+        Factor,
+        FactorSet,
+        FuelDelivery,
+        GreenCertificateRetirement,
+        ImportJob,
+        Meter,
+        MeterEvent,
+        RefrigerantRefill,
+        Scope3Activity,
+    )
 
     meter = Meter.objects.create(
         pk=pk,
@@ -93,4 +105,32 @@ def metering_objects(*, site: Site, pk: int) -> None:
         original_name="x.csv",
         sha256="0" * 64,
         size=1,
+    )
+    factor_set = FactorSet.objects.filter(pk=pk).first() or FactorSet.objects.create(
+        pk=pk, code=f"test-{pk}", name="Test set", kind="kgce"
+    )
+    if not Factor.objects.filter(pk=pk).exists():
+        Factor.objects.create(
+            pk=pk,
+            factor_set=factor_set,
+            key="electricity",
+            year=2020,
+            value=1,
+            unit="kgce/kWh",
+            source="test",
+        )
+    day = dt.date(2025, 6, 1)
+    RefrigerantRefill.objects.create(pk=pk, site=site, date=day, equipment="Chiller", gas="R-410A", kg=1)
+    FuelDelivery.objects.create(pk=pk, site=site, date=day, fuel="diesel", quantity=1, unit="L")
+    GreenCertificateRetirement.objects.create(pk=pk, site=site, date=day, kwh=1, vintage=2025)
+    Scope3Activity.objects.create(
+        pk=pk,
+        site=site,
+        date=day,
+        category=3,
+        description="Trucking",
+        quantity=1,
+        unit="t·km",
+        factor_kg_per_unit=Decimal("0.1"),
+        factor_source="test",
     )

@@ -70,6 +70,20 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # Gateways upload with their Api-Key (tests/metering/test_gateways.py); a gateway user's session
     # cannot, and never reads. Staff may upload manual readings and read them.
     "api:reading-list": workspace({"GET", "POST"}),
+    "kpi-dashboard": workspace(),
+    "api:kpi-list": workspace(),
+    "api:factor-set-list": workspace(),
+    "api:factor-set-detail": workspace(),
+    "api:factor-list": workspace(),
+    "api:factor-detail": {"admin": {"GET", "PATCH"}, "staff": READ},
+    "api:refrigerant-refill-list": workspace({"GET", "POST"}),
+    "api:refrigerant-refill-detail": workspace({"GET", "DELETE"}),
+    "api:fuel-delivery-list": workspace({"GET", "POST"}),
+    "api:fuel-delivery-detail": workspace({"GET", "DELETE"}),
+    "api:green-certificate-list": workspace({"GET", "POST"}),
+    "api:green-certificate-detail": workspace({"GET", "DELETE"}),
+    "api:scope3-activity-list": workspace({"GET", "POST"}),
+    "api:scope3-activity-detail": workspace({"GET", "DELETE"}),
     "api-schema": workspace(),
     "api-docs": workspace(),
 }

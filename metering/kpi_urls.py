@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import kpi_views
+
+urlpatterns = [
+    path("", kpi_views.KpiDashboardView.as_view(), name="kpi-dashboard"),
+]
