@@ -7,13 +7,16 @@ pure function of their time, so loading again stores nothing twice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import zoneinfo
+from decimal import Decimal
 
 from greenfactory.sites.models import Site
 
-from .choices import Medium, MeterKind, Source
-from .models import Gateway, Meter
+from .choices import Medium, MeterKind, Scope3Category, Source
+from .models import Gateway, GreenCertificateRetirement, Meter, RefrigerantRefill, Scope3Activity
+from .services.activity import activity_create
 from .services.gateways import gateway_create
 from .services.ingest import readings_ingest
 from .services.meters import meter_create
@@ -54,6 +57,7 @@ _HOURLY = {
 }
 _MONTHLY = {"GE-01": 300.0, "D-01": 800.0, "GS-01": 1200.0, "LPG-01": 450.0, "ST-01": 120.0, "H-01": 900.0}
 _EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+_REGISTER_MAX = {row[0]: row[6] for row in _METERS if row[6] is not None}
 
 
 def _load(code: str, when: dt.datetime, zone: zoneinfo.ZoneInfo) -> float:
@@ -65,15 +69,24 @@ def _load(code: str, when: dt.datetime, zone: zoneinfo.ZoneInfo) -> float:
     return shift * (0.6 if local.weekday() >= 5 else 1.0)
 
 
+@functools.cache
+def _hourly_totals(code: str, zone_key: str, hours: int) -> tuple[float, ...]:
+    """Cumulative full-load hours of a meter from the epoch, hour by hour (exact, so never decreasing)."""
+    zone = zoneinfo.ZoneInfo(zone_key)
+    total, totals = 0.0, [0.0]
+    for h in range(hours):
+        total += _load(code, _EPOCH + dt.timedelta(hours=h), zone)
+        totals.append(total)
+    return tuple(totals)
+
+
 def _register_value(code: str, when: dt.datetime, zone: zoneinfo.ZoneInfo) -> float:
-    """The register at ``when``: a pure function of time, so reloading finds identical values."""
+    """The register at ``when`` (a whole hour): a pure function of time, so reloading finds identical
+    values; it wraps to 0 past the register maximum, as the real register does."""
     hours = int((when - _EPOCH).total_seconds() // 3600)
-    # Closed form would be nicer; a day-pattern average keeps it deterministic and cheap.
-    full_days, rest = divmod(hours, 24)
-    day_total = sum(_load(code, _EPOCH + dt.timedelta(hours=h), zone) for h in range(24))
-    value = full_days * day_total * (5 / 7 + 0.6 * 2 / 7)
-    value += sum(_load(code, when - dt.timedelta(hours=h), zone) for h in range(1, rest + 1))
-    return round(value * _HOURLY[code] % 9_000_000, 1)
+    horizon = (hours // 8760 + 1) * 8760  # one cache entry per year of horizon
+    value = _hourly_totals(code, zone.key, horizon)[hours] * _HOURLY[code]
+    return round(value % (_REGISTER_MAX[code] + 1), 1)
 
 
 def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
@@ -130,7 +143,14 @@ def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
         for c in _HOURLY
         for h in range(7 * 24, -1, -1)
     ]
-    result = readings_ingest(site=site, raw_rows=hourly, source=Source.GATEWAY, gateway=gateway)
+    # A year of daily register readings before the hourly week: enough for every KPI page.
+    year_start = (end.replace(day=1) - dt.timedelta(days=365)).replace(day=1)
+    daily = [
+        {"meter": c, "ts": day.isoformat(), "value": _register_value(c, day, zone)}
+        for c in _HOURLY
+        for day in (year_start + dt.timedelta(days=d) for d in range((end - year_start).days - 6))
+    ]
+    result = readings_ingest(site=site, raw_rows=daily + hourly, source=Source.GATEWAY, gateway=gateway)
     created["readings"] += result.accepted
     monthly = []
     month_start = end.replace(day=1)
@@ -149,4 +169,55 @@ def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
         month_start = previous
     result = readings_ingest(site=site, raw_rows=monthly, source=Source.IMPORT, by=staff)
     created["readings"] += result.accepted
+    created["activity"] = _activity_load(site=site, staff=staff, year_start=year_start.date(), today=today)
     return created
+
+
+def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) -> int:
+    """Refrigerant refills, green certificates and scope 3 activity over the demo year (idempotent)."""
+    rows: list[tuple[type, dict]] = []
+    for months, equipment, gas, kg in (
+        (2, "Chiller 1, battery storage hall", "R-410A", "4.5"),
+        (6, "Split air conditioners, offices", "R-407C", "2.8"),
+        (9, "Chiller 1, battery storage hall", "R-410A", "3.2"),
+        (10, "Cold room, canteen", "HFC-134a", "1.6"),
+    ):
+        day = _months_after(year_start, months, 12)
+        rows.append((RefrigerantRefill, {"date": day, "equipment": equipment, "gas": gas, "kg": Decimal(kg)}))
+    for quarter in range(4):
+        day = _months_after(year_start, 3 * quarter + 2, 20)
+        ref = f"GEC-{day:%Y%m}-TJ01"
+        rows.append(
+            (
+                GreenCertificateRetirement,
+                {"date": day, "kwh": Decimal(150_000), "vintage": day.year, "certificate_ref": ref},
+            )
+        )
+    for month in range(12):
+        day = _months_after(year_start, month, 28)
+        rows.append(
+            (
+                Scope3Activity,
+                {
+                    "date": day,
+                    "category": Scope3Category.TRANSPORT,
+                    "description": "Inbound spent batteries by road",
+                    "quantity": Decimal(4200 * 320),
+                    "unit": "t·km",
+                    "factor_kg_per_unit": Decimal("0.078"),
+                    "factor_source": "Demo figure for heavy road freight; use the carrier's figure",
+                },
+            )
+        )
+    created = 0
+    for model, fields in rows:
+        if fields["date"] >= today or model.objects.filter(site=site, date=fields["date"]).exists():
+            continue
+        activity_create(model=model, site=site, by=staff, **fields)
+        created += 1
+    return created
+
+
+def _months_after(start: dt.date, months: int, day: int) -> dt.date:
+    year, month = divmod(start.month - 1 + months, 12)
+    return dt.date(start.year + year, month + 1, day)

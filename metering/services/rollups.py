@@ -115,7 +115,7 @@ def _register_curve(meter: Meter, frame: pd.DataFrame, events: list[MeterEvent],
     if down.any():
         if meter.register_max is not None:
             wrap = float(meter.register_max) + 1 - v[:-1] + v[1:]
-            plausible = wrap <= (float(meter.register_max) + 1) / 2
+            plausible = (wrap >= 0) & (wrap <= (float(meter.register_max) + 1) / 2)
             if meter.rated_max_flow is not None:
                 plausible &= wrap <= float(meter.rated_max_flow) * np.maximum(hours, 1 / 3600)
             rolled = down & plausible

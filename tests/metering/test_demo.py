@@ -31,3 +31,16 @@ def test_demo_has_every_medium_a_virtual_meter_and_a_gateway_whose_key_works():
         {"readings": [{"meter": "W-01", "ts": "2026-11-28T00:00:00+08:00", "value": 1}]}
     )
     assert response.status_code == 409  # the demo already holds another value at that time
+
+
+def test_demo_year_has_kpis_for_every_month_and_clean_registers(django_capture_on_commit_callbacks):
+    from metering.models import GreenCertificateRetirement, RefrigerantRefill, SiteKpi
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(today=dt.date(2026, 11, 28))
+    months = SiteKpi.objects.filter(granularity="month").order_by("start")
+    assert months.count() == 13  # twelve full months and the current one
+    assert all(m.tce > 0 and m.scope1_tco2e > 0 and m.scope2_location_tco2e > 0 for m in months)
+    assert not any(m.data_quality["decreases"] or m.data_quality["spikes"] for m in months)
+    assert RefrigerantRefill.objects.count() == 4
+    assert GreenCertificateRetirement.objects.exists()
