@@ -4,8 +4,24 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DirtyRange, Gateway, ImportJob, IngestBatch, Meter, MeterEvent, Reading, ReadingCorrection
-from .services import gateways, meters
+from .models import (
+    DirtyRange,
+    Factor,
+    FactorSet,
+    FuelDelivery,
+    Gateway,
+    GreenCertificateRetirement,
+    ImportJob,
+    IngestBatch,
+    Meter,
+    MeterEvent,
+    Reading,
+    ReadingCorrection,
+    RefrigerantRefill,
+    Scope3Activity,
+    SiteKpiSettings,
+)
+from .services import activity, factors, gateways, meters
 
 
 class MeterAdminForm(forms.ModelForm):
@@ -159,3 +175,90 @@ class ImportJobAdmin(ReadOnlyAdmin):
         "created_at",
     )
     list_filter = ("status", "kind")
+
+
+class FactorInline(admin.TabularInline):
+    model = Factor
+    fields = ("key", "year", "value", "unit", "source")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FactorSet)
+class FactorSetAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "kind", "version", "updated_at")
+    list_filter = ("kind",)
+    readonly_fields = ("version", "updated_at")
+    inlines = [FactorInline]
+
+
+@admin.register(Factor)
+class FactorAdmin(SimpleHistoryAdmin):
+    """Factors are saved through the service: the set's version goes up and KPIs are recomputed."""
+
+    list_display = ("factor_set", "key", "year", "value", "unit", "source")
+    list_filter = ("factor_set",)
+    search_fields = ("key", "source")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("factor_set", "key", "year", "unit") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        factors.factor_save(
+            factor=obj, value=form.cleaned_data["value"], source=form.cleaned_data["source"], by=request.user
+        )
+
+
+@admin.register(SiteKpiSettings)
+class SiteKpiSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("site", "grid_region", "residual_region", "gwp_set", "combustion_method")
+    fields = ("site", "grid_region", "residual_region", "gwp_set", "combustion_method")
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in self.fields if name != "site"}
+        factors.site_kpi_settings_update(settings=obj, by=request.user, **fields)
+
+
+class ActivityAdmin(SimpleHistoryAdmin):
+    """Activity rows are recorded through the service, which refreshes the month's KPIs."""
+
+    list_filter = ("site",)
+    date_hierarchy = "date"
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            activity.refresh_after_commit(site=obj.site, day=obj.date)
+            return
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("site",)}
+        obj.pk = activity.activity_create(
+            model=type(obj), site=form.cleaned_data["site"], by=request.user, **fields
+        ).pk
+
+    def delete_model(self, request, obj):
+        activity.activity_delete(instance=obj, by=request.user)
+
+
+@admin.register(RefrigerantRefill)
+class RefrigerantRefillAdmin(ActivityAdmin):
+    list_display = ("date", "site", "equipment", "gas", "kg")
+
+
+@admin.register(FuelDelivery)
+class FuelDeliveryAdmin(ActivityAdmin):
+    list_display = ("date", "site", "fuel", "quantity", "unit")
+
+
+@admin.register(GreenCertificateRetirement)
+class GreenCertificateRetirementAdmin(ActivityAdmin):
+    list_display = ("date", "site", "certificate_ref", "kwh", "vintage")
+
+
+@admin.register(Scope3Activity)
+class Scope3ActivityAdmin(ActivityAdmin):
+    list_display = ("date", "site", "category", "description", "quantity", "unit", "factor_kg_per_unit")

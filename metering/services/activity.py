@@ -25,7 +25,7 @@ class ActivityInvalid(DomainError):
     """Activity data the KPIs could not use (unknown gas, a unit that does not measure the fuel)."""
 
 
-def _refresh_after_commit(*, site, day: dt.date) -> None:
+def refresh_after_commit(*, site, day: dt.date) -> None:
     from ..tasks import kpi_site_refresh
 
     zone = zoneinfo.ZoneInfo(site.time_zone)
@@ -60,7 +60,7 @@ def activity_create(*, model: ActivityModel, site, by=None, **fields):
         raise ActivityInvalid("; ".join(exc.messages)) from exc
     instance._history_user = by
     instance.save()
-    _refresh_after_commit(site=site, day=instance.date)
+    refresh_after_commit(site=site, day=instance.date)
     return instance
 
 
@@ -70,4 +70,4 @@ def activity_delete(*, instance, by=None) -> None:
     instance._history_user = by
     site, day = instance.site, instance.date
     instance.delete()
-    _refresh_after_commit(site=site, day=day)
+    refresh_after_commit(site=site, day=day)

@@ -53,8 +53,8 @@ def factor_sets_load(*, path: Path = SHIPPED) -> int:
 
 @transaction.atomic
 def factor_save(*, factor: Factor, value: Decimal, source: str | None = None, by=None) -> Factor:
-    """Change one factor's value (and source); its set's version goes up and every site's KPIs are
-    recomputed after commit."""
+    """Save a factor (a new one, or a corrected value and source); its set's version goes up and
+    every site's KPIs are recomputed after commit."""
     if value < 0:
         raise DomainError(_("A factor cannot be negative."), field="value")
     factor.value = value
@@ -159,3 +159,19 @@ class FactorTable:
         gases = {key for (set_code, key) in self.values if set_code == code}
         gases |= {key.split(":")[0] for (set_code, key) in self.values if set_code == "refrigerant-blends"}
         return sorted(gases)
+
+
+@transaction.atomic
+def site_kpi_settings_update(*, settings: SiteKpiSettings, by=None, **fields) -> SiteKpiSettings:
+    """Change which grid region, residual factor, GWP set or combustion method a site uses; its
+    KPIs are recomputed after commit."""
+    from ..tasks import kpis_recompute_all
+
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    if settings.gwp_set.kind != FactorKind.GWP:
+        raise DomainError(_("Choose a set of global warming potentials."), field="gwp_set")
+    settings._history_user = by
+    settings.save()
+    transaction.on_commit(lambda: kpis_recompute_all.delay())
+    return settings

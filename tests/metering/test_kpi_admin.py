@@ -1,0 +1,54 @@
+"""Administrators correct factors and choose a site's factors in Django admin; KPIs follow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from metering.models import Factor, FactorSet, SiteKpi
+from metering.services.factors import site_kpi_settings
+
+from .kpi_helpers import march_plant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plant(site, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        march_plant(site)
+    return site
+
+
+def test_admin_factor_correction_bumps_the_version_and_recomputes(
+    plant, admin_client, django_capture_on_commit_callbacks
+):
+    factor = Factor.objects.get(factor_set__code="grid-cn", key="north_china", year=2023)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/metering/factor/{factor.pk}/change/",
+            {"value": "0.5", "source": "Corrected by the plant"},
+        )
+    assert response.status_code == 302
+    assert FactorSet.objects.get(code="grid-cn").version == 2
+    march = SiteKpi.objects.get(granularity="month")
+    assert march.scope2_location_tco2e == Decimal("500")
+    assert march.factors["sets"]["grid-cn"] == 2
+
+
+def test_admin_site_settings_change_recomputes(plant, admin_client, django_capture_on_commit_callbacks):
+    settings = site_kpi_settings(site=plant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/metering/sitekpisettings/{settings.pk}/change/",
+            {
+                "site": plant.pk,
+                "grid_region": "national",
+                "residual_region": "national_excl_market",
+                "gwp_set": FactorSet.objects.get(code="gwp-ar6").pk,
+                "combustion_method": "china",
+            },
+        )
+    assert response.status_code == 302, response.content
+    assert SiteKpi.objects.get(granularity="month").scope2_location_tco2e == Decimal("530.6")
