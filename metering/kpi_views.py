@@ -7,21 +7,28 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
-from greenfactory.accounts.roles import Capability
+from greenfactory.accounts.roles import Capability, can
+from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 from greenfactory.core.exports import csv_response, xlsx_response
 from greenfactory.sites.models import Site
 
 from . import kpi_selectors
 from .choices import Granularity, Medium
+from .kpi_forms import ACTIVITY_FORMS, ActivityImportForm
 from .kpi_selectors import TOTAL, KpiBucket, meter_tree
+from .services import activity
 from .services.factors import site_kpi_settings
+from .services.imports import table_rows
 
 PERIODS = {
     "month": gettext_lazy("Month"),
@@ -203,7 +210,7 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
                 "tce": _("tce"),
             },
         }
-        settings = site_kpi_settings(site=site)
+        kpi_settings = site_kpi_settings(site=site)
         context.update(
             period=period,
             granularity=period.granularity,
@@ -222,7 +229,7 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
             tree=tree,
             rows=rows,
             chart=chart,
-            settings=settings,
+            settings=kpi_settings,
             previous_period=period.previous(),
             last_year_period=period.last_year(),
             query=self.request.GET.urlencode(),
@@ -275,3 +282,76 @@ def export_table(series: list[KpiBucket]) -> tuple[list[str], list[list]]:
             ]
         )
     return header, rows
+
+
+class ActivityView(CapabilityRequiredMixin, TemplateView):
+    """Activity data of one kind: the latest rows, a form to add one, and a CSV/Excel import."""
+
+    capability = Capability.KPIS_READ
+    write_capability = Capability.ACTIVITY_WRITE
+    template_name = "metering/activity.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["kind"] not in ACTIVITY_FORMS:
+            raise Http404(_("No such kind of activity data."))
+        self.form_class, self.title = ACTIVITY_FORMS[kwargs["kind"]]
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form, upload, errors = None, None, []
+        if "file" in request.FILES:
+            upload = ActivityImportForm(request.POST, request.FILES)
+            if upload.is_valid():
+                data = upload.cleaned_data["file"]
+                try:
+                    if data.size > settings.IMPORT_MAX_BYTES:
+                        raise PayloadTooLarge(
+                            _("The file is larger than the limit of %(limit)s bytes.")
+                            % {"limit": settings.IMPORT_MAX_BYTES}
+                        )
+                    count = activity.activity_import(
+                        form_class=self.form_class, rows=table_rows(data.read()), by=request.user
+                    )
+                except activity.ActivityImportInvalid as exc:
+                    upload.add_error("file", exc.message)
+                    errors = exc.errors
+                except DomainError as exc:
+                    upload.add_error("file", exc.message)
+                else:
+                    messages.success(
+                        request, _("%(count)s rows imported; the KPIs are being updated.") % {"count": count}
+                    )
+                    return redirect(request.path)
+        else:
+            form = self.form_class(request.POST)
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                try:
+                    activity.activity_create(
+                        model=self.form_class._meta.model, site=data.pop("site"), by=request.user, **data
+                    )
+                except DomainError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                else:
+                    messages.success(request, _("Recorded; the KPIs of its month are being updated."))
+                    return redirect(request.path)
+        context = self.get_context_data(form=form, upload=upload, import_errors=errors, **kwargs)
+        return self.render_to_response(context, status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        model = self.form_class._meta.model
+        can_write = can(self.request.user, Capability.ACTIVITY_WRITE)
+        context.update(
+            title=self.title,
+            kinds=[(key, label) for key, (_form, label) in ACTIVITY_FORMS.items()],
+            kind=kwargs["kind"],
+            fields=[f for f in self.form_class._meta.fields if f != "note"],
+            rows=model.objects.select_related("site").order_by("-date", "-id")[:100],
+            can_write=can_write,
+            form=(kwargs.get("form") or self.form_class()) if can_write else None,
+            upload=(kwargs.get("upload") or ActivityImportForm()) if can_write else None,
+            import_errors=kwargs.get("import_errors", []),
+        )
+        return context

@@ -71,6 +71,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # cannot, and never reads. Staff may upload manual readings and read them.
     "api:reading-list": workspace({"GET", "POST"}),
     "kpi-dashboard": workspace(),
+    "kpi-activity": workspace({"GET", "POST"}),
     "api:kpi-list": workspace(),
     "api:factor-set-list": workspace(),
     "api:factor-set-detail": workspace(),
@@ -139,6 +140,7 @@ def samples(site):
         "app_label": "sites",
         "content_type_id": str(ContentType.objects.get_for_model(Site).pk),
         "history_id": "1",
+        "kind": "refrigerant-refills",
     }
 
 

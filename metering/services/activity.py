@@ -71,3 +71,37 @@ def activity_delete(*, instance, by=None) -> None:
     site, day = instance.site, instance.date
     instance.delete()
     refresh_after_commit(site=site, day=day)
+
+
+class ActivityImportInvalid(DomainError):
+    """Rows of an activity import that cannot be recorded; nothing was written."""
+
+    def __init__(self, message: str, *, errors: list[str]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+@transaction.atomic
+def activity_import(*, form_class, rows: list[dict], by=None) -> int:
+    """Record every row of a file (each checked by the kind's form), or none: one bad row refuses
+    the file and every error is listed with its line. Returns the number of rows recorded."""
+    errors: list[str] = []
+    valid = []
+    for line, row in enumerate(rows, start=2):
+        form = form_class(data={k: "" if v is None else str(v) for k, v in row.items()})
+        if not form.is_valid():
+            errors += [f"{line}: {field}: {'; '.join(messages)}" for field, messages in form.errors.items()]
+            continue
+        valid.append((line, form.cleaned_data))
+    if not errors:
+        for line, data in valid:
+            data = dict(data)
+            try:
+                activity_create(model=form_class._meta.model, site=data.pop("site"), by=by, **data)
+            except DomainError as exc:
+                errors.append(f"{line}: {exc.field or ''}: {exc.message}")
+    if errors:
+        raise ActivityImportInvalid(_("Nothing was imported; correct these rows."), errors=errors)
+    if not valid:
+        raise ActivityImportInvalid(_("The file holds no rows."), errors=[])
+    return len(valid)

@@ -329,3 +329,8 @@ def _production_chunk(*, job: ImportJob, rows: list[dict]) -> None:
             job.duplicate += 1
         else:
             job.accepted += 1
+
+
+def table_rows(data: bytes) -> list[dict]:
+    """Rows of a CSV or Excel file keyed by lower-case header (ImportInvalid when unreadable)."""
+    return _table_rows(data)[1]
