@@ -25,7 +25,9 @@ class MeterFilter(django_filters.FilterSet):
 
 
 class MeterEventFilter(django_filters.FilterSet):
-    meter = django_filters.NumberFilter(field_name="meter_id", label=_("Meter id"))
+    meter = django_filters.NumberFilter(
+        field_name="meter_id", label=_("Meter id"), min_value=1, max_value=2**63 - 1, decimal_places=0
+    )
 
     class Meta:
         model = MeterEvent
@@ -35,7 +37,9 @@ class MeterEventFilter(django_filters.FilterSet):
 class ReadingFilter(django_filters.FilterSet):
     """Shared by a meter's readings table and the readings API."""
 
-    meter = django_filters.NumberFilter(field_name="meter_id", label=_("Meter id"))
+    meter = django_filters.NumberFilter(
+        field_name="meter_id", label=_("Meter id"), min_value=1, max_value=2**63 - 1, decimal_places=0
+    )
     start = UtcIsoDateTimeFilter(field_name="ts", lookup_expr="gte", label=_("From"))
     end = UtcIsoDateTimeFilter(field_name="ts", lookup_expr="lt", label=_("Before"))
     quality = django_filters.ChoiceFilter(choices=Quality.choices, label=_("Quality"))
