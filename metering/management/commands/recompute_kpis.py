@@ -2,6 +2,7 @@ import datetime as dt
 import zoneinfo
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Max, Min
 
 from greenfactory.sites.models import Site
 from metering.models import Meter
@@ -33,10 +34,11 @@ class Command(BaseCommand):
         lo = dt.datetime.combine(start, dt.time(), tzinfo=zone) if start else None
         hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone) if end else None
         for meter in Meter.objects.select_related("site").filter(site=site_obj, is_virtual=False):
-            first = meter.readings.order_by("ts").values_list("ts", flat=True).first()
-            last = meter.readings.order_by("-ts").values_list("ts", flat=True).first()
-            if first is None:
+            bounds = meter.readings.aggregate(first_start=Min("start"), first_ts=Min("ts"), last=Max("ts"))
+            if bounds["first_ts"] is None:
                 continue
+            first = min(filter(None, (bounds["first_start"], bounds["first_ts"])))
+            last = bounds["last"]
             span_start, span_end = max(lo, first) if lo else first, min(hi, last) if hi else last
             if span_start <= span_end:
                 meter_rollups_refresh(meter=meter, start=span_start, end=span_end)
