@@ -8,6 +8,16 @@ from .factories import SiteFactory, UserFactory
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_flag():
+    """Celery keeps "a task is running here" in one process-wide flag that eager tasks set and
+    reset; eager tasks run at once in several threads (the concurrency tests) can leave it set,
+    which would make a later test's result.get() refuse to wait. Start every test with it clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def site(db):
     return SiteFactory(code="TJ-01", name="Tianjin plant")

@@ -89,7 +89,8 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
     Buckets are replaced in one transaction, so a retry or a second run writes the same figures.
     Returns the number of buckets written.
     """
-    site = Site.objects.get(pk=site_id)
+    # One refresh of a site at a time: two workers replacing the same buckets would collide.
+    site = Site.objects.select_for_update().get(pk=site_id)
     zone = zoneinfo.ZoneInfo(site.time_zone)
     factors = FactorTable.for_site(site=site)
     written = 0

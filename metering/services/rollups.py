@@ -288,6 +288,8 @@ def meter_rollups_refresh(
     one after ``end``; exactly the buckets overlapping that span are replaced. Idempotent: running it
     again writes the same rows. Returns the span recomputed.
     """
+    # One refresh of a meter at a time: two workers replacing the same buckets would collide.
+    Meter.objects.select_for_update().filter(pk=meter.pk).values_list("pk", flat=True).first()
     zone = zoneinfo.ZoneInfo(meter.site.time_zone)
     readings = Reading.objects.filter(meter=meter)
     lo = readings.filter(ts__lt=start).order_by("-ts").values_list("ts", flat=True).first() or start
@@ -335,10 +337,11 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
         span = spans.setdefault(dirty.meter_id, [dirty.start, dirty.end])
         span[0], span[1] = min(span[0], dirty.start), max(span[1], dirty.end)
     touched = Touched()
-    for meter in Meter.objects.select_related("site").filter(pk__in=spans, is_virtual=False):
+    # Meters in id order, then sites: locks are always taken in the same order, so no deadlock.
+    for meter in Meter.objects.select_related("site").filter(pk__in=spans, is_virtual=False).order_by("pk"):
         lo, hi = meter_rollups_refresh(meter=meter, start=spans[meter.pk][0], end=spans[meter.pk][1])
         touched.add(meter.site_id, lo, hi)
-    for site_id, (lo, hi) in touched.spans.items():
+    for site_id, (lo, hi) in sorted(touched.spans.items()):
         site_kpis_refresh(site_id=site_id, start=lo, end=hi)
     DirtyRange.objects.filter(pk__in=[d.pk for d in ranges]).update(consumed_at=timezone.now())
     return len(ranges)
