@@ -55,6 +55,12 @@ class Period:
             return Period(self.kind, self.start - length, self.start - dt.timedelta(days=1))
         return period_for(self.kind, self.start - dt.timedelta(days=1))
 
+    def next(self) -> Period:
+        if self.kind == "custom":
+            length = self.end - self.start + dt.timedelta(days=1)
+            return Period(self.kind, self.end + dt.timedelta(days=1), self.end + length)
+        return period_for(self.kind, self.end + dt.timedelta(days=1))
+
     def last_year(self) -> Period:
         def back(day: dt.date) -> dt.date:
             return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
@@ -231,6 +237,7 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
             chart=chart,
             settings=kpi_settings,
             previous_period=period.previous(),
+            next_period=period.next(),
             last_year_period=period.last_year(),
             query=self.request.GET.urlencode(),
         )

@@ -70,6 +70,8 @@ def test_quarter_and_year_compare_with_previous_and_last_year(
     assert page.context["granularity"] == "month"
     year = staff_client.get(URL, {"site": plant.code, "period": "year", "on": "2025-07-01"})
     assert year.context["period"].start == dt.date(2025, 1, 1)
+    assert year.context["next_period"].start == dt.date(2026, 1, 1)
+    assert year.context["previous_period"].end == dt.date(2024, 12, 31)
 
 
 def test_query_count_does_not_grow_with_data(
