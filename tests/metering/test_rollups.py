@@ -202,3 +202,20 @@ def test_factor_save_refuses_a_negative_value(site):
     factor = Factor.objects.get(factor_set__code="gbt2589", key="electricity")
     with pytest.raises(DomainError):
         factor_save(factor=factor, value=Decimal("-1"))
+
+
+def test_worker_dying_midway_leaves_nothing_half_done(site, monkeypatch):
+    march_plant(site)
+    import metering.services.kpis as kpis
+
+    def die(**kwargs):
+        raise SystemExit("worker killed")  # after the rollups were written, before the KPIs
+
+    monkeypatch.setattr(kpis, "site_kpis_refresh", die)
+    with pytest.raises(SystemExit):
+        dirty_ranges_process()
+    assert not MeterRollup.objects.exists()
+    assert DirtyRange.objects.filter(consumed_at__isnull=True).count() == 3
+    monkeypatch.undo()
+    assert dirty_ranges_process() == 3  # the retry
+    assert SiteKpi.objects.get(granularity=Granularity.MONTH).tce == Decimal("212.757")
