@@ -24,6 +24,12 @@ class Capability(models.TextChoices):
     SITES_WRITE = "sites_write", _("Manage sites")
     PRODUCTION_READ = "production_read", _("See production records")
     PRODUCTION_WRITE = "production_write", _("Record production")
+    STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
+    STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
+    EVIDENCE_READ = "evidence_read", _("See evidence, coverage and reminders")
+    EVIDENCE_WRITE = "evidence_write", _("Record, upload, link and approve evidence")
+    CERTIFICATES_READ = "certificates_read", _("See certificates")
+    CERTIFICATES_WRITE = "certificates_write", _("Manage certificates")
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -36,9 +42,16 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.SITES_READ,
             Capability.PRODUCTION_READ,
             Capability.PRODUCTION_WRITE,
+            Capability.STANDARDS_READ,
+            Capability.STANDARDS_WRITE,
+            Capability.EVIDENCE_READ,
+            Capability.EVIDENCE_WRITE,
+            Capability.CERTIFICATES_READ,
+            Capability.CERTIFICATES_WRITE,
             Capability.API_DOCS,
         }
     ),
+    # Auditors see evidence only through the portal, scoped to the audits they are invited to.
     Role.AUDITOR: frozenset({Capability.PORTAL}),
     # Gateways authenticate with their own keys and only ever ingest readings.
     Role.GATEWAY: frozenset(),
@@ -54,6 +67,13 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "sites.change_productionrecord",
         "sites.delete_productionrecord",
         "sites.view_productionrecord",
+        "certifications.view_standard",
+        "certifications.view_clause",
+        "certifications.view_clausemapping",
+        "certifications.view_evidence",
+        "certifications.view_evidencerevision",
+        "certifications.view_certificate",
+        "certifications.view_surveillanceaudit",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from celery.schedules import crontab
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -164,6 +165,27 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Celery beat: the daily reminder digest (evidence reviews and expiries, certificates, surveillance).
+CELERY_BEAT_SCHEDULE = {
+    "certifications-daily-digest": {
+        "task": "certifications.reminders_daily",
+        "schedule": crontab(
+            hour=env.int("REMINDER_DIGEST_HOUR_UTC", default=0),
+            minute=env.int("REMINDER_DIGEST_MINUTE_UTC", default=30),
+        ),
+    },
+}
+
+# --- Evidence and certificates --------------------------------------------------------------------
+# Largest evidence file accepted, in bytes (default 25 MB).
+EVIDENCE_UPLOAD_MAX_BYTES = env.int("EVIDENCE_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+# Evidence expiring within this many days shows as "expiring" on the coverage page.
+EVIDENCE_EXPIRY_WARNING_DAYS = env.int("EVIDENCE_EXPIRY_WARNING_DAYS", default=60)
+# Reminders cover reviews, expiries, certificates and surveillance audits due within this many days.
+REMINDER_LOOKAHEAD_DAYS = env.int("REMINDER_LOOKAHEAD_DAYS", default=30)
+# Behind nginx: an internal location prefix (e.g. /protected/) to serve evidence files with
+# X-Accel-Redirect after the permission check; empty means Django streams the file itself.
+PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
 
 LOGGING = {
     "version": 1,

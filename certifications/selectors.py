@@ -1,0 +1,325 @@
+"""Every non-trivial read of certifications. Each owns its query shape, so a page's query count
+does not grow with its data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Certificate,
+    Clause,
+    ClauseExclusion,
+    ClauseMapping,
+    Evidence,
+    EvidenceRevision,
+    EvidenceStatus,
+    Reminder,
+    Standard,
+)
+from .models.certificates import LAPSED_STATUSES
+from .standards_io import ClauseRow, MappingRow, StandardData
+
+# --- standards ------------------------------------------------------------------------------------
+
+
+def standard_list() -> QuerySet[Standard]:
+    return Standard.objects.select_related("replaced_by").annotate(clause_count=Count("clauses"))
+
+
+def standard_clauses(*, standard: Standard) -> QuerySet[Clause]:
+    """The clause tree in order, each with its crosswalk mappings and their standards."""
+    return (
+        standard.clauses.select_related("parent")
+        .prefetch_related(
+            Prefetch(
+                "mappings",
+                queryset=ClauseMapping.objects.select_related("target__standard").order_by(
+                    "target__standard__code", "target__position"
+                ),
+            )
+        )
+        .order_by("position")
+    )
+
+
+def clause_list() -> QuerySet[Clause]:
+    return Clause.objects.select_related("standard").order_by(
+        "standard__code", "standard__edition", "position"
+    )
+
+
+def crosswalk_equivalents(*, clauses) -> list[ClauseMapping]:
+    """Mappings from the given clauses to clauses of other standards: what linking also offers."""
+    ids = [c.pk for c in clauses]
+    return list(
+        ClauseMapping.objects.filter(source_id__in=ids)
+        .exclude(target_id__in=ids)
+        .select_related("source__standard", "target__standard")
+        .order_by("target__standard__code", "target__position")
+    )
+
+
+def standard_export_data(*, standard: Standard) -> StandardData:
+    """A standard as plain data, ready to be written as YAML or Excel."""
+    clauses = list(standard.clauses.select_related("parent").order_by("position"))
+    mappings = (
+        ClauseMapping.objects.filter(source__standard=standard)
+        .exclude(target__standard=standard)
+        .select_related("source", "target__standard")
+        .order_by("source__position", "target__standard__code", "target__position")
+    )
+    return StandardData(
+        code=standard.code,
+        edition=standard.edition,
+        title=standard.title,
+        title_zh=standard.title_zh,
+        status=standard.status,
+        withdrawn_on=standard.withdrawn_on,
+        replaced_by=standard.replaced_by.label if standard.replaced_by_id else "",
+        note=standard.note,
+        clauses=[
+            ClauseRow(
+                number=c.number,
+                title=c.title,
+                title_zh=c.title_zh,
+                parent=c.parent.number if c.parent_id else "",
+            )
+            for c in clauses
+        ],
+        mappings=[
+            MappingRow(
+                clause=m.source.number,
+                standard=m.target.standard.label,
+                target=m.target.number,
+                relation=m.relation,
+            )
+            for m in mappings
+        ],
+    )
+
+
+# --- evidence -------------------------------------------------------------------------------------
+
+
+def evidence_list() -> QuerySet[Evidence]:
+    """The register: owners, approvers, sites, clauses with their standards and the latest file."""
+    latest = EvidenceRevision.objects.filter(evidence=OuterRef("pk")).order_by("-number")
+    return (
+        Evidence.objects.select_related("owner", "approver")
+        .prefetch_related("sites", Prefetch("clauses", queryset=Clause.objects.select_related("standard")))
+        .annotate(
+            latest_revision=Subquery(latest.values("number")[:1]),
+            latest_media_type=Subquery(latest.values("media_type")[:1]),
+        )
+        .order_by("title", "id")
+    )
+
+
+def evidence_detail(*, pk: int) -> Evidence:
+    return (
+        Evidence.objects.select_related("owner", "approver")
+        .prefetch_related(
+            "sites",
+            Prefetch(
+                "clauses",
+                queryset=Clause.objects.select_related("standard").order_by("standard__code", "position"),
+            ),
+            Prefetch(
+                "revisions",
+                queryset=EvidenceRevision.objects.select_related("uploaded_by").order_by("-number"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def revision_for_download(*, pk: int) -> EvidenceRevision:
+    return EvidenceRevision.objects.select_related("evidence").get(pk=pk)
+
+
+# --- coverage -------------------------------------------------------------------------------------
+
+
+class CoverageState:
+    COVERED = "covered"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+
+    LABELS = {
+        COVERED: _("Covered"),
+        EXPIRING: _("Expiring"),
+        EXPIRED: _("Expired"),
+        MISSING: _("Missing"),
+        NOT_APPLICABLE: _("Not applicable"),
+    }
+    ORDER = (COVERED, EXPIRING, EXPIRED, MISSING, NOT_APPLICABLE)
+
+
+@dataclass
+class CoverageRow:
+    clause: Clause
+    state: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    exclusion: ClauseExclusion | None = None
+    certificate_lapsed: bool = False
+    is_heading: bool = False
+
+    @property
+    def state_label(self):
+        return CoverageState.LABELS.get(self.state, "")
+
+    @property
+    def best_expiry(self) -> dt.date | None:
+        dates = [
+            e.expiry_date for e in self.evidence if e.status == EvidenceStatus.APPROVED and e.expiry_date
+        ]
+        return max(dates) if dates else None
+
+
+@dataclass
+class Coverage:
+    standard: Standard
+    site: object
+    today: dt.date
+    window_days: int
+    rows: list[CoverageRow]
+    totals: dict[str, int]
+    lapsed_certificates: list[Certificate]
+    certificates: list[Certificate]
+
+    @property
+    def requirement_count(self) -> int:
+        return sum(self.totals.values())
+
+    @property
+    def covered_percent(self) -> int:
+        applicable = self.requirement_count - self.totals[CoverageState.NOT_APPLICABLE]
+        if not applicable:
+            return 100
+        return round(
+            100 * (self.totals[CoverageState.COVERED] + self.totals[CoverageState.EXPIRING]) / applicable
+        )
+
+    @property
+    def totals_list(self) -> list[tuple[str, object, int]]:
+        return [(s, CoverageState.LABELS[s], self.totals[s]) for s in CoverageState.ORDER]
+
+    @property
+    def gaps(self) -> list[CoverageRow]:
+        return [
+            r
+            for r in self.rows
+            if not r.is_heading
+            and r.state in (CoverageState.MISSING, CoverageState.EXPIRED, CoverageState.EXPIRING)
+        ]
+
+
+def _state(evidence: list[Evidence], *, today: dt.date, warn_until: dt.date) -> str:
+    current = [
+        e
+        for e in evidence
+        if e.status == EvidenceStatus.APPROVED and (not e.expiry_date or e.expiry_date >= today)
+    ]
+    if any(not e.expiry_date or e.expiry_date > warn_until for e in current):
+        return CoverageState.COVERED
+    if current:
+        return CoverageState.EXPIRING
+    if any(
+        e.status == EvidenceStatus.EXPIRED or (e.status == EvidenceStatus.APPROVED and e.expiry_date < today)
+        for e in evidence
+    ):
+        return CoverageState.EXPIRED
+    return CoverageState.MISSING
+
+
+def coverage(
+    *, standard: Standard, site, today: dt.date | None = None, window_days: int | None = None
+) -> Coverage:
+    """Each clause of a standard at a site: covered by current approved evidence, expiring within
+    the window, expired, missing, or not applicable. Headings (clauses with sub-clauses) are shown
+    but not counted. A lapsed certificate of the standard at the site flags every clause.
+
+    Five queries whatever the number of clauses and evidence items.
+    """
+    today = today or timezone.localdate()
+    window_days = settings.EVIDENCE_EXPIRY_WARNING_DAYS if window_days is None else window_days
+    warn_until = today + dt.timedelta(days=window_days)
+    clauses = list(standard.clauses.order_by("position"))
+    parent_ids = {c.parent_id for c in clauses if c.parent_id}
+    links = (
+        Evidence.clauses.through.objects.filter(clause__standard=standard)
+        .filter(Q(evidence__sites=site) | Q(evidence__sites__isnull=True))
+        .exclude(evidence__status=EvidenceStatus.SUPERSEDED)
+        .select_related("evidence")
+        .distinct()
+    )
+    by_clause: dict[int, list[Evidence]] = defaultdict(list)
+    for link in links:
+        by_clause[link.clause_id].append(link.evidence)
+    exclusions = {
+        x.clause_id: x for x in ClauseExclusion.objects.filter(site=site, clause__standard=standard)
+    }
+    certificates = list(Certificate.objects.filter(standard=standard, sites=site).order_by("-expires_on"))
+    lapsed = [
+        c
+        for c in certificates
+        if c.status in LAPSED_STATUSES or (c.status == "certified" and c.expires_on and c.expires_on < today)
+    ]
+    held = [
+        c for c in certificates if c.status == "certified" and not (c.expires_on and c.expires_on < today)
+    ]
+    flag = bool(lapsed) and not held
+    totals = dict.fromkeys(CoverageState.ORDER, 0)
+    rows = []
+    for clause in clauses:
+        evidence = sorted(by_clause.get(clause.pk, []), key=lambda e: e.title)
+        row = CoverageRow(
+            clause=clause, evidence=evidence, is_heading=clause.pk in parent_ids and not evidence
+        )
+        if clause.pk in exclusions:
+            row.state = CoverageState.NOT_APPLICABLE
+            row.exclusion = exclusions[clause.pk]
+        else:
+            row.state = _state(evidence, today=today, warn_until=warn_until)
+        row.certificate_lapsed = flag and row.state != CoverageState.NOT_APPLICABLE
+        if not row.is_heading:
+            totals[row.state] += 1
+        rows.append(row)
+    return Coverage(
+        standard=standard,
+        site=site,
+        today=today,
+        window_days=window_days,
+        rows=rows,
+        totals=totals,
+        lapsed_certificates=lapsed if flag else [],
+        certificates=certificates,
+    )
+
+
+# --- certificates and reminders -------------------------------------------------------------------
+
+
+def certificate_list() -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.select_related("standard", "owner", "evidence")
+        .prefetch_related("sites", "surveillance_audits")
+        .order_by("standard__code", "standard__edition", "expires_on")
+    )
+
+
+def reminders_for(*, user) -> QuerySet[Reminder]:
+    return (
+        Reminder.objects.filter(recipient=user)
+        .select_related("evidence", "certificate")
+        .order_by("-day", "due_on")
+    )
