@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
