@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from certifications import urls as certifications_urls
+
 from .api import router
 
 urlpatterns = [
     path("", include("greenfactory.core.urls")),
     path("accounts/", include("greenfactory.accounts.urls")),
     path("sites/", include("greenfactory.sites.urls")),
+    path("standards/", include(certifications_urls.standards_urlpatterns)),
+    path("evidence/", include(certifications_urls.evidence_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from certifications.demo import demo_load_certifications
 from greenfactory.accounts.models import User
 from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
@@ -117,4 +118,10 @@ def demo_load(*, today: dt.date | None = None) -> dict:
                 by=staff,
             )
             created["production_records"] += 1
+
+    created.update(
+        demo_load_certifications(
+            site=site, owner=staff, approver=User.objects.get(username="admin"), today=today
+        )
+    )
     return created
