@@ -116,7 +116,7 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
         responses={(200, "application/yaml"): OpenApiTypes.BINARY, (200, XLSX_TYPE): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
-    def export(self, request, pk=None):
+    def export(self, request, pk=None, **kwargs):
         standard = self.get_object()
         data = selectors.standard_export_data(standard=standard)
         fmt = request.query_params.get("as", "yaml")
@@ -144,7 +144,7 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
         },
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
-    def import_file(self, request):
+    def import_file(self, request, **kwargs):
         payload = StandardImportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data, problems = read_standard_file(payload.validated_data["file"])
@@ -168,7 +168,7 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
         ),
     )
     @action(detail=True, methods=["post"], url_path="carry-over")
-    def carry_over(self, request, pk=None):
+    def carry_over(self, request, pk=None, **kwargs):
         payload = CarryOverSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         counts = services.standard_carry_over(
@@ -218,7 +218,7 @@ class ClauseViewSet(viewsets.ReadOnlyModelViewSet):
         summary="The crosswalk's equivalents of a clause", responses=ClauseMappingSerializer(many=True)
     )
     @action(detail=True, methods=["get"])
-    def equivalents(self, request, pk=None):
+    def equivalents(self, request, pk=None, **kwargs):
         mappings = selectors.crosswalk_equivalents(clauses=[self.get_object()])
         return Response(ClauseMappingSerializer(mappings, many=True).data)
 
@@ -360,7 +360,7 @@ class EvidenceViewSet(
         responses=EvidenceSerializer,
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, **kwargs):
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.evidence_transition(
@@ -383,7 +383,7 @@ class EvidenceViewSet(
         responses={201: RevisionSerializer},
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
-    def revisions(self, request, pk=None):
+    def revisions(self, request, pk=None, **kwargs):
         evidence = self.get_object()
         if request.method == "GET":
             revisions = evidence.revisions.select_related("uploaded_by").order_by("-number")
@@ -402,7 +402,7 @@ class EvidenceViewSet(
 
     @extend_schema(summary="Link clauses", request=LinkSerializer, responses=EvidenceSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
-    def link(self, request, pk=None):
+    def link(self, request, pk=None, **kwargs):
         payload = LinkSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.evidence_link_clauses(
@@ -412,7 +412,7 @@ class EvidenceViewSet(
 
     @extend_schema(summary="Remove clause links", request=LinkSerializer, responses=EvidenceSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
-    def unlink(self, request, pk=None):
+    def unlink(self, request, pk=None, **kwargs):
         payload = LinkSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         evidence = self.get_object()
@@ -437,7 +437,7 @@ class EvidenceRevisionViewSet(viewsets.ReadOnlyModelViewSet):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
+    def download(self, request, pk=None, **kwargs):
         return revision_file_response(self.get_object())
 
 
@@ -486,7 +486,7 @@ class CoverageViewSet(viewsets.GenericViewSet):
             },
         ),
     )
-    def list(self, request):
+    def list(self, request, **kwargs):
         query = CoverageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         report = selectors.coverage(
@@ -643,7 +643,7 @@ class CertificateViewSet(
 
     @extend_schema(summary="Change the status", request=StatusSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"], url_path="status")
-    def set_status(self, request, pk=None):
+    def set_status(self, request, pk=None, **kwargs):
         payload = StatusSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.certificate_set_status(
@@ -657,7 +657,7 @@ class CertificateViewSet(
         responses=CertificateSerializer,
     )
     @action(detail=True, methods=["post"])
-    def surveillance(self, request, pk=None):
+    def surveillance(self, request, pk=None, **kwargs):
         certificate = self.get_object()
         payload = SurveillanceDoneSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -705,6 +705,6 @@ class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Mark a reminder read", request=None, responses=ReminderSerializer)
     @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
+    def read(self, request, pk=None, **kwargs):
         reminder = services.reminder_mark_read(reminder=self.get_object(), by=request.user)
         return Response(ReminderSerializer(reminder).data)

@@ -42,7 +42,7 @@ class ClauseRow:
     title: str
     title_zh: str = ""
     parent: str = ""
-    location: str = ""
+    location: str = field(default="", compare=False)
 
 
 @dataclass
@@ -51,7 +51,7 @@ class MappingRow:
     standard: str
     target: str
     relation: str
-    location: str = ""
+    location: str = field(default="", compare=False)
 
 
 @dataclass
@@ -66,7 +66,7 @@ class StandardData:
     note: str = ""
     clauses: list[ClauseRow] = field(default_factory=list)
     mappings: list[MappingRow] = field(default_factory=list)
-    locations: dict[str, str] = field(default_factory=dict)
+    locations: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
