@@ -26,7 +26,9 @@ def standard(db):
 def clauses(standard):
     """Clause 4 with sub-clauses 4.1 and 4.2, and clause 5."""
     four = ClauseFactory(standard=standard, number="4", title="Context", position=0)
-    c41 = ClauseFactory(standard=standard, number="4.1", title="Organisation", parent=four, depth=1, position=1)
+    c41 = ClauseFactory(
+        standard=standard, number="4.1", title="Organisation", parent=four, depth=1, position=1
+    )
     c42 = ClauseFactory(standard=standard, number="4.2", title="Parties", parent=four, depth=1, position=2)
     five = ClauseFactory(standard=standard, number="5", title="Leadership", position=3)
     return {"4": four, "4.1": c41, "4.2": c42, "5": five}

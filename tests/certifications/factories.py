@@ -74,5 +74,7 @@ def make_evidence(
         evidence=evidence, to=EvidenceStatus.APPROVED, by=approver or owner, today=approved_on
     )
     if status in (EvidenceStatus.EXPIRED, EvidenceStatus.SUPERSEDED):
-        evidence = services.evidence_transition(evidence=evidence, to=status, by=approver or owner, today=today)
+        evidence = services.evidence_transition(
+            evidence=evidence, to=status, by=approver or owner, today=today
+        )
     return evidence

@@ -48,14 +48,22 @@ def test_pas_2060_is_withdrawn_and_replaced_by_iso_14068_1(shipped):
 
 def test_gb_t_36132_has_the_five_indicator_groups(shipped):
     groups = Clause.objects.filter(standard__code="GB/T 36132", parent__number="5").order_by("position")
-    assert [c.title_zh for c in groups] == ["能源低碳化", "资源高效化", "生产洁净化", "产品绿色化", "用地集约化"]
+    assert [c.title_zh for c in groups] == [
+        "能源低碳化",
+        "资源高效化",
+        "生产洁净化",
+        "产品绿色化",
+        "用地集约化",
+    ]
 
 
 def test_harmonized_structure_maps_internal_audit_across_the_four_systems_both_ways(shipped):
     audit_9001 = Clause.objects.get(standard__code="ISO 9001", number="9.2")
     targets = {
         m.target.standard.code
-        for m in ClauseMapping.objects.filter(source=audit_9001, relation="equal").select_related("target__standard")
+        for m in ClauseMapping.objects.filter(source=audit_9001, relation="equal").select_related(
+            "target__standard"
+        )
     }
     assert {"ISO 14001", "ISO 45001", "ISO 50001"} <= targets
     audit_50001 = Clause.objects.get(standard__code="ISO 50001", number="9.2")
@@ -165,7 +173,9 @@ def test_an_edition_already_loaded_is_refused_and_nothing_is_written(shipped):
 
 
 def test_a_mapping_to_an_unknown_clause_rejects_the_whole_import(shipped):
-    text = GOOD_YAML + 'mappings:\n  - {clause: "4", standard: "ISO 9001:2015", target: "99", relation: equal}\n'
+    text = (
+        GOOD_YAML + 'mappings:\n  - {clause: "4", standard: "ISO 9001:2015", target: "99", relation: equal}\n'
+    )
     data, problems = parse_yaml(text)
     assert problems == []
     with pytest.raises(ImportRejected) as refused:
@@ -219,7 +229,9 @@ def test_binary_garbage_is_a_clear_400_not_a_500(staff_client):
 
 
 def test_api_import_reports_every_problem_with_its_location(staff_client):
-    upload = SimpleUploadedFile("broken.yaml", b"code: X\nedition: '1'\ntitle: T\nclauses:\n  - number: '4'\n")
+    upload = SimpleUploadedFile(
+        "broken.yaml", b"code: X\nedition: '1'\ntitle: T\nclauses:\n  - number: '4'\n"
+    )
     response = staff_client.post("/api/v1/standards/import/", {"file": upload})
     assert response.status_code == 400
     assert response.json()["problems"] == [{"location": "line 5", "message": "The clause title is missing."}]
