@@ -158,13 +158,17 @@ class EvidenceDetailView(CapabilityRequiredMixin, TemplateView):
             if m.target_id not in seen:
                 seen.add(m.target_id)
                 unique.append(m)
+        groups: dict[str, list[Clause]] = {}
+        for clause in selectors.clause_list():
+            if clause.pk not in linked_ids:
+                groups.setdefault(clause.standard.label, []).append(clause)
         context.update(
             evidence=evidence,
             linked=linked,
+            clause_groups=groups.items(),
             suggestions=unique,
             transitions=[(s, EvidenceStatus(s).label) for s in sorted(TRANSITIONS[evidence.status])],
             upload_form=kwargs.get("upload_form") or EvidenceUploadForm(),
-            link_form=EvidenceLinkForm(),
             can_write=can(self.request.user, Capability.EVIDENCE_WRITE),
             is_draft=evidence.status == EvidenceStatus.DRAFT,
         )
