@@ -72,6 +72,12 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.standard} · {self.certification_body} {self.number}"
 
+    @property
+    def next_surveillance(self) -> "SurveillanceAudit | None":
+        """The earliest surveillance audit not yet done (uses prefetched audits when present)."""
+        pending = [a for a in self.surveillance_audits.all() if a.done_on is None]
+        return min(pending, key=lambda a: a.due_on, default=None)
+
 
 class SurveillanceAudit(models.Model):
     """A planned surveillance (or recertification) audit of a certificate."""

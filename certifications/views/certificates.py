@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -21,6 +22,7 @@ class CertificateListView(CapabilityRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["certificates"] = selectors.certificate_list()
         context["can_write"] = can(self.request.user, Capability.CERTIFICATES_WRITE)
+        context["today"] = timezone.localdate()
         return context
 
 
