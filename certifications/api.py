@@ -351,7 +351,7 @@ class EvidenceViewSet(
         clauses = fields.pop("clauses", None)
         evidence = services.evidence_update(evidence=serializer.instance, by=self.request.user, **fields)
         if clauses is not None:
-            services.evidence_link_clauses(evidence=evidence, clauses=clauses, by=self.request.user)
+            services.evidence_set_clauses(evidence=evidence, clauses=clauses, by=self.request.user)
         serializer.instance = selectors.evidence_list().get(pk=evidence.pk)
 
     @extend_schema(

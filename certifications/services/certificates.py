@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
 
 from ..models import Certificate, CertificateStatus, Evidence, Standard, SurveillanceAudit
@@ -66,7 +67,7 @@ def certificate_create(
     scope: str,
     sites: Iterable,
     owner,
-    by,
+    by: User | None,
     issued_on: dt.date | None = None,
     expires_on: dt.date | None = None,
     status: str = C.PLANNED,
@@ -120,7 +121,7 @@ def certificate_update(
 
 
 @transaction.atomic
-def certificate_set_status(*, certificate: Certificate, status: str, by) -> Certificate:
+def certificate_set_status(*, certificate: Certificate, status: str, by: User | None) -> Certificate:
     """Move a certificate through its life: planned, in progress, certified, then suspended,
     withdrawn or expired. A suspended, withdrawn or expired certificate flags the clauses of its
     standard at its sites on the coverage page."""
@@ -136,7 +137,7 @@ def certificate_set_status(*, certificate: Certificate, status: str, by) -> Cert
 
 
 @transaction.atomic
-def certificates_expire_due(*, today: dt.date, by=None) -> int:
+def certificates_expire_due(*, today: dt.date, by: User | None = None) -> int:
     """Certified or suspended certificates past their expiry date become expired. Returns the count."""
     changed = 0
     for certificate in Certificate.objects.filter(

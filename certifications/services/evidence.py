@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
 
 from ..exceptions import FileTooLarge
@@ -47,7 +48,7 @@ def evidence_create(
     *,
     title: str,
     owner,
-    by,
+    by: User | None,
     description: str = "",
     sites: Iterable = (),
     clauses: Iterable[Clause] = (),
@@ -70,7 +71,9 @@ def evidence_create(
 
 
 @transaction.atomic
-def evidence_update(*, evidence: Evidence, by, sites: Iterable | None = None, **fields) -> Evidence:
+def evidence_update(
+    *, evidence: Evidence, by: User | None, sites: Iterable | None = None, **fields
+) -> Evidence:
     """Change an item's descriptive fields and sites (status changes go through evidence_transition)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -87,7 +90,9 @@ def evidence_update(*, evidence: Evidence, by, sites: Iterable | None = None, **
 
 
 @transaction.atomic
-def evidence_transition(*, evidence: Evidence, to: str, by, today: dt.date | None = None) -> Evidence:
+def evidence_transition(
+    *, evidence: Evidence, to: str, by: User | None, today: dt.date | None = None
+) -> Evidence:
     """Move an item to another status if the workflow allows it; approving records the approver.
 
     Raises TransitionNotAllowed for a change the workflow does not have, and when an item without a
@@ -116,7 +121,7 @@ def evidence_transition(*, evidence: Evidence, to: str, by, today: dt.date | Non
 
 
 @transaction.atomic
-def evidence_expire_due(*, today: dt.date, by=None) -> int:
+def evidence_expire_due(*, today: dt.date, by: User | None = None) -> int:
     """Mark approved evidence whose expiry date has passed as expired. Returns how many changed."""
     due = Evidence.objects.filter(status=S.APPROVED, expiry_date__lt=today)
     changed = 0
@@ -126,7 +131,9 @@ def evidence_expire_due(*, today: dt.date, by=None) -> int:
     return changed
 
 
-def evidence_revision_add(*, evidence: Evidence, file, name: str, by, note: str = "") -> EvidenceRevision:
+def evidence_revision_add(
+    *, evidence: Evidence, file, name: str, by: User | None, note: str = ""
+) -> EvidenceRevision:
     """Store a new file revision of a draft: size-checked, type sniffed from content, SHA-256 recorded.
 
     The file is stored under a generated name; if the database write fails the file is removed.
@@ -169,7 +176,9 @@ def evidence_revision_add(*, evidence: Evidence, file, name: str, by, note: str 
 
 
 @transaction.atomic
-def _revision_record(*, evidence, stored_name, name, sha256, size, media_type, note, by) -> EvidenceRevision:
+def _revision_record(
+    *, evidence, stored_name, name, sha256, size, media_type, note, by: User | None
+) -> EvidenceRevision:
     locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if locked.status != S.DRAFT:
         raise TransitionNotAllowed(_("Files can only be added to a draft. Start a new revision first."))
@@ -192,7 +201,7 @@ def _revision_record(*, evidence, stored_name, name, sha256, size, media_type, n
 
 
 @transaction.atomic
-def evidence_link_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by) -> int:
+def evidence_link_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: User | None) -> int:
     """Link an item to clauses (of any standards). Returns how many links are new."""
     through = Evidence.clauses.through
     existing = set(through.objects.filter(evidence=evidence).values_list("clause_id", flat=True))
@@ -202,13 +211,23 @@ def evidence_link_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by) 
 
 
 @transaction.atomic
-def evidence_unlink_clause(*, evidence: Evidence, clause: Clause, by) -> None:
+def evidence_set_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: User | None) -> None:
+    """Make an item's clause links exactly the given clauses."""
+    wanted = list(clauses)
+    wanted_ids = {c.pk for c in wanted}
+    for clause in evidence.clauses.exclude(pk__in=wanted_ids):
+        evidence_unlink_clause(evidence=evidence, clause=clause, by=by)
+    evidence_link_clauses(evidence=evidence, clauses=wanted, by=by)
+
+
+@transaction.atomic
+def evidence_unlink_clause(*, evidence: Evidence, clause: Clause, by: User | None) -> None:
     """Remove the link between an item and a clause."""
     evidence.clauses.remove(clause)
 
 
 @transaction.atomic
-def clause_exclude(*, clause: Clause, site, justification: str, by) -> ClauseExclusion:
+def clause_exclude(*, clause: Clause, site, justification: str, by: User | None) -> ClauseExclusion:
     """Mark a clause not applicable at a site; the justification is required."""
     justification = justification.strip()
     if not justification:
@@ -226,7 +245,7 @@ def clause_exclude(*, clause: Clause, site, justification: str, by) -> ClauseExc
 
 
 @transaction.atomic
-def clause_exclusion_remove(*, exclusion: ClauseExclusion, by) -> None:
+def clause_exclusion_remove(*, exclusion: ClauseExclusion, by: User | None) -> None:
     """Make a clause applicable at a site again."""
     exclusion._history_user = by
     exclusion.delete()

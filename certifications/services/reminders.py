@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from greenfactory.accounts.models import User
+
 from ..models import (
     Certificate,
     CertificateStatus,
@@ -115,8 +117,6 @@ def reminders_send_daily(*, today: dt.date | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
-    from greenfactory.accounts.models import User
-
     recipient = User.objects.get(pk=recipient_id)
     done = set(Reminder.objects.filter(recipient=recipient, day=today).values_list("kind", "item_key"))
     new: list[Reminder] = []
@@ -155,7 +155,7 @@ def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
 
 
 @transaction.atomic
-def reminder_mark_read(*, reminder: Reminder, by) -> Reminder:
+def reminder_mark_read(*, reminder: Reminder, by: User) -> Reminder:
     """Mark one of the user's own reminders as read."""
     if reminder.recipient_id != by.pk:
         raise PermissionDenied

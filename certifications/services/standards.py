@@ -8,6 +8,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import DomainError
 
 from ..exceptions import ImportRejected
@@ -28,7 +29,7 @@ def _standard_by_label(label: str) -> Standard | None:
 
 
 @transaction.atomic
-def standard_import(*, data: StandardData, by=None) -> Standard:
+def standard_import(*, data: StandardData, by: User | None = None) -> Standard:
     """Create a standard edition with its clauses and crosswalk mappings, or nothing at all.
 
     Raises ImportRejected listing every problem with its line or cell; an edition that is already
@@ -175,7 +176,7 @@ def crosswalk_load(*, groups: list[dict]) -> int:
 
 
 @transaction.atomic
-def standards_load_shipped(*, by=None) -> dict[str, int]:
+def standards_load_shipped(*, by: User | None = None) -> dict[str, int]:
     """Load the standards and crosswalk that ship with the product; a second run changes nothing."""
     loaded = 0
     pending: list[StandardData] = []
@@ -201,7 +202,7 @@ def standards_load_shipped(*, by=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def standard_carry_over(*, source: Standard, target: Standard, by=None) -> dict[str, int]:
+def standard_carry_over(*, source: Standard, target: Standard, by: User | None = None) -> dict[str, int]:
     """Copy crosswalk mappings and evidence links from an edition's clauses to the clauses with the
     same numbers in another edition. Safe to repeat: what is already there is not duplicated."""
     if source.pk == target.pk:

@@ -155,3 +155,12 @@ def test_a_standard_lists_with_its_clause_count(staff_client, shipped):
     body = staff_client.get("/api/v1/standards/?code=PAS 2060").json()
     assert body["results"][0]["status"] == "withdrawn"
     assert body["results"][0]["clause_count"] == Standard.objects.get(code="PAS 2060").clauses.count()
+
+
+def test_patching_clauses_makes_the_links_exactly_those(staff_client, staff_user, clauses):
+    evidence = make_evidence(owner=staff_user, clauses=[clauses["4.1"]], status=EvidenceStatus.DRAFT)
+    response = staff_client.patch(
+        f"/api/v1/evidence/{evidence.pk}/", {"clauses": [clauses["4.2"].pk]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["clauses"] == [clauses["4.2"].pk]
