@@ -11,7 +11,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from greenfactory.accounts.models import User
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
 from greenfactory.sites.models import Site
@@ -34,7 +33,7 @@ from .models import (
     SurveillanceAudit,
 )
 from .standards_io import to_xlsx, to_yaml
-from .views.evidence import revision_file_response
+from .views.evidence import refuse_oversized_body, revision_file_response
 from .views.standards import XLSX_TYPE, read_standard_file
 
 STANDARDS = capability_permission(read=Capability.STANDARDS_READ, write=Capability.STANDARDS_WRITE)
@@ -145,6 +144,7 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request, **kwargs):
+        refuse_oversized_body(request)
         payload = StandardImportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data, problems = read_standard_file(payload.validated_data["file"])
@@ -266,7 +266,7 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    owner = serializers.SlugRelatedField(slug_field="username", queryset=selectors.owner_candidates())
     sites = serializers.SlugRelatedField(
         slug_field="code", queryset=Site.objects.all(), many=True, required=False
     )
@@ -388,6 +388,7 @@ class EvidenceViewSet(
         if request.method == "GET":
             revisions = evidence.revisions.select_related("uploaded_by").order_by("-number")
             return Response(RevisionSerializer(revisions, many=True).data)
+        refuse_oversized_body(request)
         payload = UploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
@@ -564,7 +565,7 @@ class SurveillanceSerializer(serializers.ModelSerializer):
 class CertificateSerializer(serializers.ModelSerializer):
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all())
     sites = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all(), many=True)
-    owner = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    owner = serializers.SlugRelatedField(slug_field="username", queryset=selectors.owner_candidates())
     evidence = serializers.PrimaryKeyRelatedField(
         queryset=Evidence.objects.all(), required=False, allow_null=True
     )

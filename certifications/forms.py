@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from greenfactory.accounts.models import User
 from greenfactory.sites.models import Site
 
 from .models import Certificate, CertificateStatus, Clause, Evidence, Standard
@@ -20,6 +19,15 @@ class ClauseMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.standard.label} · {obj.number} {obj.local_title}"
 
 
+def form_refused(form_class, message: str) -> forms.Form:
+    """An empty bound form carrying one error, for requests refused before their body was read."""
+    form = form_class(data={})
+    form.full_clean()
+    form.errors.clear()
+    form.add_error(None, message)
+    return form
+
+
 def _clauses():
     return Clause.objects.select_related("standard").order_by(
         "standard__code", "standard__edition", "position"
@@ -27,7 +35,9 @@ def _clauses():
 
 
 def _people():
-    return User.objects.filter(is_active=True).order_by("username")
+    from .selectors import owner_candidates
+
+    return owner_candidates()
 
 
 class EvidenceForm(forms.ModelForm):

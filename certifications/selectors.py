@@ -306,6 +306,19 @@ def coverage(
     )
 
 
+def owner_candidates():
+    """People who may own evidence and certificates: active administrators and compliance staff."""
+    from greenfactory.accounts.models import User
+    from greenfactory.accounts.roles import Role
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=[Role.ADMIN.value, Role.STAFF.value]))
+        .distinct()
+        .order_by("username")
+    )
+
+
 # --- certificates and reminders -------------------------------------------------------------------
 
 

@@ -82,7 +82,7 @@ class Clause(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.standard_id and self.standard.label} {self.number} {self.local_title}"
+        return f"{self.standard.label} {self.number} {self.local_title}"
 
     @property
     def local_title(self) -> str:

@@ -15,8 +15,9 @@ from greenfactory.core.exceptions import DomainError
 from greenfactory.core.exports import csv_response, xlsx_response
 
 from .. import selectors, services
+from ..exceptions import FileTooLarge
 from ..filters import EvidenceFilter
-from ..forms import EvidenceForm, EvidenceLinkForm, EvidenceUploadForm
+from ..forms import EvidenceForm, EvidenceLinkForm, EvidenceUploadForm, form_refused
 from ..models import Clause, Evidence, EvidenceRevision, EvidenceStatus, Reminder
 from ..services.evidence import TRANSITIONS
 from ..storage import private_storage
@@ -183,6 +184,11 @@ class EvidenceUploadView(CapabilityRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         evidence = get_object_or_404(Evidence, pk=kwargs["pk"])
+        try:
+            refuse_oversized_body(request)
+        except FileTooLarge as exc:
+            form = form_refused(EvidenceUploadForm, exc.message)
+            return self._render(request, evidence, form, exc.status_code)
         form = EvidenceUploadForm(request.POST, request.FILES)
         status = 400
         if form.is_valid():
@@ -201,6 +207,9 @@ class EvidenceUploadView(CapabilityRequiredMixin, View):
             else:
                 messages.success(request, _("Revision %(number)s stored.") % {"number": revision.number})
                 return redirect("evidence-detail", pk=evidence.pk)
+        return self._render(request, evidence, form, status)
+
+    def _render(self, request, evidence, form, status):
         view = EvidenceDetailView(request=request, kwargs={"pk": evidence.pk})
         context = view.get_context_data(pk=evidence.pk, upload_form=form)
         return view.render_to_response(context, status=status)
@@ -251,6 +260,23 @@ class EvidenceUnlinkView(CapabilityRequiredMixin, View):
         services.evidence_unlink_clause(evidence=evidence, clause=clause, by=request.user)
         messages.success(request, _("Link removed."))
         return redirect("evidence-detail", pk=evidence.pk)
+
+
+# Room for the multipart boundaries and the other form fields around the file.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def refuse_oversized_body(request) -> None:
+    """Refuse an upload by its declared length, before Django spools the body to disk."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.EVIDENCE_UPLOAD_MAX_BYTES
+    if length > limit + MULTIPART_OVERHEAD:
+        raise FileTooLarge(
+            _("The file is larger than the limit of %(limit)s MB.") % {"limit": round(limit / 1024 / 1024, 1)}
+        )
 
 
 def revision_file_response(revision: EvidenceRevision) -> HttpResponse:

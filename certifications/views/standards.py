@@ -12,10 +12,11 @@ from greenfactory.core.exports import xlsx_response
 from greenfactory.sites.models import Site
 
 from .. import selectors, services
-from ..exceptions import ImportRejected
-from ..forms import ClauseExcludeForm, CoverageForm, StandardImportForm
+from ..exceptions import FileTooLarge, ImportRejected
+from ..forms import ClauseExcludeForm, CoverageForm, StandardImportForm, form_refused
 from ..models import ClauseExclusion, Standard
 from ..standards_io import parse_xlsx, parse_yaml, to_xlsx, to_yaml
+from .evidence import refuse_oversized_body
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,6 +85,14 @@ class StandardImportView(CapabilityRequiredMixin, FormView):
     template_name = "certifications/standard_import.html"
     form_class = StandardImportForm
     http_method_names = ["get", "post", "head", "options"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            refuse_oversized_body(request)
+        except FileTooLarge as exc:
+            form = form_refused(self.get_form_class(), exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=exc.status_code)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         data, problems = read_standard_file(form.cleaned_data["file"])

@@ -314,3 +314,31 @@ def test_the_register_query_count_does_not_grow_with_its_data(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff_client.get("/evidence/")
     assert len(response.context["page_obj"].object_list) == 16
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(staff_client, owner, settings):
+    settings.EVIDENCE_UPLOAD_MAX_BYTES = 1000
+    evidence = make_evidence(owner=owner, status=EvidenceStatus.DRAFT)
+    huge = str(10 * 1024 * 1024)
+    page = staff_client.post(f"/evidence/{evidence.pk}/upload/", {"file": pdf_upload()}, CONTENT_LENGTH=huge)
+    assert page.status_code == 413
+    assert "larger than the limit" in page.content.decode()
+    api = staff_client.post(
+        f"/api/v1/evidence/{evidence.pk}/revisions/",
+        {"file": pdf_upload()},
+        format="multipart",
+        CONTENT_LENGTH=huge,
+    )
+    assert api.status_code == 413
+    assert not evidence.revisions.exists()
+
+
+def test_owners_are_administrators_or_compliance_staff(staff_client, auditor_user, staff_user):
+    page = staff_client.get("/evidence/new/")
+    owners = list(page.context["form"].fields["owner"].queryset)
+    assert staff_user in owners
+    assert auditor_user not in owners
+    response = staff_client.post(
+        "/api/v1/evidence/", {"title": "X", "owner": auditor_user.username}, content_type="application/json"
+    )
+    assert response.status_code == 400

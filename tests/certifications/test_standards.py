@@ -252,3 +252,11 @@ def test_standard_page_shows_the_clause_tree_and_crosswalk(staff_client, shipped
     page = staff_client.get(f"/standards/{standard.pk}/").content.decode()
     assert "Energy review" in page
     assert "ISO 9001:2015 9.2" in page
+
+
+def test_an_oversized_import_is_refused_with_413(staff_client, settings):
+    settings.EVIDENCE_UPLOAD_MAX_BYTES = 1000
+    upload = SimpleUploadedFile("big.yaml", GOOD_YAML.encode())
+    response = staff_client.post("/standards/import/", {"file": upload}, CONTENT_LENGTH=str(5 * 1024 * 1024))
+    assert response.status_code == 413
+    assert not Standard.objects.exists()
