@@ -52,7 +52,8 @@ class Evidence(models.Model):
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    # Links to sites and clauses are part of the audit trail too.
+    history = HistoricalRecords(m2m_fields=[sites, clauses])
 
     class Meta:
         ordering = ["title", "id"]

@@ -203,10 +203,11 @@ def _revision_record(
 @transaction.atomic
 def evidence_link_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: User | None) -> int:
     """Link an item to clauses (of any standards). Returns how many links are new."""
-    through = Evidence.clauses.through
-    existing = set(through.objects.filter(evidence=evidence).values_list("clause_id", flat=True))
+    existing = set(evidence.clauses.values_list("pk", flat=True))
     new = [c for c in clauses if c.pk not in existing]
-    through.objects.bulk_create([through(evidence=evidence, clause=c) for c in new])
+    if new:
+        evidence._history_user = by
+        evidence.clauses.add(*new)
     return len(new)
 
 
@@ -223,6 +224,7 @@ def evidence_set_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: U
 @transaction.atomic
 def evidence_unlink_clause(*, evidence: Evidence, clause: Clause, by: User | None) -> None:
     """Remove the link between an item and a clause."""
+    evidence._history_user = by
     evidence.clauses.remove(clause)
 
 

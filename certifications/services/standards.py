@@ -226,6 +226,7 @@ def standard_carry_over(*, source: Standard, target: Standard, by: User | None =
         linked = set(through.objects.filter(clause=new).values_list("evidence_id", flat=True))
         for evidence in old.evidence.all():
             if evidence.pk not in linked:
-                through.objects.create(evidence=evidence, clause=new)
+                evidence._history_user = by
+                evidence.clauses.add(new)
                 counts["evidence_links"] += 1
     return counts

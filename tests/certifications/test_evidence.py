@@ -342,3 +342,11 @@ def test_owners_are_administrators_or_compliance_staff(staff_client, auditor_use
         "/api/v1/evidence/", {"title": "X", "owner": auditor_user.username}, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_clause_links_are_kept_in_the_audit_trail(owner, clauses):
+    evidence = make_evidence(owner=owner, status=EvidenceStatus.DRAFT)
+    services.evidence_link_clauses(evidence=evidence, clauses=[clauses["4.1"]], by=owner)
+    latest = evidence.history.order_by("-history_id").first()
+    assert [c.clause_id for c in latest.clauses.all()] == [clauses["4.1"].pk]
+    assert latest.history_user == owner
