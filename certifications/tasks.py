@@ -21,7 +21,4 @@ from . import services
 def reminders_daily(day: str | None = None) -> dict:
     """The daily job: expire what has lapsed, then send each owner one digest. Safe to run twice."""
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
-    expired_evidence = services.evidence_expire_due(today=today)
-    expired_certificates = services.certificates_expire_due(today=today)
-    sent = services.reminders_send_daily(today=today)
-    return {"expired_evidence": expired_evidence, "expired_certificates": expired_certificates, **sent}
+    return services.certifications_daily(today=today)

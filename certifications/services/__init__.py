@@ -19,7 +19,7 @@ from .evidence import (
     evidence_unlink_clause,
     evidence_update,
 )
-from .reminders import reminder_mark_read, reminders_send_daily
+from .reminders import certifications_daily, reminder_mark_read, reminders_send_daily
 from .standards import (
     clause_mapping_add,
     crosswalk_load,
@@ -29,6 +29,7 @@ from .standards import (
 )
 
 __all__ = [
+    "certifications_daily",
     "certificate_create",
     "certificate_set_status",
     "certificate_update",

@@ -97,6 +97,21 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
     return items
 
 
+def certifications_daily(*, today: dt.date) -> dict[str, int]:
+    """The daily job: mark lapsed evidence and certificates expired, then send the digests.
+
+    Not one transaction: each step commits on its own, so a mail failure for one person keeps the
+    expiries and the other people's reminders. Safe to run twice a day.
+    """
+    from .certificates import certificates_expire_due
+    from .evidence import evidence_expire_due
+
+    expired_evidence = evidence_expire_due(today=today)
+    expired_certificates = certificates_expire_due(today=today)
+    sent = reminders_send_daily(today=today)
+    return {"expired_evidence": expired_evidence, "expired_certificates": expired_certificates, **sent}
+
+
 def reminders_send_daily(*, today: dt.date | None = None) -> dict[str, int]:
     """Send each owner one digest of what is due within REMINDER_LOOKAHEAD_DAYS (or overdue), and
     record each line as an in-app reminder. Running again on the same day sends nothing new: an
