@@ -72,6 +72,7 @@ class StandardSerializer(serializers.ModelSerializer):
             "withdrawn_on",
             "replaced_by",
             "note",
+            "note_zh",
             "clause_count",
         ]
 

@@ -84,6 +84,7 @@ def standard_export_data(*, standard: Standard) -> StandardData:
         withdrawn_on=standard.withdrawn_on,
         replaced_by=standard.replaced_by.label if standard.replaced_by_id else "",
         note=standard.note,
+        note_zh=standard.note_zh,
         clauses=[
             ClauseRow(
                 number=c.number,

@@ -21,7 +21,17 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .models import MappingRelation, StandardStatus
 
 NUMBER_RE = re.compile(r"^[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*$")
-STANDARD_FIELDS = ("code", "edition", "title", "title_zh", "status", "withdrawn_on", "replaced_by", "note")
+STANDARD_FIELDS = (
+    "code",
+    "edition",
+    "title",
+    "title_zh",
+    "status",
+    "withdrawn_on",
+    "replaced_by",
+    "note",
+    "note_zh",
+)
 CLAUSE_FIELDS = ("number", "title", "title_zh", "parent")
 MAPPING_FIELDS = ("clause", "standard", "target", "relation")
 TITLE_MAX = 200
@@ -64,6 +74,7 @@ class StandardData:
     withdrawn_on: dt.date | None = None
     replaced_by: str = ""
     note: str = ""
+    note_zh: str = ""
     clauses: list[ClauseRow] = field(default_factory=list)
     mappings: list[MappingRow] = field(default_factory=list)
     locations: dict[str, str] = field(default_factory=dict, compare=False)
@@ -326,6 +337,8 @@ def to_yaml(data: StandardData) -> str:
         document["replaced_by"] = data.replaced_by
     if data.note:
         document["note"] = data.note
+    if data.note_zh:
+        document["note_zh"] = data.note_zh
     document["clauses"] = [
         {
             k: v

@@ -30,6 +30,7 @@ class Standard(models.Model):
         verbose_name=_("replaced by"),
     )
     note = models.TextField(_("note"), blank=True)
+    note_zh = models.TextField(_("Chinese note"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -51,6 +52,10 @@ class Standard(models.Model):
     @property
     def local_title(self) -> str:
         return _local(self.title, self.title_zh)
+
+    @property
+    def local_note(self) -> str:
+        return _local(self.note, self.note_zh)
 
 
 class Clause(models.Model):

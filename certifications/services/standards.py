@@ -79,6 +79,7 @@ def standard_import(*, data: StandardData, by: User | None = None) -> Standard:
         withdrawn_on=data.withdrawn_on,
         replaced_by=replaced_by,
         note=data.note,
+        note_zh=data.note_zh,
     )
     standard._history_user = by
     standard.full_clean()
