@@ -8,7 +8,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,11 +179,17 @@ class CoverageState:
     ORDER = (COVERED, EXPIRING, EXPIRED, MISSING, NOT_APPLICABLE)
 
 
+# Evidence shown per clause on the coverage page; the rest is one click away in the register.
+COVERAGE_EVIDENCE_SHOWN = 5
+
+
 @dataclass
 class CoverageRow:
     clause: Clause
     state: str = ""
     evidence: list[Evidence] = field(default_factory=list)
+    evidence_count: int = 0
+    best_expiry: dt.date | None = None
     exclusion: ClauseExclusion | None = None
     certificate_lapsed: bool = False
     is_heading: bool = False
@@ -179,11 +199,8 @@ class CoverageRow:
         return CoverageState.LABELS.get(self.state, "")
 
     @property
-    def best_expiry(self) -> dt.date | None:
-        dates = [
-            e.expiry_date for e in self.evidence if e.status == EvidenceStatus.APPROVED and e.expiry_date
-        ]
-        return max(dates) if dates else None
+    def more_evidence(self) -> int:
+        return max(self.evidence_count - len(self.evidence), 0)
 
 
 @dataclass
@@ -224,20 +241,14 @@ class Coverage:
         ]
 
 
-def _state(evidence: list[Evidence], *, today: dt.date, warn_until: dt.date) -> str:
-    current = [
-        e
-        for e in evidence
-        if e.status == EvidenceStatus.APPROVED and (not e.expiry_date or e.expiry_date >= today)
-    ]
-    if any(not e.expiry_date or e.expiry_date > warn_until for e in current):
+def _state(summary: dict | None, *, warn_until: dt.date) -> str:
+    if not summary:
+        return CoverageState.MISSING
+    if summary["open_ended"] or (summary["latest_current"] and summary["latest_current"] > warn_until):
         return CoverageState.COVERED
-    if current:
+    if summary["latest_current"]:
         return CoverageState.EXPIRING
-    if any(
-        e.status == EvidenceStatus.EXPIRED or (e.status == EvidenceStatus.APPROVED and e.expiry_date < today)
-        for e in evidence
-    ):
+    if summary["lapsed"]:
         return CoverageState.EXPIRED
     return CoverageState.MISSING
 
@@ -246,25 +257,66 @@ def coverage(
     *, standard: Standard, site, today: dt.date | None = None, window_days: int | None = None
 ) -> Coverage:
     """Each clause of a standard at a site: covered by current approved evidence, expiring within
-    the window, expired, missing, or not applicable. Headings (clauses with sub-clauses) are shown
-    but not counted. A lapsed certificate of the standard at the site flags every clause.
+    the window, expired, missing, or not applicable. Headings (clauses with sub-clauses and no
+    evidence of their own) are shown but not counted. A lapsed certificate of the standard at the
+    site, with no valid one beside it, flags every applicable clause.
 
-    Five queries whatever the number of clauses and evidence items.
+    The states are computed in the database, and only the first few evidence items of each clause
+    are loaded, so both the query count and the work per request stay flat as evidence grows.
     """
     today = today or timezone.localdate()
     window_days = settings.EVIDENCE_EXPIRY_WARNING_DAYS if window_days is None else window_days
     warn_until = today + dt.timedelta(days=window_days)
     clauses = list(standard.clauses.order_by("position"))
     parent_ids = {c.parent_id for c in clauses if c.parent_id}
+
+    # Evidence at this site, or without sites (organisation-wide); one filter() so the site join
+    # yields at most one row per link.
     links = (
         Evidence.clauses.through.objects.filter(clause__standard=standard)
         .filter(Q(evidence__sites=site) | Q(evidence__sites__isnull=True))
         .exclude(evidence__status=EvidenceStatus.SUPERSEDED)
+    )
+    approved = Q(evidence__status=EvidenceStatus.APPROVED)
+    summaries = {
+        row["clause_id"]: row
+        for row in links.values("clause_id").annotate(
+            total=Count("id"),
+            open_ended=Count("id", filter=approved & Q(evidence__expiry_date__isnull=True)),
+            latest_current=Max(
+                "evidence__expiry_date", filter=approved & Q(evidence__expiry_date__gte=today)
+            ),
+            lapsed=Count(
+                "id",
+                filter=Q(evidence__status=EvidenceStatus.EXPIRED)
+                | (approved & Q(evidence__expiry_date__lt=today)),
+            ),
+        )
+    }
+    status_rank = Case(
+        When(evidence__status=EvidenceStatus.APPROVED, then=Value(0)),
+        When(evidence__status=EvidenceStatus.IN_REVIEW, then=Value(1)),
+        When(evidence__status=EvidenceStatus.DRAFT, then=Value(2)),
+        default=Value(3),
+    )
+    shown = (
+        links.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("clause_id")],
+                order_by=[
+                    status_rank.asc(),
+                    F("evidence__expiry_date").desc(nulls_first=True),
+                    F("evidence_id").asc(),
+                ],
+            )
+        )
+        .filter(rank__lte=COVERAGE_EVIDENCE_SHOWN)
         .select_related("evidence")
-        .distinct()
+        .order_by("clause_id", "rank")
     )
     by_clause: dict[int, list[Evidence]] = defaultdict(list)
-    for link in links:
+    for link in shown:
         by_clause[link.clause_id].append(link.evidence)
     exclusions = {
         x.clause_id: x for x in ClauseExclusion.objects.filter(site=site, clause__standard=standard)
@@ -282,15 +334,19 @@ def coverage(
     totals = dict.fromkeys(CoverageState.ORDER, 0)
     rows = []
     for clause in clauses:
-        evidence = sorted(by_clause.get(clause.pk, []), key=lambda e: e.title)
+        summary = summaries.get(clause.pk)
         row = CoverageRow(
-            clause=clause, evidence=evidence, is_heading=clause.pk in parent_ids and not evidence
+            clause=clause,
+            evidence=by_clause.get(clause.pk, []),
+            evidence_count=summary["total"] if summary else 0,
+            best_expiry=summary["latest_current"] if summary else None,
+            is_heading=clause.pk in parent_ids and not summary,
         )
         if clause.pk in exclusions:
             row.state = CoverageState.NOT_APPLICABLE
             row.exclusion = exclusions[clause.pk]
         else:
-            row.state = _state(evidence, today=today, warn_until=warn_until)
+            row.state = _state(summary, warn_until=warn_until)
         row.certificate_lapsed = flag and row.state != CoverageState.NOT_APPLICABLE
         if not row.is_heading:
             totals[row.state] += 1

@@ -198,3 +198,18 @@ def test_the_coverage_page_query_count_does_not_grow_with_its_data(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff_client.get(url)
     assert len(response.context["report"].rows) == 24
+
+
+def test_a_clause_shows_its_first_evidence_and_links_to_the_rest(
+    staff_client, owner, standard, clauses, site
+):
+    for n in range(7):
+        make_evidence(owner=owner, title=f"Record {n}", clauses=[clauses["4.1"]])
+    make_evidence(owner=owner, title="Draft record", clauses=[clauses["4.1"]], status=EvidenceStatus.DRAFT)
+    report = selectors.coverage(standard=standard, site=site, today=TODAY)
+    row = next(r for r in report.rows if r.clause.number == "4.1")
+    assert len(row.evidence) == selectors.COVERAGE_EVIDENCE_SHOWN
+    assert all(e.status == EvidenceStatus.APPROVED for e in row.evidence)
+    assert row.more_evidence == 3
+    page = staff_client.get(f"/standards/coverage/?standard={standard.pk}&site={site.code}").content.decode()
+    assert f"/evidence/?clause={clauses['4.1'].pk}&amp;site={site.code}" in page
