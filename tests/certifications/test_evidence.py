@@ -282,6 +282,8 @@ def test_the_register_filters_by_standard_site_owner_status_and_expiry(staff_cli
 
     assert titles(f"standard={clauses['4.1'].standard_id}") == ["Alpha"]
     assert titles(f"clause={clauses['4.1'].pk}") == ["Alpha"]
+    assert titles(f"standard={clauses['4.1'].standard_id}&clause_number=4.1") == ["Alpha"]
+    assert titles(f"standard={clauses['4.1'].standard_id}&clause_number=5") == []
     assert titles("site=A-01") == ["Alpha", "Charlie everywhere"]
     assert titles("owner=other") == ["Bravo"]
     assert titles("status=draft") == ["Bravo"]
