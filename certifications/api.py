@@ -152,12 +152,11 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
         if problems:
             return _rejected(problems)
         try:
-            standard = services.standard_import(data=data, by=request.user)
+            standard = services.standard_import(
+                data=data, carry_over_from=payload.validated_data.get("carry_over_from"), by=request.user
+            )
         except ImportRejected as exc:
             return _rejected(exc.problems)
-        source = payload.validated_data.get("carry_over_from")
-        if source is not None:
-            services.standard_carry_over(source=source, target=standard, by=request.user)
         return Response(StandardSerializer(selectors.standard_list().get(pk=standard.pk)).data, status=201)
 
     @extend_schema(

@@ -29,11 +29,15 @@ def _standard_by_label(label: str) -> Standard | None:
 
 
 @transaction.atomic
-def standard_import(*, data: StandardData, by: User | None = None) -> Standard:
+def standard_import(
+    *, data: StandardData, carry_over_from: Standard | None = None, by: User | None = None
+) -> Standard:
     """Create a standard edition with its clauses and crosswalk mappings, or nothing at all.
 
     Raises ImportRejected listing every problem with its line or cell; an edition that is already
-    loaded is refused (a newer edition is imported under its own edition beside the old one).
+    loaded is refused (a newer edition is imported under its own edition beside the old one). With
+    ``carry_over_from`` (an earlier edition of the same standard) its crosswalk mappings and evidence
+    links are copied to the new clauses with the same numbers, in the same transaction.
     """
     problems: list[Problem] = []
     where = data.locations.get("edition", _("file"))
@@ -67,6 +71,16 @@ def standard_import(*, data: StandardData, by: User | None = None) -> Standard:
             )
         else:
             targets[(row.standard, row.target)] = clause
+    if carry_over_from is not None and carry_over_from.code != data.code:
+        problems.append(
+            Problem(
+                data.locations.get("code", _("file")),
+                _("Mappings can only be carried over between editions of one standard.")
+                + " "
+                + _("The file is %(file)s, the edition chosen is %(chosen)s.")
+                % {"file": data.code, "chosen": carry_over_from.label},
+            )
+        )
     if problems:
         raise ImportRejected(_("The standard was not imported."), problems=problems)
 
@@ -120,6 +134,8 @@ def standard_import(*, data: StandardData, by: User | None = None) -> Standard:
         clause_mapping_add(
             source=by_number[row.clause], target=targets[(row.standard, row.target)], relation=row.relation
         )
+    if carry_over_from is not None:
+        standard_carry_over(source=carry_over_from, target=standard, by=by)
     return standard
 
 

@@ -97,23 +97,18 @@ class StandardImportView(CapabilityRequiredMixin, FormView):
     def form_valid(self, form):
         data, problems = read_standard_file(form.cleaned_data["file"])
         if not problems:
+            source = form.cleaned_data["carry_over_from"]
             try:
-                standard = services.standard_import(data=data, by=self.request.user)
-                source = form.cleaned_data["carry_over_from"]
-                if source is not None:
-                    counts = services.standard_carry_over(
-                        source=source, target=standard, by=self.request.user
-                    )
-                    messages.info(
-                        self.request,
-                        _("Carried over %(mappings)s mappings and %(links)s evidence links.")
-                        % {"mappings": counts["mappings"], "links": counts["evidence_links"]},
-                    )
+                standard = services.standard_import(data=data, carry_over_from=source, by=self.request.user)
             except ImportRejected as exc:
                 problems = exc.problems
-            except DomainError as exc:
-                form.add_error("carry_over_from", exc.message)
-                return self.form_invalid(form)
+            else:
+                if source is not None:
+                    messages.info(
+                        self.request,
+                        _("Mappings and evidence links carried over from %(label)s.")
+                        % {"label": source.label},
+                    )
         if problems:
             form.add_error("file", _("The file has problems; nothing was imported."))
             return self.render_to_response(self.get_context_data(form=form, problems=problems), status=400)

@@ -260,3 +260,24 @@ def test_an_oversized_import_is_refused_with_413(staff_client, settings):
     response = staff_client.post("/standards/import/", {"file": upload}, CONTENT_LENGTH=str(5 * 1024 * 1024))
     assert response.status_code == 413
     assert not Standard.objects.exists()
+
+
+def test_carrying_over_from_another_standard_rejects_the_import_and_writes_nothing(staff_client, shipped):
+    other = Standard.objects.get(code="ISO 14001")
+    upload = SimpleUploadedFile("new.yaml", GOOD_YAML.encode())
+    response = staff_client.post("/standards/import/", {"file": upload, "carry_over_from": other.pk})
+    assert response.status_code == 400
+    assert "one standard" in response.content.decode()
+    assert not Standard.objects.filter(code="ISO 9999").exists()
+
+
+def test_the_api_imports_a_new_edition_and_carries_evidence_over_in_one_step(staff_client, staff_user, shipped):
+    old = Standard.objects.get(code="ISO 50001")
+    review = Clause.objects.get(standard=old, number="6.3")
+    evidence = make_evidence(owner=staff_user, clauses=[review])
+    data = selectors.standard_export_data(standard=old)
+    data.edition = "2026"
+    upload = SimpleUploadedFile("iso-50001-2026.yaml", to_yaml(data).encode())
+    response = staff_client.post("/api/v1/standards/import/", {"file": upload, "carry_over_from": old.pk})
+    assert response.status_code == 201
+    assert evidence.clauses.filter(standard__edition="2026", number="6.3").exists()
