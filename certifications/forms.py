@@ -46,7 +46,10 @@ class EvidenceForm(forms.ModelForm):
         required=False,
         label=_("Clauses"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("You can link more clauses, and their crosswalk equivalents, later."),
+        help_text=_(
+            "Hold Ctrl (⌘ on a Mac) to choose several. You can link more clauses, and their "
+            "crosswalk equivalents, later."
+        ),
     )
 
     class Meta:

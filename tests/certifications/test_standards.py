@@ -271,7 +271,9 @@ def test_carrying_over_from_another_standard_rejects_the_import_and_writes_nothi
     assert not Standard.objects.filter(code="ISO 9999").exists()
 
 
-def test_the_api_imports_a_new_edition_and_carries_evidence_over_in_one_step(staff_client, staff_user, shipped):
+def test_the_api_imports_a_new_edition_and_carries_evidence_over_in_one_step(
+    staff_client, staff_user, shipped
+):
     old = Standard.objects.get(code="ISO 50001")
     review = Clause.objects.get(standard=old, number="6.3")
     evidence = make_evidence(owner=staff_user, clauses=[review])

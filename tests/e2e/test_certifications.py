@@ -75,6 +75,9 @@ PAGES = {
     "evidence-detail": None,
     "certificates": "/standards/certificates/",
     "notifications": "/evidence/notifications/",
+    "evidence-new": "/evidence/new/",
+    "certificate-new": "/standards/certificates/new/",
+    "import": "/standards/import/",
 }
 
 
