@@ -109,3 +109,20 @@ def test_certification_pages_with_the_demo_plant(
     if suffix == "zh-hans":
         page.goto(f"{live_server.url}{urls['coverage-45001']}")
         assert "已覆盖" in page.content()
+
+
+def test_a_broken_import_lists_each_problem_with_its_line(live_server, e2e_users, page, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "code: ISO 9999\nedition: '2030'\ncolour: green\nclauses:\n  - number: '4'\n  - number: '4'\n    title: Again\n",
+        encoding="utf-8",
+    )
+    sign_in(page, live_server, "e2e-staff")
+    page.goto(f"{live_server.url}/standards/import/")
+    page.set_input_files("input[name=file]", str(broken))
+    page.click("form button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    report = page.locator("table.report").inner_text()
+    assert "line 3" in report
+    assert "line 6" in report
+    screenshot(page, "cert-import-problems-en")
