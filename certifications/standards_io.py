@@ -101,11 +101,7 @@ def parse_yaml(text: str | bytes) -> tuple[StandardData | None, list[Problem]]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = _("line %(line)s") % {"line": mark.line + 1} if mark else _("file")
-        return None, [
-            Problem(where, _("This is not valid YAML: %(reason)s") % {"reason": exc.problem or exc})
-        ]
+        return None, [_yaml_error(exc, text)]
     if not isinstance(root, yaml.MappingNode):
         return None, [Problem(_("line %(line)s") % {"line": 1}, _("The file must be a mapping of fields."))]
 
@@ -136,6 +132,23 @@ def parse_yaml(text: str | bytes) -> tuple[StandardData | None, list[Problem]]:
             problems.append(Problem(_line(key_node), _("Unknown field “%(field)s”.") % {"field": key}))
     problems += validate(data)
     return data, problems
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str) -> Problem:
+    """Where and why the YAML parser stopped; a reader error (a control character) has only an offset."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        line = mark.line + 1
+    elif isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+    else:
+        line = None
+    where = _("line %(line)s") % {"line": line} if line else _("file")
+    if isinstance(exc, yaml.reader.ReaderError):
+        reason = _("the character %(code)s is not allowed") % {"code": f"U+{exc.character:04X}"}
+    else:
+        reason = getattr(exc, "problem", None) or str(exc)
+    return Problem(where, _("This is not valid YAML: %(reason)s") % {"reason": reason})
 
 
 def _yaml_row(node, fields: tuple[str, ...], problems: list[Problem]) -> dict | None:

@@ -283,3 +283,10 @@ def test_the_api_imports_a_new_edition_and_carries_evidence_over_in_one_step(
     response = staff_client.post("/api/v1/standards/import/", {"file": upload, "carry_over_from": old.pk})
     assert response.status_code == 201
     assert evidence.clauses.filter(standard__edition="2026", number="6.3").exists()
+
+
+def test_a_control_character_is_reported_with_its_line_not_raised():
+    data, problems = parse_yaml("code: ISO 9999\nedition: '2030'\ntitle: Bad \x01 title\n")
+    assert data is None
+    assert problems[0].location == "line 3"
+    assert "U+0001" in problems[0].message
