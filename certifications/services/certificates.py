@@ -37,7 +37,7 @@ def _check(certificate: Certificate) -> None:
         raise AlreadyExists(_("This certification body already has a certificate with this number."))
 
 
-def _save(certificate: Certificate, *, by) -> None:
+def _save(certificate: Certificate, *, by: User | None) -> None:
     _check(certificate)
     certificate._history_user = by
     certificate.full_clean(exclude=["sites"], validate_unique=False)
@@ -66,7 +66,7 @@ def certificate_create(
     number: str,
     scope: str,
     sites: Iterable,
-    owner,
+    owner: User,
     by: User | None,
     issued_on: dt.date | None = None,
     expires_on: dt.date | None = None,

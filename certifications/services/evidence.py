@@ -32,7 +32,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 EDITABLE_FIELDS = ("title", "description", "owner", "review_date", "expiry_date")
 
 
-def _save(evidence: Evidence, *, by) -> None:
+def _save(evidence: Evidence, *, by: User | None) -> None:
     evidence._history_user = by
     evidence.full_clean(exclude=["sites", "clauses"])
     evidence.save()
@@ -47,7 +47,7 @@ def _check_dates(*, review_date: dt.date | None, expiry_date: dt.date | None) ->
 def evidence_create(
     *,
     title: str,
-    owner,
+    owner: User,
     by: User | None,
     description: str = "",
     sites: Iterable = (),
