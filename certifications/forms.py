@@ -148,12 +148,24 @@ class CertificateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
         self.fields["evidence"].queryset = Evidence.objects.order_by("title")
-        self.fields["status"].choices = [
-            c for c in CertificateStatus.choices if c[0] in ("planned", "in_progress", "certified")
-        ]
+        if "status" in self.fields:
+            self.fields["status"].choices = [
+                c for c in CertificateStatus.choices if c[0] in ("planned", "in_progress", "certified")
+            ]
 
     def validate_unique(self) -> None:
         return None  # the service's rule, reported as a form error
+
+
+class CertificateUpdateForm(CertificateForm):
+    """The descriptive fields; the standard stays, the status changes through its own buttons."""
+
+    class Meta(CertificateForm.Meta):
+        fields = [f for f in CertificateForm.Meta.fields if f not in ("standard", "status")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["surveillance_dates"]
 
     def clean_surveillance_dates(self):
         import datetime as dt

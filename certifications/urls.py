@@ -19,6 +19,9 @@ standards_urlpatterns = [
     path("certificates/new/", certificates.CertificateCreateView.as_view(), name="certificate-create"),
     path("certificates/<int:pk>/", certificates.CertificateDetailView.as_view(), name="certificate-detail"),
     path(
+        "certificates/<int:pk>/edit/", certificates.CertificateUpdateView.as_view(), name="certificate-update"
+    ),
+    path(
         "certificates/<int:pk>/status/",
         certificates.CertificateStatusView.as_view(),
         name="certificate-status",

@@ -62,6 +62,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "certificate-list": workspace(),
     "certificate-create": workspace({"GET", "POST"}),
     "certificate-detail": workspace(),
+    "certificate-update": workspace({"GET", "POST"}),
     "certificate-status": workspace({"POST"}),
     "surveillance-done": workspace({"POST"}),
     "evidence-list": workspace(),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -9,7 +10,7 @@ from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
 
 from .. import selectors, services
-from ..forms import CertificateForm
+from ..forms import CertificateForm, CertificateUpdateForm
 from ..models import Certificate, CertificateStatus, SurveillanceAudit
 from ..services.certificates import TRANSITIONS
 
@@ -43,6 +44,36 @@ class CertificateCreateView(CapabilityRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Certificate recorded."))
         return redirect("certificate-detail", pk=certificate.pk)
+
+
+class CertificateUpdateView(CapabilityRequiredMixin, FormView):
+    capability = Capability.CERTIFICATES_WRITE
+    template_name = "certifications/certificate_form.html"
+    form_class = CertificateUpdateForm
+    http_method_names = ["get", "post", "head", "options"]
+
+    @cached_property
+    def certificate(self) -> Certificate:
+        return get_object_or_404(Certificate, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.certificate}
+
+    def form_valid(self, form):
+        fields = dict(form.cleaned_data)
+        sites = fields.pop("sites")
+        try:
+            services.certificate_update(
+                certificate=self.certificate, by=self.request.user, sites=sites, **fields
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Certificate saved."))
+        return redirect("certificate-detail", pk=self.certificate.pk)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "certificate": self.certificate}
 
 
 class CertificateDetailView(CapabilityRequiredMixin, TemplateView):

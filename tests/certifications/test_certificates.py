@@ -135,3 +135,24 @@ def test_recording_a_surveillance_audit_on_the_page(staff_client, standard, site
     staff_client.post(f"/standards/certificates/surveillance/{audit.pk}/done/", {"done_on": "2026-02-20"})
     audit.refresh_from_db()
     assert audit.done_on == dt.date(2026, 2, 20)
+
+
+def test_editing_a_certificate_changes_its_scope_but_not_its_status(staff_client, standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    response = staff_client.post(
+        f"/standards/certificates/{certificate.pk}/edit/",
+        {
+            "certification_body": "CQC",
+            "number": "Q-1",
+            "scope": "Recycling and dismantling",
+            "sites": [site.pk],
+            "issued_on": "2025-03-01",
+            "expires_on": "2028-03-01",
+            "owner": staff_user.pk,
+            "status": "withdrawn",
+        },
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.scope == "Recycling and dismantling"
+    assert certificate.status == CertificateStatus.CERTIFIED
