@@ -156,3 +156,11 @@ def test_editing_a_certificate_changes_its_scope_but_not_its_status(staff_client
     certificate.refresh_from_db()
     assert certificate.scope == "Recycling and dismantling"
     assert certificate.status == CertificateStatus.CERTIFIED
+
+
+def test_the_list_shows_the_next_surveillance_audit_not_yet_done(staff_client, standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    first, second = certificate.surveillance_audits.order_by("due_on")
+    services.surveillance_audit_record(audit=first, done_on=dt.date(2026, 3, 3), by=staff_user)
+    listed = staff_client.get("/standards/certificates/").context["certificates"]
+    assert listed[0].next_surveillance == second
