@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from certifications import urls as certifications_urls
+
 from .api import router
 
 urlpatterns = [
@@ -9,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("greenfactory.accounts.urls")),
     path("sites/", include("greenfactory.sites.urls")),
     path("meters/", include("metering.urls")),
+    path("standards/", include(certifications_urls.standards_urlpatterns)),
+    path("evidence/", include(certifications_urls.evidence_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
