@@ -101,6 +101,8 @@ TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Empty choice in every table filter ("All" rather than a row of dashes).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 FORMAT_MODULE_PATH = ["greenfactory.formats"]
 
 STATIC_URL = "/static/"
