@@ -2,6 +2,17 @@
 
 from rest_framework.routers import DefaultRouter
 
+from certifications.api import (
+    CertificateViewSet,
+    ClauseExclusionViewSet,
+    ClauseMappingViewSet,
+    ClauseViewSet,
+    CoverageViewSet,
+    EvidenceRevisionViewSet,
+    EvidenceViewSet,
+    ReminderViewSet,
+    StandardViewSet,
+)
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
 from metering.api import MeterEventViewSet, MeterViewSet, ReadingViewSet
 from metering.kpi_api import (
@@ -28,3 +39,12 @@ router.register("refrigerant-refills", RefrigerantRefillViewSet, basename="refri
 router.register("fuel-deliveries", FuelDeliveryViewSet, basename="fuel-delivery")
 router.register("green-certificates", GreenCertificateViewSet, basename="green-certificate")
 router.register("scope3-activities", Scope3ActivityViewSet, basename="scope3-activity")
+router.register("standards", StandardViewSet, basename="standard")
+router.register("clauses", ClauseViewSet, basename="clause")
+router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mapping")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("evidence-revisions", EvidenceRevisionViewSet, basename="evidence-revision")
+router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("clause-exclusions", ClauseExclusionViewSet, basename="clause-exclusion")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("reminders", ReminderViewSet, basename="reminder")

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from certifications import urls as certifications_urls
+
 from .api import router
 
 urlpatterns = [
@@ -10,6 +12,8 @@ urlpatterns = [
     path("sites/", include("greenfactory.sites.urls")),
     path("meters/", include("metering.urls")),
     path("kpis/", include("metering.kpi_urls")),
+    path("standards/", include(certifications_urls.standards_urlpatterns)),
+    path("evidence/", include(certifications_urls.evidence_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenfactory.core.filters import UtcIsoDateTimeFilter
+from greenfactory.core.filters import IdFilter, UtcIsoDateTimeFilter
 from greenfactory.sites.models import Site
 
 from .choices import Medium, MeterKind, Quality, Source
@@ -25,9 +25,7 @@ class MeterFilter(django_filters.FilterSet):
 
 
 class MeterEventFilter(django_filters.FilterSet):
-    meter = django_filters.NumberFilter(
-        field_name="meter_id", label=_("Meter id"), min_value=1, max_value=2**63 - 1, decimal_places=0
-    )
+    meter = IdFilter(field_name="meter_id", label=_("Meter id"))
 
     class Meta:
         model = MeterEvent
@@ -37,9 +35,7 @@ class MeterEventFilter(django_filters.FilterSet):
 class ReadingFilter(django_filters.FilterSet):
     """Shared by a meter's readings table and the readings API."""
 
-    meter = django_filters.NumberFilter(
-        field_name="meter_id", label=_("Meter id"), min_value=1, max_value=2**63 - 1, decimal_places=0
-    )
+    meter = IdFilter(field_name="meter_id", label=_("Meter id"))
     start = UtcIsoDateTimeFilter(field_name="ts", lookup_expr="gte", label=_("From"))
     end = UtcIsoDateTimeFilter(field_name="ts", lookup_expr="lt", label=_("Before"))
     quality = django_filters.ChoiceFilter(choices=Quality.choices, label=_("Quality"))

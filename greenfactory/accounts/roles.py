@@ -35,6 +35,12 @@ class Capability(models.TextChoices):
         _("Record refrigerant refills, fuel deliveries, certificates and scope 3"),
     )
     FACTORS_WRITE = "factors_write", _("Edit factor sets and a site's KPI settings")
+    STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
+    STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
+    EVIDENCE_READ = "evidence_read", _("See evidence, coverage and reminders")
+    EVIDENCE_WRITE = "evidence_write", _("Record, upload, link and approve evidence")
+    CERTIFICATES_READ = "certificates_read", _("See certificates")
+    CERTIFICATES_WRITE = "certificates_write", _("Manage certificates")
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -53,10 +59,17 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.READINGS_WRITE,
             Capability.KPIS_READ,
             Capability.ACTIVITY_WRITE,
+            Capability.STANDARDS_READ,
+            Capability.STANDARDS_WRITE,
+            Capability.EVIDENCE_READ,
+            Capability.EVIDENCE_WRITE,
+            Capability.CERTIFICATES_READ,
+            Capability.CERTIFICATES_WRITE,
             Capability.API_DOCS,
         }
     ),
     # Auditors may read the meter register through the API (what is measured, where); not readings.
+    # Evidence they see only through the portal, scoped to the audits they are invited to.
     Role.AUDITOR: frozenset({Capability.PORTAL, Capability.METERS_READ}),
     # Gateways authenticate with their own keys and only ever ingest readings for their meters.
     Role.GATEWAY: frozenset({Capability.READINGS_INGEST}),
@@ -82,6 +95,13 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "metering.view_fueldelivery",
         "metering.view_greencertificateretirement",
         "metering.view_scope3activity",
+        "certifications.view_standard",
+        "certifications.view_clause",
+        "certifications.view_clausemapping",
+        "certifications.view_evidence",
+        "certifications.view_evidencerevision",
+        "certifications.view_certificate",
+        "certifications.view_surveillanceaudit",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),

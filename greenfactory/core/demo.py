@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from certifications.demo import demo_load_certifications
 from greenfactory.accounts.models import User
 from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
@@ -120,4 +121,10 @@ def demo_load(*, today: dt.date | None = None) -> dict:
             )
             created["production_records"] += 1
     created.update(metering_demo_load(site=site, staff=staff, today=today))
+
+    created.update(
+        demo_load_certifications(
+            site=site, owner=staff, approver=User.objects.get(username="admin"), today=today
+        )
+    )
     return created

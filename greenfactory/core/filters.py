@@ -3,6 +3,7 @@
 import datetime as dt
 
 import django_filters
+from django import forms
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -19,3 +20,14 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
                 low = dt.datetime.min.replace(tzinfo=dt.UTC)
                 value = low if value.year == 1 else dt.datetime.max.replace(tzinfo=dt.UTC)
         return super().filter(qs, value)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a row id: a whole number in the database's range, or a clear 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)

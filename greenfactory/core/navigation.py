@@ -22,7 +22,7 @@ class Area:
 AREAS: tuple[Area, ...] = (
     Area(
         "standards",
-        "area-standards",
+        "standard-list",
         _("Standards"),
         _(
             "Clause trees of ISO 9001, 14001, 45001, 50001, 14064-1, 14067, 14068-1, IATF 16949 and GB/T 36132, and their crosswalk."
@@ -31,7 +31,7 @@ AREAS: tuple[Area, ...] = (
     ),
     Area(
         "evidence",
-        "area-evidence",
+        "evidence-list",
         _("Evidence"),
         _("Documented information with owners, reviews, expiry dates and file revisions, mapped to clauses."),
         Capability.WORKSPACE,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -100,6 +101,8 @@ TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Empty choice in every table filter ("All" rather than a row of dashes).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 FORMAT_MODULE_PATH = ["greenfactory.formats"]
 
 STATIC_URL = "/static/"
@@ -178,6 +181,14 @@ CELERY_BEAT_SCHEDULE = {
     "metering-imports-sweep": {"task": "metering.imports_sweep", "schedule": 300.0},
     # Dirty ranges whose message was lost are consumed here (the task is idempotent).
     "metering-kpi-sweep": {"task": "metering.kpi_sweep", "schedule": 300.0},
+    # The daily reminder digest (evidence reviews and expiries, certificates, surveillance).
+    "certifications-daily-digest": {
+        "task": "certifications.reminders_daily",
+        "schedule": crontab(
+            hour=env.int("REMINDER_DIGEST_HOUR_UTC", default=0),
+            minute=env.int("REMINDER_DIGEST_MINUTE_UTC", default=30),
+        ),
+    },
 }
 
 # --- Meter ingestion ------------------------------------------------------------------------------
@@ -192,6 +203,16 @@ GATEWAY_THROTTLE_RATE = env("GATEWAY_THROTTLE_RATE", default="120/min")
 # Staff file imports: largest file, and rows written per step (progress is reported per step).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=5000)
+# --- Evidence and certificates --------------------------------------------------------------------
+# Largest evidence file accepted, in bytes (default 25 MB).
+EVIDENCE_UPLOAD_MAX_BYTES = env.int("EVIDENCE_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+# Evidence expiring within this many days shows as "expiring" on the coverage page.
+EVIDENCE_EXPIRY_WARNING_DAYS = env.int("EVIDENCE_EXPIRY_WARNING_DAYS", default=60)
+# Reminders cover reviews, expiries, certificates and surveillance audits due within this many days.
+REMINDER_LOOKAHEAD_DAYS = env.int("REMINDER_LOOKAHEAD_DAYS", default=30)
+# Behind nginx: an internal location prefix (e.g. /protected/) to serve evidence files with
+# X-Accel-Redirect after the permission check; empty means Django streams the file itself.
+PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
 
 LOGGING = {
     "version": 1,

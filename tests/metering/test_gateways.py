@@ -72,6 +72,7 @@ def test_a_gateway_key_reaches_only_the_readings_upload(gateway, meters, site):
         "content_type_id": "1",
         "history_id": "1",
         "kind": "refrigerant-refills",
+        "clause_id": "1",
     }
     key = {"HTTP_AUTHORIZATION": f"Api-Key {gateway.key}"}
     client = GatewayClient(gateway.key).client

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from certifications.services import standards_load_shipped
+
+
+class Command(BaseCommand):
+    help = "Load the standards and crosswalk that ship with Green Factory (safe to run again)."
+
+    def handle(self, *args, **options):
+        counts = standards_load_shipped()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Standards loaded: {counts['standards']}; new crosswalk mappings: {counts['mappings']}."
+            )
+        )

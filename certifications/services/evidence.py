@@ -1,0 +1,253 @@
+"""Writes of evidence: records, file revisions, status transitions, clause links, exclusions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from greenfactory.accounts.models import User
+from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
+
+from ..exceptions import FileTooLarge
+from ..files import EXTENSIONS, sniff_media_type
+from ..models import Clause, ClauseExclusion, Evidence, EvidenceRevision, EvidenceStatus
+from ..storage import private_storage
+
+S = EvidenceStatus
+# Allowed status changes. Approval needs a reviewer's decision; a new file is uploaded to a draft.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.IN_REVIEW}),
+    S.IN_REVIEW: frozenset({S.APPROVED, S.DRAFT}),
+    S.APPROVED: frozenset({S.DRAFT, S.SUPERSEDED, S.EXPIRED}),
+    S.EXPIRED: frozenset({S.DRAFT}),
+    S.SUPERSEDED: frozenset(),
+}
+EDITABLE_FIELDS = ("title", "description", "owner", "review_date", "expiry_date")
+
+
+def _save(evidence: Evidence, *, by: User | None) -> None:
+    evidence._history_user = by
+    evidence.full_clean(exclude=["sites", "clauses"])
+    evidence.save()
+
+
+def _check_dates(*, review_date: dt.date | None, expiry_date: dt.date | None) -> None:
+    if review_date and expiry_date and review_date > expiry_date:
+        raise DomainError(_("The review date cannot be after the expiry date."), field="review_date")
+
+
+@transaction.atomic
+def evidence_create(
+    *,
+    title: str,
+    owner: User,
+    by: User | None,
+    description: str = "",
+    sites: Iterable = (),
+    clauses: Iterable[Clause] = (),
+    review_date: dt.date | None = None,
+    expiry_date: dt.date | None = None,
+) -> Evidence:
+    """Create an evidence item as a draft, with its sites and clause links."""
+    _check_dates(review_date=review_date, expiry_date=expiry_date)
+    evidence = Evidence(
+        title=title.strip(),
+        description=description,
+        owner=owner,
+        review_date=review_date,
+        expiry_date=expiry_date,
+    )
+    _save(evidence, by=by)
+    evidence.sites.set(list(sites))
+    evidence.clauses.set(list(clauses))
+    return evidence
+
+
+@transaction.atomic
+def evidence_update(
+    *, evidence: Evidence, by: User | None, sites: Iterable | None = None, **fields
+) -> Evidence:
+    """Change an item's descriptive fields and sites (status changes go through evidence_transition)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in fields.items():
+        setattr(evidence, name, value.strip() if name == "title" else value)
+    _check_dates(review_date=evidence.review_date, expiry_date=evidence.expiry_date)
+    _save(evidence, by=by)
+    if sites is not None:
+        evidence.sites.set(list(sites))
+    return evidence
+
+
+@transaction.atomic
+def evidence_transition(
+    *, evidence: Evidence, to: str, by: User | None, today: dt.date | None = None
+) -> Evidence:
+    """Move an item to another status if the workflow allows it; approving records the approver.
+
+    Raises TransitionNotAllowed for a change the workflow does not have, and when an item without a
+    file is sent for review or an item whose expiry date has passed is approved.
+    """
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    today = today or timezone.localdate()
+    if to not in TRANSITIONS.get(evidence.status, ()):
+        raise TransitionNotAllowed(
+            _("Evidence cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": S(evidence.status).label, "to": S(to).label if to in S.values else to}
+        )
+    if to == S.IN_REVIEW and not evidence.revisions.exists():
+        raise TransitionNotAllowed(_("Upload a file before sending the evidence for review."))
+    if to == S.APPROVED:
+        if evidence.expiry_date and evidence.expiry_date < today:
+            raise TransitionNotAllowed(_("The expiry date has passed; change it before approving."))
+        evidence.approver = by
+        evidence.approved_at = timezone.now()
+    if to == S.DRAFT:
+        evidence.approver = None
+        evidence.approved_at = None
+    evidence.status = to
+    _save(evidence, by=by)
+    return evidence
+
+
+@transaction.atomic
+def evidence_expire_due(*, today: dt.date, by: User | None = None) -> int:
+    """Mark approved evidence whose expiry date has passed as expired. Returns how many changed."""
+    due = Evidence.objects.filter(status=S.APPROVED, expiry_date__lt=today)
+    changed = 0
+    for evidence in due:
+        evidence_transition(evidence=evidence, to=S.EXPIRED, by=by, today=today)
+        changed += 1
+    return changed
+
+
+def evidence_revision_add(
+    *, evidence: Evidence, file, name: str, by: User | None, note: str = ""
+) -> EvidenceRevision:
+    """Store a new file revision of a draft: size-checked, type sniffed from content, SHA-256 recorded.
+
+    The file is stored under a generated name; if the database write fails the file is removed.
+    Raises FileTooLarge (413), UnsupportedFileType (415) or TransitionNotAllowed (not a draft).
+    """
+    limit = settings.EVIDENCE_UPLOAD_MAX_BYTES
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+    if size > limit:
+        raise FileTooLarge(
+            _("The file is larger than the limit of %(limit)s MB.") % {"limit": round(limit / 1024 / 1024, 1)}
+        )
+    if size == 0:
+        raise DomainError(_("The file is empty."), field="file")
+    if evidence.status != S.DRAFT:
+        raise TransitionNotAllowed(_("Files can only be added to a draft. Start a new revision first."))
+    media_type = sniff_media_type(file, name=name)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    stored_name = private_storage().save(f"evidence/{uuid.uuid4().hex}.{EXTENSIONS[media_type]}", file)
+    try:
+        return _revision_record(
+            evidence=evidence,
+            stored_name=stored_name,
+            name=name,
+            sha256=digest.hexdigest(),
+            size=size,
+            media_type=media_type,
+            note=note,
+            by=by,
+        )
+    except BaseException:
+        private_storage().delete(stored_name)
+        raise
+
+
+@transaction.atomic
+def _revision_record(
+    *, evidence, stored_name, name, sha256, size, media_type, note, by: User | None
+) -> EvidenceRevision:
+    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if locked.status != S.DRAFT:
+        raise TransitionNotAllowed(_("Files can only be added to a draft. Start a new revision first."))
+    last = locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    revision = EvidenceRevision(
+        evidence=locked,
+        number=last + 1,
+        file=stored_name,
+        original_name=(name or "upload")[-255:],
+        sha256=sha256,
+        size=size,
+        media_type=media_type,
+        note=note,
+        uploaded_by=by,
+    )
+    revision.save()
+    locked._history_user = by
+    locked.save(update_fields=["updated_at"])
+    return revision
+
+
+@transaction.atomic
+def evidence_link_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: User | None) -> int:
+    """Link an item to clauses (of any standards). Returns how many links are new."""
+    existing = set(evidence.clauses.values_list("pk", flat=True))
+    new = [c for c in clauses if c.pk not in existing]
+    if new:
+        evidence._history_user = by
+        evidence.clauses.add(*new)
+    return len(new)
+
+
+@transaction.atomic
+def evidence_set_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: User | None) -> None:
+    """Make an item's clause links exactly the given clauses."""
+    wanted = list(clauses)
+    wanted_ids = {c.pk for c in wanted}
+    for clause in evidence.clauses.exclude(pk__in=wanted_ids):
+        evidence_unlink_clause(evidence=evidence, clause=clause, by=by)
+    evidence_link_clauses(evidence=evidence, clauses=wanted, by=by)
+
+
+@transaction.atomic
+def evidence_unlink_clause(*, evidence: Evidence, clause: Clause, by: User | None) -> None:
+    """Remove the link between an item and a clause."""
+    evidence._history_user = by
+    evidence.clauses.remove(clause)
+
+
+@transaction.atomic
+def clause_exclude(*, clause: Clause, site, justification: str, by: User | None) -> ClauseExclusion:
+    """Mark a clause not applicable at a site; the justification is required."""
+    justification = justification.strip()
+    if not justification:
+        raise DomainError(_("Say why the clause does not apply."), field="justification")
+    if ClauseExclusion.objects.filter(clause=clause, site=site).exists():
+        raise AlreadyExists(_("This clause is already marked not applicable at this site."))
+    exclusion = ClauseExclusion(clause=clause, site=site, justification=justification, created_by=by)
+    exclusion._history_user = by
+    try:
+        with transaction.atomic():
+            exclusion.save()
+    except IntegrityError as exc:
+        raise AlreadyExists(_("This clause is already marked not applicable at this site.")) from exc
+    return exclusion
+
+
+@transaction.atomic
+def clause_exclusion_remove(*, exclusion: ClauseExclusion, by: User | None) -> None:
+    """Make a clause applicable at a site again."""
+    exclusion._history_user = by
+    exclusion.delete()

@@ -1,0 +1,180 @@
+"""The daily reminder digest: one e-mail per person a day, and the in-app notification list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from greenfactory.accounts.models import User
+
+from ..models import (
+    Certificate,
+    CertificateStatus,
+    Evidence,
+    EvidenceStatus,
+    Reminder,
+    ReminderKind,
+    SurveillanceAudit,
+)
+
+
+@dataclass(frozen=True)
+class _Due:
+    recipient_id: int
+    kind: str
+    item_key: str
+    due_on: dt.date
+    subject: str
+    evidence_id: int | None = None
+    certificate_id: int | None = None
+
+
+def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
+    items: list[_Due] = []
+    live = [EvidenceStatus.DRAFT, EvidenceStatus.IN_REVIEW, EvidenceStatus.APPROVED]
+    for e in Evidence.objects.filter(status__in=live, review_date__lte=horizon).only(
+        "id", "owner_id", "title", "review_date"
+    ):
+        items.append(
+            _Due(
+                e.owner_id,
+                ReminderKind.EVIDENCE_REVIEW,
+                f"evidence:{e.pk}",
+                e.review_date,
+                e.title,
+                evidence_id=e.pk,
+            )
+        )
+    for e in Evidence.objects.filter(status=EvidenceStatus.APPROVED, expiry_date__lte=horizon).only(
+        "id", "owner_id", "title", "expiry_date"
+    ):
+        items.append(
+            _Due(
+                e.owner_id,
+                ReminderKind.EVIDENCE_EXPIRY,
+                f"evidence:{e.pk}",
+                e.expiry_date,
+                e.title,
+                evidence_id=e.pk,
+            )
+        )
+    held = [CertificateStatus.CERTIFIED, CertificateStatus.SUSPENDED]
+    for c in Certificate.objects.filter(status__in=held, expires_on__lte=horizon).select_related("standard"):
+        items.append(
+            _Due(
+                c.owner_id,
+                ReminderKind.CERTIFICATE_EXPIRY,
+                f"certificate:{c.pk}",
+                c.expires_on,
+                f"{c.standard} {c.certification_body} {c.number}",
+                certificate_id=c.pk,
+            )
+        )
+    for s in SurveillanceAudit.objects.filter(
+        Q(done_on__isnull=True), due_on__lte=horizon, certificate__status__in=held
+    ).select_related("certificate__standard"):
+        c = s.certificate
+        items.append(
+            _Due(
+                c.owner_id,
+                ReminderKind.SURVEILLANCE,
+                f"surveillance:{s.pk}",
+                s.due_on,
+                f"{c.standard} {c.certification_body} {c.number}",
+                certificate_id=c.pk,
+            )
+        )
+    return items
+
+
+def certifications_daily(*, today: dt.date) -> dict[str, int]:
+    """The daily job: mark lapsed evidence and certificates expired, then send the digests.
+
+    Not one transaction: each step commits on its own, so a mail failure for one person keeps the
+    expiries and the other people's reminders. Safe to run twice a day.
+    """
+    from .certificates import certificates_expire_due
+    from .evidence import evidence_expire_due
+
+    expired_evidence = evidence_expire_due(today=today)
+    expired_certificates = certificates_expire_due(today=today)
+    sent = reminders_send_daily(today=today)
+    return {"expired_evidence": expired_evidence, "expired_certificates": expired_certificates, **sent}
+
+
+def reminders_send_daily(*, today: dt.date | None = None) -> dict[str, int]:
+    """Send each owner one digest of what is due within REMINDER_LOOKAHEAD_DAYS (or overdue), and
+    record each line as an in-app reminder. Running again on the same day sends nothing new: an
+    item already reminded today is skipped, and the unique constraint settles any race."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=settings.REMINDER_LOOKAHEAD_DAYS)
+    by_recipient: dict[int, list[_Due]] = defaultdict(list)
+    for item in _due_items(today=today, horizon=horizon):
+        by_recipient[item.recipient_id].append(item)
+    sent = {"emails": 0, "reminders": 0}
+    for recipient_id, items in by_recipient.items():
+        created = _digest_for(recipient_id=recipient_id, items=items, today=today)
+        if created:
+            sent["emails"] += 1
+            sent["reminders"] += created
+    return sent
+
+
+@transaction.atomic
+def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
+    recipient = User.objects.get(pk=recipient_id)
+    done = set(Reminder.objects.filter(recipient=recipient, day=today).values_list("kind", "item_key"))
+    new: list[Reminder] = []
+    for item in sorted(items, key=lambda i: (i.due_on, i.kind)):
+        if (item.kind, item.item_key) in done:
+            continue
+        done.add((item.kind, item.item_key))
+        reminder = Reminder(
+            recipient=recipient,
+            kind=item.kind,
+            day=today,
+            due_on=item.due_on,
+            subject=item.subject[:300],
+            item_key=item.item_key,
+            evidence_id=item.evidence_id,
+            certificate_id=item.certificate_id,
+        )
+        try:
+            with transaction.atomic():
+                reminder.save()
+        except IntegrityError:  # another run recorded it first
+            continue
+        new.append(reminder)
+    if not new:
+        return 0
+    if recipient.email and recipient.is_active:
+        with translation.override(settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "certifications/email/digest.txt", {"recipient": recipient, "reminders": new, "today": today}
+            )
+            subject = _("Green Factory: %(count)s items due") % {"count": len(new)}
+        # If the mail cannot be sent the reminders roll back, so tomorrow's run tries again.
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+        Reminder.objects.filter(pk__in=[r.pk for r in new]).update(emailed_at=timezone.now())
+    return len(new)
+
+
+@transaction.atomic
+def reminder_mark_read(*, reminder: Reminder, by: User) -> Reminder:
+    """Mark one of the user's own reminders as read."""
+    if reminder.recipient_id != by.pk:
+        raise PermissionDenied
+    if reminder.read_at is None:
+        reminder.read_at = timezone.now()
+        reminder.save(update_fields=["read_at"])
+    return reminder

@@ -1,0 +1,403 @@
+"""Reading and writing standards as YAML and Excel files.
+
+Parsing never touches the database: it returns the standard's data and a list of problems, each
+naming the line (YAML) or cell (Excel) it was found at. The import service checks what needs the
+database (editions already loaded, crosswalk targets) and writes only when nothing is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import yaml
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .models import MappingRelation, StandardStatus
+
+NUMBER_RE = re.compile(r"^[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*$")
+STANDARD_FIELDS = (
+    "code",
+    "edition",
+    "title",
+    "title_zh",
+    "status",
+    "withdrawn_on",
+    "replaced_by",
+    "note",
+    "note_zh",
+)
+CLAUSE_FIELDS = ("number", "title", "title_zh", "parent")
+MAPPING_FIELDS = ("clause", "standard", "target", "relation")
+TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass
+class ClauseRow:
+    number: str
+    title: str
+    title_zh: str = ""
+    parent: str = ""
+    location: str = field(default="", compare=False)
+
+
+@dataclass
+class MappingRow:
+    clause: str
+    standard: str
+    target: str
+    relation: str
+    location: str = field(default="", compare=False)
+
+
+@dataclass
+class StandardData:
+    code: str = ""
+    edition: str = ""
+    title: str = ""
+    title_zh: str = ""
+    status: str = StandardStatus.CURRENT
+    withdrawn_on: dt.date | None = None
+    replaced_by: str = ""
+    note: str = ""
+    note_zh: str = ""
+    clauses: list[ClauseRow] = field(default_factory=list)
+    mappings: list[MappingRow] = field(default_factory=list)
+    locations: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}:{self.edition}"
+
+
+# --- YAML -----------------------------------------------------------------------------------------
+
+
+def _line(node) -> str:
+    return _("line %(line)s") % {"line": node.start_mark.line + 1}
+
+
+def parse_yaml(text: str | bytes) -> tuple[StandardData | None, list[Problem]]:
+    """Read a standard from YAML. Every scalar is read as text, so clause 4.10 stays 4.10."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, [Problem(_("file"), _("The file is not UTF-8 text."))]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        return None, [_yaml_error(exc, text)]
+    if not isinstance(root, yaml.MappingNode):
+        return None, [Problem(_("line %(line)s") % {"line": 1}, _("The file must be a mapping of fields."))]
+
+    problems: list[Problem] = []
+    data = StandardData()
+    for key_node, value_node in root.value:
+        key = str(key_node.value)
+        if key in ("clauses", "mappings"):
+            if not isinstance(value_node, yaml.SequenceNode):
+                problems.append(Problem(_line(value_node), _("%(field)s must be a list.") % {"field": key}))
+                continue
+            for item in value_node.value:
+                row = _yaml_row(item, CLAUSE_FIELDS if key == "clauses" else MAPPING_FIELDS, problems)
+                if row is None:
+                    continue
+                if key == "clauses":
+                    data.clauses.append(ClauseRow(**row, location=_line(item)))
+                else:
+                    data.mappings.append(MappingRow(**row, location=_line(item)))
+        elif key in STANDARD_FIELDS:
+            if not isinstance(value_node, yaml.ScalarNode):
+                problems.append(
+                    Problem(_line(value_node), _("%(field)s must be a single value.") % {"field": key})
+                )
+                continue
+            _set_field(data, key, value_node.value, _line(value_node), problems)
+        else:
+            problems.append(Problem(_line(key_node), _("Unknown field “%(field)s”.") % {"field": key}))
+    problems += validate(data)
+    return data, problems
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str) -> Problem:
+    """Where and why the YAML parser stopped; a reader error (a control character) has only an offset."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        line = mark.line + 1
+    elif isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+    else:
+        line = None
+    where = _("line %(line)s") % {"line": line} if line else _("file")
+    if isinstance(exc, yaml.reader.ReaderError):
+        reason = _("the character %(code)s is not allowed") % {"code": f"U+{exc.character:04X}"}
+    else:
+        reason = getattr(exc, "problem", None) or str(exc)
+    return Problem(where, _("This is not valid YAML: %(reason)s") % {"reason": reason})
+
+
+def _yaml_row(node, fields: tuple[str, ...], problems: list[Problem]) -> dict | None:
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(Problem(_line(node), _("Each entry must be a mapping of fields.")))
+        return None
+    row = dict.fromkeys(fields, "")
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key not in fields:
+            problems.append(Problem(_line(key_node), _("Unknown field “%(field)s”.") % {"field": key}))
+        elif not isinstance(value_node, yaml.ScalarNode):
+            problems.append(
+                Problem(_line(value_node), _("%(field)s must be a single value.") % {"field": key})
+            )
+        else:
+            row[key] = str(value_node.value).strip()
+    return row
+
+
+# --- Excel ----------------------------------------------------------------------------------------
+
+
+def parse_xlsx(content: bytes) -> tuple[StandardData | None, list[Problem]]:
+    """Read a standard from a workbook with the sheets Standard, Clauses and (optionally) Mappings."""
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None, [Problem(_("file"), _("The file is not an Excel workbook (.xlsx)."))]
+    problems: list[Problem] = []
+    data = StandardData()
+    names = {name.lower(): name for name in workbook.sheetnames}
+    for needed in ("Standard", "Clauses"):
+        if needed.lower() not in names:
+            problems.append(Problem(_("file"), _("The sheet “%(sheet)s” is missing.") % {"sheet": needed}))
+    if problems:
+        return None, problems
+
+    sheet = workbook[names["standard"]]
+    for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if not row or row[0] in (None, ""):
+            continue
+        key = str(row[0]).strip()
+        value = row[1] if len(row) > 1 else None
+        if index == 1 and key.lower() == "field":
+            continue
+        where = f"{sheet.title}!B{index}"
+        if key not in STANDARD_FIELDS:
+            problems.append(
+                Problem(f"{sheet.title}!A{index}", _("Unknown field “%(field)s”.") % {"field": key})
+            )
+            continue
+        _set_field(data, key, value, where, problems)
+
+    for title, fields, rows, cls in (
+        ("clauses", CLAUSE_FIELDS, data.clauses, ClauseRow),
+        ("mappings", MAPPING_FIELDS, data.mappings, MappingRow),
+    ):
+        if title not in names:
+            continue
+        sheet = workbook[names[title]]
+        columns: dict[str, int] = {}
+        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if index == 1:
+                columns = {str(v).strip().lower(): i for i, v in enumerate(row) if v is not None}
+                missing = [f for f in fields if f not in columns and f not in ("title_zh", "parent")]
+                for name in missing:
+                    problems.append(
+                        Problem(
+                            f"{sheet.title}!1", _("The column “%(column)s” is missing.") % {"column": name}
+                        )
+                    )
+                if missing:
+                    break
+                continue
+            if all(v in (None, "") for v in row):
+                continue
+            values = {
+                f: _text(row[columns[f]]) if f in columns and columns[f] < len(row) else "" for f in fields
+            }
+            rows.append(cls(**values, location=f"{sheet.title}!A{index}"))
+    workbook.close()
+    problems += validate(data)
+    return data, problems
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- shared validation ----------------------------------------------------------------------------
+
+
+def _set_field(data: StandardData, key: str, value, where: str, problems: list[Problem]) -> None:
+    data.locations[key] = where
+    if key == "withdrawn_on":
+        if value in (None, ""):
+            return
+        if isinstance(value, dt.datetime):
+            data.withdrawn_on = value.date()
+            return
+        if isinstance(value, dt.date):
+            data.withdrawn_on = value
+            return
+        try:
+            data.withdrawn_on = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            problems.append(Problem(where, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}))
+        return
+    setattr(data, key, _text(value))
+
+
+def validate(data: StandardData) -> list[Problem]:
+    """Checks that need no database: required fields, numbers, duplicates, parents, relations."""
+    problems: list[Problem] = []
+
+    def where(key: str) -> str:
+        return data.locations.get(key, _("file"))
+
+    for key in ("code", "edition", "title"):
+        if not getattr(data, key):
+            problems.append(Problem(where(key), _("The field “%(field)s” is required.") % {"field": key}))
+    if data.status not in StandardStatus.values:
+        problems.append(
+            Problem(
+                where("status"),
+                _("Unknown status “%(value)s”; use one of: %(choices)s.")
+                % {"value": data.status, "choices": ", ".join(StandardStatus.values)},
+            )
+        )
+    for key in ("code", "title", "title_zh"):
+        if len(getattr(data, key)) > TITLE_MAX:
+            problems.append(Problem(where(key), _("Longer than %(max)s characters.") % {"max": TITLE_MAX}))
+    if not data.clauses:
+        problems.append(Problem(_("file"), _("The standard has no clauses.")))
+    seen: set[str] = set()
+    for row in data.clauses:
+        if not row.number:
+            problems.append(Problem(row.location, _("The clause number is missing.")))
+        elif not NUMBER_RE.match(row.number) or len(row.number) > 20:
+            problems.append(
+                Problem(row.location, _("“%(value)s” is not a clause number.") % {"value": row.number})
+            )
+        elif row.number in seen:
+            problems.append(
+                Problem(row.location, _("Clause %(number)s appears twice.") % {"number": row.number})
+            )
+        if not row.title:
+            problems.append(Problem(row.location, _("The clause title is missing.")))
+        elif len(row.title) > TITLE_MAX or len(row.title_zh) > TITLE_MAX:
+            problems.append(Problem(row.location, _("Longer than %(max)s characters.") % {"max": TITLE_MAX}))
+        if row.parent and row.parent not in seen:
+            problems.append(
+                Problem(
+                    row.location,
+                    _("The parent clause %(parent)s is not listed before this clause.")
+                    % {"parent": row.parent},
+                )
+            )
+        seen.add(row.number)
+    for row in data.mappings:
+        if row.clause not in seen:
+            problems.append(
+                Problem(
+                    row.location, _("Clause %(number)s is not in this standard.") % {"number": row.clause}
+                )
+            )
+        if row.relation not in MappingRelation.values:
+            problems.append(
+                Problem(
+                    row.location,
+                    _("Unknown relation “%(value)s”; use one of: %(choices)s.")
+                    % {"value": row.relation, "choices": ", ".join(MappingRelation.values)},
+                )
+            )
+        if not row.standard or not row.target:
+            problems.append(Problem(row.location, _("A mapping needs a standard and a target clause.")))
+    return problems
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def to_yaml(data: StandardData) -> str:
+    document: dict = {
+        "code": data.code,
+        "edition": data.edition,
+        "title": data.title,
+        "title_zh": data.title_zh,
+        "status": data.status,
+    }
+    if data.withdrawn_on:
+        document["withdrawn_on"] = data.withdrawn_on.isoformat()
+    if data.replaced_by:
+        document["replaced_by"] = data.replaced_by
+    if data.note:
+        document["note"] = data.note
+    if data.note_zh:
+        document["note_zh"] = data.note_zh
+    document["clauses"] = [
+        {
+            k: v
+            for k, v in (
+                ("number", c.number),
+                ("title", c.title),
+                ("title_zh", c.title_zh),
+                ("parent", c.parent),
+            )
+            if v
+        }
+        for c in data.clauses
+    ]
+    if data.mappings:
+        document["mappings"] = [
+            {"clause": m.clause, "standard": m.standard, "target": m.target, "relation": m.relation}
+            for m in data.mappings
+        ]
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=200)
+
+
+def to_xlsx(data: StandardData) -> bytes:
+    from greenfactory.core.exports import neutralise
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Standard"
+    sheet.append(["field", "value"])
+    for key in STANDARD_FIELDS:
+        value = getattr(data, key)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        sheet.append([key, neutralise(value or "")])
+    clauses = workbook.create_sheet("Clauses")
+    clauses.append(list(CLAUSE_FIELDS))
+    for c in data.clauses:
+        # Clause numbers are written as text so 4.10 does not become the number 4.1.
+        clauses.append(
+            [neutralise(c.number), neutralise(c.title), neutralise(c.title_zh), neutralise(c.parent)]
+        )
+        for cell in clauses[clauses.max_row][:1]:
+            cell.number_format = "@"
+    mappings = workbook.create_sheet("Mappings")
+    mappings.append(list(MAPPING_FIELDS))
+    for m in data.mappings:
+        mappings.append([m.clause, m.standard, m.target, m.relation])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,166 @@
+"""Certificates: surveillance schedule, status life cycle, expiry, pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from certifications import services
+from certifications.models import CertificateStatus
+from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
+
+pytestmark = pytest.mark.django_db
+
+
+def _create(standard, site, owner, **overrides):
+    fields = {
+        "standard": standard,
+        "certification_body": "CQC",
+        "number": "Q-1",
+        "scope": "Recycling of spent batteries",
+        "sites": [site],
+        "owner": owner,
+        "by": owner,
+        "issued_on": dt.date(2025, 3, 1),
+        "expires_on": dt.date(2028, 3, 1),
+        "status": CertificateStatus.CERTIFIED,
+    }
+    fields.update(overrides)
+    return services.certificate_create(**fields)
+
+
+def test_a_three_year_certificate_gets_two_yearly_surveillance_audits(standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    assert list(certificate.surveillance_audits.values_list("due_on", flat=True)) == [
+        dt.date(2026, 3, 1),
+        dt.date(2027, 3, 1),
+    ]
+
+
+def test_given_surveillance_dates_replace_the_yearly_plan(standard, site, staff_user):
+    certificate = _create(standard, site, staff_user, surveillance_dates=[dt.date(2026, 1, 15)])
+    assert list(certificate.surveillance_audits.values_list("due_on", flat=True)) == [dt.date(2026, 1, 15)]
+
+
+def test_a_certificate_must_expire_after_it_was_issued(standard, site, staff_user):
+    with pytest.raises(DomainError):
+        _create(standard, site, staff_user, expires_on=dt.date(2024, 1, 1))
+
+
+def test_the_same_number_from_the_same_body_is_refused(standard, site, staff_user):
+    _create(standard, site, staff_user)
+    with pytest.raises(AlreadyExists):
+        _create(standard, site, staff_user)
+
+
+def test_a_withdrawn_certificate_cannot_be_certified_again(standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    services.certificate_set_status(
+        certificate=certificate, status=CertificateStatus.WITHDRAWN, by=staff_user
+    )
+    with pytest.raises(TransitionNotAllowed):
+        services.certificate_set_status(
+            certificate=certificate, status=CertificateStatus.CERTIFIED, by=staff_user
+        )
+
+
+def test_a_suspension_can_be_lifted(standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    services.certificate_set_status(
+        certificate=certificate, status=CertificateStatus.SUSPENDED, by=staff_user
+    )
+    lifted = services.certificate_set_status(
+        certificate=certificate, status=CertificateStatus.CERTIFIED, by=staff_user
+    )
+    assert lifted.status == CertificateStatus.CERTIFIED
+
+
+def test_certificates_past_their_expiry_become_expired(standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    assert services.certificates_expire_due(today=dt.date(2028, 3, 2)) == 1
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.EXPIRED
+
+
+def test_the_certificate_pages_list_create_and_change_status(staff_client, standard, site, staff_user):
+    response = staff_client.post(
+        "/standards/certificates/new/",
+        {
+            "standard": standard.pk,
+            "certification_body": "TÜV",
+            "number": "E-7",
+            "scope": "Recycling",
+            "sites": [site.pk],
+            "issued_on": "2025-01-10",
+            "expires_on": "2028-01-09",
+            "status": "certified",
+            "owner": staff_user.pk,
+        },
+    )
+    assert response.status_code == 302
+    detail = response["Location"]
+    assert "E-7" in staff_client.get("/standards/certificates/").content.decode()
+    staff_client.post(detail + "status/", {"status": "suspended"})
+    assert "Suspended" in staff_client.get(detail).content.decode()
+
+
+def test_a_certificate_form_with_bad_dates_keeps_the_input_and_says_why(
+    staff_client, standard, site, staff_user
+):
+    response = staff_client.post(
+        "/standards/certificates/new/",
+        {
+            "standard": standard.pk,
+            "certification_body": "TÜV",
+            "number": "E-8",
+            "scope": "Recycling",
+            "sites": [site.pk],
+            "issued_on": "2025-01-10",
+            "expires_on": "2024-01-09",
+            "status": "certified",
+            "owner": staff_user.pk,
+            "surveillance_dates": "next year",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "YYYY-MM-DD" in page
+    assert 'value="E-8"' in page
+
+
+def test_recording_a_surveillance_audit_on_the_page(staff_client, standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    audit = certificate.surveillance_audits.first()
+    staff_client.post(f"/standards/certificates/surveillance/{audit.pk}/done/", {"done_on": "2026-02-20"})
+    audit.refresh_from_db()
+    assert audit.done_on == dt.date(2026, 2, 20)
+
+
+def test_editing_a_certificate_changes_its_scope_but_not_its_status(staff_client, standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    response = staff_client.post(
+        f"/standards/certificates/{certificate.pk}/edit/",
+        {
+            "certification_body": "CQC",
+            "number": "Q-1",
+            "scope": "Recycling and dismantling",
+            "sites": [site.pk],
+            "issued_on": "2025-03-01",
+            "expires_on": "2028-03-01",
+            "owner": staff_user.pk,
+            "status": "withdrawn",
+        },
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.scope == "Recycling and dismantling"
+    assert certificate.status == CertificateStatus.CERTIFIED
+
+
+def test_the_list_shows_the_next_surveillance_audit_not_yet_done(staff_client, standard, site, staff_user):
+    certificate = _create(standard, site, staff_user)
+    first, second = certificate.surveillance_audits.order_by("due_on")
+    services.surveillance_audit_record(audit=first, done_on=dt.date(2026, 3, 3), by=staff_user)
+    listed = staff_client.get("/standards/certificates/").context["certificates"]
+    assert listed[0].next_surveillance == second
