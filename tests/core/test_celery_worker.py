@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 
-from tests.services import need
-
-
-def _redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.exceptions.RedisError:
-        return False
+from tests.celery_worker import celery_worker, need_broker
 
 
 @pytest.fixture
 def worker():
-    url = settings.CELERY_BROKER_URL
-    need(bool(url), "CELERY_BROKER_URL is not set, so there is no broker for a real worker")
-    need(_redis_answers(url), f"the broker at {url} does not answer")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "greenfactory.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "greenfactory",
-            "worker",
-            "--pool=solo",
-            "--queues=default,ingest,kpi,dossier",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname=gf-test@%h",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    need_broker()
+    with celery_worker(queues="default,ingest,kpi,dossier", hostname="gf-test") as process:
+        yield process
 
 
 def test_real_worker_runs_the_health_task_through_redis(worker, settings):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from decimal import Decimal
 
@@ -14,7 +11,7 @@ from django.db import connection
 
 from metering.models import DirtyRange, MeterRollup, SiteKpi
 from metering.services.rollups import dirty_ranges_process
-from tests.core.test_celery_worker import _redis_answers
+from tests.celery_worker import celery_worker, need_broker
 from tests.services import need
 
 from .kpi_helpers import march_plant
@@ -22,44 +19,13 @@ from .kpi_helpers import march_plant
 
 @pytest.fixture
 def kpi_worker(transactional_db):
-    url = settings.CELERY_BROKER_URL
-    need(bool(url), "CELERY_BROKER_URL is not set, so there is no broker for a real worker")
-    need(_redis_answers(url), f"the broker at {url} does not answer")
+    need_broker()
     need(connection.vendor == "postgresql", "a worker process sees the test's data only on PostgreSQL")
     db = settings.DATABASES["default"]
+    # The test database, not the one the suite was pointed at.
     database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "greenfactory.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "DATABASE_URL": database_url,  # the test database, not the one the suite was pointed at
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "greenfactory",
-            "worker",
-            "--pool=solo",
-            "--queues=kpi",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname=gf-kpi-test@%h",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with celery_worker(queues="kpi", hostname="gf-kpi-test", database_url=database_url) as process:
+        yield process
 
 
 def _figures():
