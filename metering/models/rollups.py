@@ -15,7 +15,14 @@ _DEC = {"max_digits": 22, "decimal_places": 6}
 
 
 class MeterRollup(models.Model):
-    """A meter's consumption in its medium's canonical unit over one bucket, with data-quality counts."""
+    """A meter's consumption in its medium's canonical unit over one day or month, with data-quality
+    counts; a day also keeps its consumption per local hour.
+
+    Hours live inside their day (``hourly``, one value per local hour in order: 24, or 23/25 on a
+    daylight-saving change; null for an hour the readings do not reach) rather than as rows of
+    their own: a year of a hundred meters is 36,500 rows instead of 912,500, which is what keeps a
+    full recompute close to the cost of one SQL pass over the readings.
+    """
 
     meter = models.ForeignKey(
         "metering.Meter", on_delete=models.CASCADE, related_name="rollups", verbose_name=_("meter")
@@ -26,6 +33,7 @@ class MeterRollup(models.Model):
     gaps = models.PositiveIntegerField(_("gaps"), default=0)
     spikes = models.PositiveIntegerField(_("spikes"), default=0)
     decreases = models.PositiveIntegerField(_("unexplained decreases"), default=0)
+    hourly = models.JSONField(_("consumption per local hour"), default=list, blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:
@@ -37,7 +45,7 @@ class MeterRollup(models.Model):
                 fields=["meter", "granularity", "start"], name="meter_rollup_unique_bucket"
             ),
             models.CheckConstraint(
-                condition=Q(granularity__in=["hour", "day", "month"]), name="meter_rollup_granularity"
+                condition=Q(granularity__in=["day", "month"]), name="meter_rollup_day_or_month"
             ),
         ]
 

@@ -2,12 +2,9 @@ import datetime as dt
 import zoneinfo
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Max, Min
 
 from greenfactory.sites.models import Site
-from metering.models import Meter
-from metering.services.kpis import site_kpis_recompute
-from metering.services.rollups import dirty_ranges_process, meter_rollups_refresh
+from metering.services.rollups import dirty_ranges_process, site_rollups_recompute
 
 
 def _date(value: str) -> dt.date:
@@ -33,16 +30,7 @@ class Command(BaseCommand):
         dirty = dirty_ranges_process(limit=100_000)
         lo = dt.datetime.combine(start, dt.time(), tzinfo=zone) if start else None
         hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone) if end else None
-        for meter in Meter.objects.select_related("site").filter(site=site_obj, is_virtual=False):
-            bounds = meter.readings.aggregate(first_start=Min("start"), first_ts=Min("ts"), last=Max("ts"))
-            if bounds["first_ts"] is None:
-                continue
-            first = min(filter(None, (bounds["first_start"], bounds["first_ts"])))
-            last = bounds["last"]
-            span_start, span_end = max(lo, first) if lo else first, min(hi, last) if hi else last
-            if span_start <= span_end:
-                meter_rollups_refresh(meter=meter, start=span_start, end=span_end)
-        buckets = site_kpis_recompute(site=site_obj, start=lo, end=hi)
+        _meters, buckets = site_rollups_recompute(site=site_obj, start=lo, end=hi)
         self.stdout.write(
             f"{dirty} pending dirty range(s) consumed; {buckets} KPI bucket(s) written for {site}."
         )
