@@ -5,6 +5,7 @@ them, so the next sweep (or ``recompute_kpis``) rebuilds its day rows with their
 derived data: nothing entered by a user is touched.
 """
 
+import greenfactory.core.fields
 from django.db import migrations, models
 from django.db.models import Max, Min
 
@@ -44,7 +45,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="meterrollup",
             name="hourly",
-            field=models.JSONField(blank=True, default=list, verbose_name="consumption per local hour"),
+            field=greenfactory.core.fields.FloatListField(
+                blank=True, default=list, verbose_name="consumption per local hour"
+            ),
         ),
         migrations.RunPython(hours_into_days, migrations.RunPython.noop),
         migrations.AddConstraint(

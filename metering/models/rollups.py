@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from greenfactory.core.fields import FloatListField
 from metering.choices import Granularity
 
 _DEC = {"max_digits": 22, "decimal_places": 6}
@@ -33,7 +34,7 @@ class MeterRollup(models.Model):
     gaps = models.PositiveIntegerField(_("gaps"), default=0)
     spikes = models.PositiveIntegerField(_("spikes"), default=0)
     decreases = models.PositiveIntegerField(_("unexplained decreases"), default=0)
-    hourly = models.JSONField(_("consumption per local hour"), default=list, blank=True)
+    hourly = FloatListField(_("consumption per local hour"), default=list, blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:

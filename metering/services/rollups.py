@@ -11,13 +11,14 @@ unexplained decrease is flagged and contributes nothing; a step above the rated 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -196,28 +197,29 @@ def _frame(meter: Meter, lo: dt.datetime, hi: dt.datetime) -> pd.DataFrame:
     return frame
 
 
-def meter_curve(*, meter: Meter, lo: dt.datetime, hi: dt.datetime) -> Curve:
-    """The cumulative consumption curve of a meter over [lo, hi] in its medium's canonical unit."""
+def meter_curve(
+    *, meter: Meter, lo: dt.datetime, hi: dt.datetime, frame: pd.DataFrame | None = None
+) -> Curve:
+    """The cumulative consumption curve of a meter over [lo, hi] in its medium's canonical unit
+    (from ``frame``, the readings ``_frame`` returns for that window, when already read)."""
     scale = conversion_factor(unit=meter.unit, to=canonical_unit(medium=meter.medium, unit=meter.unit))
-    frame = _frame(meter, lo, hi)
+    if frame is None:
+        frame = _frame(meter, lo, hi)
     if meter.kind == MeterKind.REGISTER:
         events = list(MeterEvent.objects.filter(meter=meter, ts__gte=lo - dt.timedelta(days=400), ts__lte=hi))
         return _register_curve(meter, frame, events, scale)
     return _interval_curve(meter, frame, scale)
 
 
-def _hourly(curve: Curve, edges: np.ndarray) -> list[list[float | None]]:
+def _hourly(curve: Curve, edges: np.ndarray) -> list[list[float]]:
     """Per day bucket (between consecutive ``edges``), the consumption of each local hour in order;
-    None for an hour the readings do not reach."""
+    NaN for an hour the readings do not reach (stored as null)."""
     hour_edges = np.arange(edges[0], edges[-1] + 1, 3600 * _NS, dtype=np.int64)
     quantity = np.diff(np.interp(hour_edges, curve.x, curve.y))
     covered = (hour_edges[1:] > curve.x[0]) & (hour_edges[:-1] < curve.x[-1])
     values = np.where(covered, quantity, np.nan).tolist()
     bounds = np.searchsorted(hour_edges, edges).tolist()
-    return [
-        [None if v != v else v for v in values[first:last]]  # NaN is the only value unequal to itself
-        for first, last in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
+    return [values[first:last] for first, last in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _rollup_rows(curve: Curve, edges: np.ndarray, granularity: str) -> pd.DataFrame:
@@ -257,17 +259,23 @@ def _rollup_rows(curve: Curve, edges: np.ndarray, granularity: str) -> pd.DataFr
     )
 
 
+def _pg_array(values: list[float]) -> str:
+    """A PostgreSQL array literal of floats, NaN as NULL (COPY text format)."""
+    return "{" + ",".join(map(repr, values)).replace("nan", "NULL") + "}"
+
+
 def _rollups_write(meter: Meter, frame: pd.DataFrame) -> None:
     """Insert the rows (PostgreSQL: COPY, the bulk path; elsewhere bulk_create)."""
     if frame.empty:
         return
     starts = pd.to_datetime(frame["start"].to_numpy(dtype=np.int64), utc=True)
     if connection.vendor == "postgresql":
-        # Numbers, brackets and commas only: nothing in these lines needs COPY escaping.
+        # Numbers, braces, commas and NULL only: nothing in these lines needs COPY escaping.
+        # (A float's repr never contains "nan" unless it is NaN.)
         now = timezone.now().isoformat()
         lines = "".join(
             f"{meter.pk}\t{granularity}\t{start}\t{quantity!r}\t{gaps}\t{spikes}\t{decreases}\t"
-            f"{json.dumps(hourly)}\t{now}\n"
+            f"{_pg_array(hourly)}\t{now}\n"
             for granularity, start, quantity, gaps, spikes, decreases, hourly in zip(
                 frame["granularity"].tolist(),
                 starts.strftime("%Y-%m-%dT%H:%M:%S+00:00").tolist(),
@@ -306,19 +314,9 @@ def _rollups_write(meter: Meter, frame: pd.DataFrame) -> None:
     )
 
 
-@transaction.atomic
-def meter_rollups_refresh(
-    *, meter: Meter, start: dt.datetime, end: dt.datetime
-) -> tuple[dt.datetime, dt.datetime]:
-    """Recompute the meter's day (with their hours) and month rollups whose buckets [start, end] can
-    change.
-
-    Readings changed in [start, end] change the consumption from the reading before ``start`` to the
-    one after ``end``; exactly the buckets overlapping that span are replaced. Idempotent: running it
-    again writes the same rows. Returns the span recomputed.
-    """
-    # One refresh of a meter at a time: two workers replacing the same buckets would collide.
-    Meter.objects.select_for_update().filter(pk=meter.pk).values_list("pk", flat=True).first()
+def _window(meter: Meter, start: dt.datetime, end: dt.datetime):
+    """(lo, hi, month_lo, month_hi): the span whose buckets readings changed in [start, end] can
+    change (from the reading before to the reading after), and the whole months around it."""
     zone = zoneinfo.ZoneInfo(meter.site.time_zone)
     readings = Reading.objects.filter(meter=meter)
     lo = readings.filter(ts__lt=start).order_by("-ts").values_list("ts", flat=True).first() or start
@@ -329,7 +327,30 @@ def meter_rollups_refresh(
     month_hi = bucket_next(
         bucket_floor(hi, granularity=Granularity.MONTH, zone=zone), granularity=Granularity.MONTH, zone=zone
     )
-    curve = meter_curve(meter=meter, lo=month_lo, hi=month_hi)
+    return lo, hi, month_lo, month_hi
+
+
+@transaction.atomic
+def meter_rollups_refresh(
+    *, meter: Meter, start: dt.datetime, end: dt.datetime, prefetched=None
+) -> tuple[dt.datetime, dt.datetime]:
+    """Recompute the meter's day (with their hours) and month rollups whose buckets [start, end] can
+    change.
+
+    Readings changed in [start, end] change the consumption from the reading before ``start`` to the
+    one after ``end``; exactly the buckets overlapping that span are replaced. Idempotent: running it
+    again writes the same rows. Returns the span recomputed.
+
+    ``prefetched`` is ``(window, frame)`` read ahead by ``site_rollups_recompute``; the frame is
+    used only if this transaction sees the same window.
+    """
+    # One refresh of a meter at a time: two workers replacing the same buckets would collide.
+    Meter.objects.select_for_update().filter(pk=meter.pk).values_list("pk", flat=True).first()
+    zone = zoneinfo.ZoneInfo(meter.site.time_zone)
+    window = _window(meter, start, end)
+    lo, hi, month_lo, month_hi = window
+    frame = prefetched[1] if prefetched is not None and prefetched[0] == window else None
+    curve = meter_curve(meter=meter, lo=month_lo, hi=month_hi, frame=frame)
     frames = []
     for granularity in ROLLUP_GRANULARITIES:
         edges = bucket_edges(lo, hi, granularity=granularity, zone=zone)
@@ -358,7 +379,12 @@ def _reading_bounds(meter: Meter) -> tuple[dt.datetime, dt.datetime] | None:
     return (first[0] or first[1]), last
 
 
-@transaction.atomic
+def _read_ahead(meter: Meter, start: dt.datetime, end: dt.datetime):
+    """In the reading thread: a meter's window and its readings (see ``site_rollups_recompute``)."""
+    window = _window(meter, start, end)
+    return window, _frame(meter, window[2], window[3])
+
+
 def site_rollups_recompute(
     *, site, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> tuple[int, int]:
@@ -367,20 +393,57 @@ def site_rollups_recompute(
 
     This is the bulk path (``recompute_kpis``, a new factor set, a repaired import): one transaction
     for all meters, so the work is committed once and a failure leaves the previous figures intact.
+    On PostgreSQL, outside any caller's transaction, a second connection reads the next meter's
+    readings while this one computes and writes the current meter's rollups: the database and
+    Python then work at the same time. (Inside a caller's transaction the second connection could
+    not see what that transaction wrote, so everything is read here.)
     """
-    from .kpis import site_kpis_recompute
+    read_ahead = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        spans = []
+        for meter in Meter.objects.select_related("site").filter(site=site, is_virtual=False).order_by("pk"):
+            bounds = _reading_bounds(meter)
+            if bounds is None:
+                continue
+            span_start = max(start, bounds[0]) if start else bounds[0]
+            span_end = min(end, bounds[1]) if end else bounds[1]
+            if span_start <= span_end:
+                spans.append((meter, span_start, span_end))
+        if read_ahead:
+            _refresh_reading_ahead(spans)
+        else:
+            for meter, span_start, span_end in spans:
+                meter_rollups_refresh(meter=meter, start=span_start, end=span_end)
+        from .kpis import site_kpis_recompute
 
-    meters = 0
-    for meter in Meter.objects.select_related("site").filter(site=site, is_virtual=False).order_by("pk"):
-        bounds = _reading_bounds(meter)
-        if bounds is None:
-            continue
-        span_start = max(start, bounds[0]) if start else bounds[0]
-        span_end = min(end, bounds[1]) if end else bounds[1]
-        if span_start <= span_end:
-            meter_rollups_refresh(meter=meter, start=span_start, end=span_end)
-            meters += 1
-    return meters, site_kpis_recompute(site=site, start=start, end=end)
+        return len(spans), site_kpis_recompute(site=site, start=start, end=end)
+
+
+def _refresh_reading_ahead(spans, depth: int = 2) -> None:
+    """Refresh each (meter, start, end) while one thread, with its own connection, reads the
+    readings of the next ``depth`` meters."""
+
+    def close() -> None:
+        connections.close_all()  # the reading thread's own connection
+
+    pending: deque = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollup-read") as reader:
+        try:
+            upcoming = iter(spans)
+            for _ in range(depth):
+                item = next(upcoming, None)
+                if item is not None:
+                    pending.append((item, reader.submit(_read_ahead, *item)))
+            while pending:
+                (meter, span_start, span_end), future = pending.popleft()
+                item = next(upcoming, None)
+                if item is not None:
+                    pending.append((item, reader.submit(_read_ahead, *item)))
+                meter_rollups_refresh(meter=meter, start=span_start, end=span_end, prefetched=future.result())
+        finally:
+            for _, future in pending:
+                future.cancel()
+            reader.submit(close).result()
 
 
 @transaction.atomic
