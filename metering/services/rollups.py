@@ -329,6 +329,7 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
     A worker killed midway rolls everything back, so the retry starts from the same state.
     Returns the number of ranges consumed.
     """
+    from . import quality
     from .kpis import site_kpis_refresh
 
     pending = DirtyRange.objects.select_for_update(skip_locked=True).filter(consumed_at__isnull=True)
@@ -348,5 +349,6 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
         touched.add(meter.site_id, lo, hi)
     for site_id, (lo, hi) in sorted(touched.spans.items()):
         site_kpis_refresh(site_id=site_id, start=lo, end=hi)
+    quality.findings_after_rollups(ranges=ranges)
     DirtyRange.objects.filter(pk__in=[d.pk for d in ranges]).update(consumed_at=timezone.now())
     return len(ranges)
