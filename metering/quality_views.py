@@ -134,10 +134,11 @@ class QualityFindingListView(CapabilityRequiredMixin, TemplateView):
         if site is None:
             return self.render_to_response({"sites": sites, "site": None})
         filterset = self._filterset(site, request.GET)
+        invalid = filterset.is_bound and not filterset.is_valid()
         export = request.GET.get("export")
-        if export in ("csv", "xlsx") and filterset.is_valid():
+        if export in ("csv", "xlsx") and not invalid:
             return self._export(export, site, filterset.qs)
-        status = 400 if not filterset.is_valid() else 200
+        status = 400 if invalid else 200
         return self.render_to_response(
             self.get_context_data(sites=sites, site=site, filterset=filterset), status=status
         )
@@ -192,7 +193,8 @@ class QualityFindingListView(CapabilityRequiredMixin, TemplateView):
         site: Site = kwargs["site"]
         filterset: SiteQualityFindingFilter = kwargs["filterset"]
         zone = zoneinfo.ZoneInfo(site.time_zone)
-        findings = filterset.qs if filterset.is_valid() else QualityFinding.objects.none()
+        invalid = filterset.is_bound and not filterset.is_valid()
+        findings = QualityFinding.objects.none() if invalid else filterset.qs
         page = Paginator(findings, PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = [
             {"finding": f, "description": finding_description(f), "readings_url": readings_url(f, zone)}

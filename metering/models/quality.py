@@ -6,6 +6,7 @@ recomputation updates it in place; a person's explanation is kept across recompu
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -127,14 +128,21 @@ class SiteQualitySettings(models.Model):
         max_digits=5,
         decimal_places=2,
         default=DEFAULT_BALANCE_TOLERANCE_PCT,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_(
             "Losses between a parent meter and its sub-meters above this share of the parent are flagged."
         ),
     )
     stale_gateway_hours = models.PositiveIntegerField(
-        _("stale gateway after (hours)"), default=DEFAULT_STALE_GATEWAY_HOURS
+        _("stale gateway after (hours)"),
+        default=DEFAULT_STALE_GATEWAY_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 366)],
     )
-    flatline_hours = models.PositiveIntegerField(_("flatline after (hours)"), default=DEFAULT_FLATLINE_HOURS)
+    flatline_hours = models.PositiveIntegerField(
+        _("flatline after (hours)"),
+        default=DEFAULT_FLATLINE_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 366)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -159,13 +167,19 @@ class MeterQualitySettings(models.Model):
     meter = models.OneToOneField(
         "metering.Meter", on_delete=models.CASCADE, related_name="quality_settings", verbose_name=_("meter")
     )
-    flatline_hours = models.PositiveIntegerField(_("flatline after (hours)"), null=True, blank=True)
+    flatline_hours = models.PositiveIntegerField(
+        _("flatline after (hours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 366)],
+    )
     balance_tolerance_pct = models.DecimalField(
         _("energy-balance tolerance (%)"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("For a parent meter: the losses allowed against its sub-meters."),
     )
     history = HistoricalRecords()

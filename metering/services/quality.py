@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from greenfactory.core.exceptions import DomainError, TransitionNotAllowed
 
 from ..choices import Granularity, MeterKind
+from ..formula import FormulaError, formula_parse
 from ..models import (
     DirtyRange,
     FindingKind,
@@ -306,15 +307,13 @@ def site_balance_refresh(*, site, start: dt.datetime, end: dt.datetime) -> int:
     edges = bucket_edges(start, end, granularity=Granularity.DAY, zone=zone)
     lo, hi = _when(edges[0]), _when(edges[-1])
     meters = list(
-        Meter.objects.filter(site=site, parent__isnull=False).values_list("pk", "parent_id", "is_virtual")
+        Meter.objects.filter(site=site).values_list("pk", "code", "parent_id", "is_virtual", "formula")
     )
     children: dict[int, list[int]] = {}
-    remainder: set[int] = set()
-    for pk, parent_id, is_virtual in meters:
-        if is_virtual:
-            remainder.add(parent_id)
-        else:
+    for pk, _code, parent_id, is_virtual, _formula in meters:
+        if parent_id is not None and not is_virtual:
             children.setdefault(parent_id, []).append(pk)
+    remainder = _parents_with_a_remainder(meters, children)
     found: list[QualityFinding] = []
     if children:
         settings_ = site_quality_settings(site=site)
@@ -369,6 +368,26 @@ def site_balance_refresh(*, site, start: dt.datetime, end: dt.datetime) -> int:
     )
     _reconcile(existing, found, key=lambda f: (f.meter_id, f.start))
     return len(found)
+
+
+def _parents_with_a_remainder(meters: list[tuple], children: dict[int, list[int]]) -> set[int]:
+    """Parents whose unmetered rest is a virtual meter: a virtual sub-meter, or a virtual meter whose
+    formula uses the parent and one of its sub-meters (``[E-MAIN] - [E-101] - ...``)."""
+    codes = {pk: code for pk, code, *_rest in meters}
+    found: set[int] = set()
+    for _pk, _code, parent_id, is_virtual, formula in meters:
+        if not is_virtual:
+            continue
+        if parent_id is not None:
+            found.add(parent_id)
+        try:
+            used = formula_parse(formula).meter_codes
+        except FormulaError:
+            continue
+        for parent, kids in children.items():
+            if codes[parent] in used and used & {codes[k] for k in kids}:
+                found.add(parent)
+    return found
 
 
 def findings_after_rollups(*, ranges: list[DirtyRange]) -> None:
@@ -439,6 +458,7 @@ def finding_explain(*, finding: QualityFinding, by, note: str) -> QualityFinding
         timezone.now(),
     )
     locked._change_reason = "explained"
+    locked._history_user = by
     locked.save()
     return locked
 
