@@ -198,7 +198,8 @@ def test_page_in_chinese(plant, staff_client):
         response = staff_client.get(URL, {"site": plant.code}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     html = response.content.decode()
     assert "数据质量" in html
-    assert "缺口" in html
+    assert "缺测" in html
+    assert "小时内没有读数" in html
     assert "No reading for" not in html
 
 
