@@ -47,7 +47,7 @@ def finding_description(finding: QualityFinding) -> str:
         if d.get("usual_hours"):
             return _("No reading for %(hours)s h (readings usually every %(usual)s h).") % {
                 "hours": _n(finding.magnitude),
-                "usual": _n(d["usual_hours"], 2),
+                "usual": _n(d["usual_hours"]),
             }
         return _("No interval covers %(hours)s h.") % {"hours": _n(finding.magnitude)}
     if kind == FindingKind.SPIKE:

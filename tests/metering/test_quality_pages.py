@@ -49,7 +49,7 @@ def test_page_lists_findings_with_counts_and_a_link_to_the_readings(plant, staff
     response = staff_client.get(URL, {"site": plant.code})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "No reading for 5.0 h (readings usually every 1.00 h)." in html
+    assert "No reading for 5.0 h (readings usually every 1.0 h)." in html
     assert "The register rose at 140.0 kWh/h, above the rated maximum of 10.0." in html
     counts = {c["kind"]: (c["open"], c["explained"]) for c in response.context["counts"]}
     assert counts[FindingKind.GAP] == (1, 0)
