@@ -122,6 +122,7 @@ def _store_bypassing_checks(reading: Reading) -> None:
                 cursor.execute("PRAGMA ignore_check_constraints = OFF")
     else:
         with connection.cursor() as cursor:  # dropped inside the test's transaction, so rolled back after it
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events may block the ALTER
             cursor.execute(
                 f"ALTER TABLE {Reading._meta.db_table} DROP CONSTRAINT reading_interval_not_negative"
             )
