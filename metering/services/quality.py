@@ -17,7 +17,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -289,7 +289,10 @@ def meter_findings_refresh(
     curve = meter_curve(meter=meter, lo=lo, hi=hi)
     found = _curve_findings(meter, curve, lo_ns=_ns(lo), hi_ns=_ns(hi), flatline_hours=flatline_hours)
     found += _negative_intervals(meter, lo, hi)
-    existing = QualityFinding.objects.filter(meter=meter, kind__in=CURVE_KINDS, start__gte=lo, start__lt=hi)
+    # A gap's start may be the reading just before the window: include the keys found as well.
+    existing = QualityFinding.objects.filter(meter=meter, kind__in=CURVE_KINDS).filter(
+        Q(start__gte=lo, start__lt=hi) | Q(start__in=[f.start for f in found])
+    )
     _reconcile(existing, found, key=lambda f: (f.kind, f.start))
     return lo, hi
 

@@ -352,3 +352,19 @@ def test_explaining_needs_a_note_and_happens_once(site, eager, staff_user):
     quality.finding_explain(finding=decrease, by=staff_user, note="Meter exchanged, event to follow")
     with pytest.raises(TransitionNotAllowed):
         quality.finding_explain(finding=decrease, by=staff_user, note="again")
+
+
+def test_a_gap_starting_before_the_recomputed_months_is_updated_not_duplicated(site, eager):
+    meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL)
+
+    def interval(start: dt.datetime, end: dt.datetime) -> dict:
+        return {"meter": "D-1", "start": start.isoformat(), "end": end.isoformat(), "value": 10}
+
+    jan, mar5, mar6, mar7 = (
+        dt.datetime(2025, m, d, tzinfo=SHANGHAI) for m, d in ((2, 1), (3, 5), (3, 6), (3, 7))
+    )
+    eager(ingest, site, [interval(jan - dt.timedelta(days=31), jan), interval(mar5, mar6)])
+    [gap] = findings(FindingKind.GAP)
+    eager(ingest, site, [interval(mar6, mar7)])  # late data in March only
+    [again] = findings(FindingKind.GAP)
+    assert (again.pk, again.start, again.end) == (gap.pk, jan, mar5)
