@@ -286,7 +286,8 @@ def meter_findings_refresh(
     flatline_hours = (override and override.flatline_hours) or site_quality_settings(
         site=meter.site
     ).flatline_hours
-    curve = meter_curve(meter=meter, lo=lo, hi=hi)
+    # An interval ending exactly at the window's start is outside the rollups' window but bounds a gap in it.
+    curve = meter_curve(meter=meter, lo=lo - dt.timedelta(microseconds=1), hi=hi)
     found = _curve_findings(meter, curve, lo_ns=_ns(lo), hi_ns=_ns(hi), flatline_hours=flatline_hours)
     found += _negative_intervals(meter, lo, hi)
     # A gap's start may be the reading just before the window: include the keys found as well.

@@ -354,7 +354,7 @@ def test_explaining_needs_a_note_and_happens_once(site, eager, staff_user):
         quality.finding_explain(finding=decrease, by=staff_user, note="again")
 
 
-def test_a_gap_starting_before_the_recomputed_months_is_updated_not_duplicated(site, eager):
+def test_late_data_keeps_a_gap_that_starts_where_the_recomputed_months_begin(site, eager):
     meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL)
 
     def interval(start: dt.datetime, end: dt.datetime) -> dict:
