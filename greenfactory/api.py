@@ -24,6 +24,7 @@ from metering.kpi_api import (
     RefrigerantRefillViewSet,
     Scope3ActivityViewSet,
 )
+from metering.quality_api import QualityFindingViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -39,6 +40,7 @@ router.register("refrigerant-refills", RefrigerantRefillViewSet, basename="refri
 router.register("fuel-deliveries", FuelDeliveryViewSet, basename="fuel-delivery")
 router.register("green-certificates", GreenCertificateViewSet, basename="green-certificate")
 router.register("scope3-activities", Scope3ActivityViewSet, basename="scope3-activity")
+router.register("quality-findings", QualityFindingViewSet, basename="quality-finding")
 router.register("standards", StandardViewSet, basename="standard")
 router.register("clauses", ClauseViewSet, basename="clause")
 router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mapping")

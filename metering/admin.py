@@ -15,11 +15,14 @@ from .models import (
     IngestBatch,
     Meter,
     MeterEvent,
+    MeterQualitySettings,
+    QualityFinding,
     Reading,
     ReadingCorrection,
     RefrigerantRefill,
     Scope3Activity,
     SiteKpiSettings,
+    SiteQualitySettings,
 )
 from .services import activity, factors, gateways, meters
 
@@ -262,3 +265,21 @@ class GreenCertificateRetirementAdmin(ActivityAdmin):
 @admin.register(Scope3Activity)
 class Scope3ActivityAdmin(ActivityAdmin):
     list_display = ("date", "site", "category", "description", "quantity", "unit", "factor_kg_per_unit")
+
+
+@admin.register(QualityFinding)
+class QualityFindingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Findings are derived from the data; people only explain them (on the data-quality page)."""
+
+    list_display = ("kind", "site", "meter", "gateway", "start", "end", "magnitude", "status", "detected")
+    list_filter = ("site", "kind", "status", "detected")
+
+
+@admin.register(SiteQualitySettings)
+class SiteQualitySettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("site", "balance_tolerance_pct", "stale_gateway_hours", "flatline_hours")
+
+
+@admin.register(MeterQualitySettings)
+class MeterQualitySettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("meter", "flatline_hours", "balance_tolerance_pct")

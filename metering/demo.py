@@ -57,6 +57,9 @@ _HOURLY = {
 }
 _MONTHLY = {"GE-01": 300.0, "D-01": 800.0, "GS-01": 1200.0, "LPG-01": 450.0, "ST-01": 120.0, "H-01": 900.0}
 _EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+# Planted data-quality findings: days of the year without a water reading, and a burst on W-01.
+DEMO_LOST_DAYS = (150, 151, 152)
+DEMO_BURST_M3 = 400.0
 _REGISTER_MAX = {row[0]: row[6] for row in _METERS if row[6] is not None}
 
 
@@ -134,21 +137,31 @@ def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
         gateway = gateway_create(site=site, name=DEMO_GATEWAY_NAME, key=DEMO_GATEWAY_KEY, by=staff).gateway
 
     end = dt.datetime.combine(today, dt.time(), tzinfo=zone)
+    # Data-quality findings to look at: the water main's gateway lost three days in the year, and a
+    # burst pipe ran 400 m3 through it in one night-time hour of the last week (a spike).
+    burst = end - dt.timedelta(days=3, hours=2)
+
+    def value(code: str, when: dt.datetime) -> float:
+        extra = DEMO_BURST_M3 if code == "W-01" and when >= burst else 0.0
+        return round(_register_value(code, when, zone) + extra, 1)
+
     hourly = [
         {
             "meter": c,
             "ts": (end - dt.timedelta(hours=h)).isoformat(),
-            "value": _register_value(c, end - dt.timedelta(hours=h), zone),
+            "value": value(c, end - dt.timedelta(hours=h)),
         }
         for c in _HOURLY
         for h in range(7 * 24, -1, -1)
     ]
     # A year of daily register readings before the hourly week: enough for every KPI page.
     year_start = (end.replace(day=1) - dt.timedelta(days=365)).replace(day=1)
+    lost = {year_start + dt.timedelta(days=d) for d in DEMO_LOST_DAYS}
     daily = [
-        {"meter": c, "ts": day.isoformat(), "value": _register_value(c, day, zone)}
+        {"meter": c, "ts": day.isoformat(), "value": value(c, day)}
         for c in _HOURLY
         for day in (year_start + dt.timedelta(days=d) for d in range((end - year_start).days - 6))
+        if not (c == "W-01" and day in lost)
     ]
     result = readings_ingest(site=site, raw_rows=daily + hourly, source=Source.GATEWAY, gateway=gateway)
     created["readings"] += result.accepted

@@ -1,8 +1,13 @@
 from django.urls import path
 
-from . import kpi_views
+from . import kpi_views, quality_views
 
 urlpatterns = [
     path("", kpi_views.KpiDashboardView.as_view(), name="kpi-dashboard"),
     path("activity/<slug:kind>/", kpi_views.ActivityView.as_view(), name="kpi-activity"),
+    path("quality/", quality_views.QualityFindingListView.as_view(), name="quality-findings"),
+    path(
+        "quality/<int:pk>/explain/", quality_views.QualityFindingExplainView.as_view(), name="quality-explain"
+    ),
+    path("quality/settings/", quality_views.QualitySettingsView.as_view(), name="quality-settings"),
 ]

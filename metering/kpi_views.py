@@ -22,7 +22,7 @@ from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 from greenfactory.core.exports import csv_response, xlsx_response
 from greenfactory.sites.models import Site
 
-from . import kpi_selectors
+from . import kpi_selectors, quality_selectors
 from .choices import Granularity, Medium
 from .kpi_forms import ACTIVITY_FORMS, ActivityImportForm
 from .kpi_selectors import TOTAL, KpiBucket, meter_tree
@@ -172,6 +172,7 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
         context.update(sites=kwargs["sites"], site=site, periods=PERIODS)
         if site is None:
             return context
+        context["open_findings"] = quality_selectors.open_finding_count(site=site)
         period: Period = kwargs["period"]
         series: list[KpiBucket] = kwargs["series"]
 

@@ -79,3 +79,13 @@ def kpi_site_refresh(site_id: int, start: str, end: str) -> int:
     return kpis.site_kpis_refresh(
         site_id=site_id, start=dt.datetime.fromisoformat(start), end=dt.datetime.fromisoformat(end)
     )
+
+
+@shared_task(
+    name="metering.quality_stale_gateways", acks_late=True, autoretry_for=(OperationalError,), max_retries=3
+)
+def quality_stale_gateways() -> int:
+    """Periodic: flag gateways that stopped uploading (and clear those that came back)."""
+    from .services import quality
+
+    return quality.gateways_stale_refresh()

@@ -35,6 +35,7 @@ class Capability(models.TextChoices):
         _("Record refrigerant refills, fuel deliveries, certificates and scope 3"),
     )
     FACTORS_WRITE = "factors_write", _("Edit factor sets and a site's KPI settings")
+    QUALITY_WRITE = "quality_write", _("Explain data-quality findings and set their thresholds")
     STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
     STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
     EVIDENCE_READ = "evidence_read", _("See evidence, coverage and reminders")
@@ -59,6 +60,7 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.READINGS_WRITE,
             Capability.KPIS_READ,
             Capability.ACTIVITY_WRITE,
+            Capability.QUALITY_WRITE,
             Capability.STANDARDS_READ,
             Capability.STANDARDS_WRITE,
             Capability.EVIDENCE_READ,

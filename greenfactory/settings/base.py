@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     "metering-imports-sweep": {"task": "metering.imports_sweep", "schedule": 300.0},
     # Dirty ranges whose message was lost are consumed here (the task is idempotent).
     "metering-kpi-sweep": {"task": "metering.kpi_sweep", "schedule": 300.0},
+    # Gateways silent for longer than their site's threshold become data-quality findings.
+    "metering-quality-stale-gateways": {"task": "metering.quality_stale_gateways", "schedule": 900.0},
     # The daily reminder digest (evidence reviews and expiries, certificates, surveillance).
     "certifications-daily-digest": {
         "task": "certifications.reminders_daily",

@@ -3,12 +3,15 @@ from .factors import Factor, FactorSet, SiteKpiSettings
 from .gateways import Gateway, MeterGatewaySeen
 from .imports import ImportJob
 from .meters import Meter, MeterEvent
+from .quality import FindingKind, FindingStatus, MeterQualitySettings, QualityFinding, SiteQualitySettings
 from .readings import DirtyRange, IngestBatch, Reading, ReadingCorrection
 from .rollups import MeterRollup, SiteKpi
 
 __all__ = [
     "DirtyRange",
     "Factor",
+    "FindingKind",
+    "FindingStatus",
     "FactorSet",
     "FuelDelivery",
     "Gateway",
@@ -18,11 +21,14 @@ __all__ = [
     "Meter",
     "MeterEvent",
     "MeterGatewaySeen",
+    "MeterQualitySettings",
     "MeterRollup",
+    "QualityFinding",
     "Reading",
     "ReadingCorrection",
     "RefrigerantRefill",
     "Scope3Activity",
     "SiteKpi",
     "SiteKpiSettings",
+    "SiteQualitySettings",
 ]

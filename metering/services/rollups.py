@@ -314,7 +314,7 @@ def _rollups_write(meter: Meter, frame: pd.DataFrame) -> None:
     )
 
 
-def _window(meter: Meter, start: dt.datetime, end: dt.datetime):
+def refresh_window(meter: Meter, start: dt.datetime, end: dt.datetime):
     """(lo, hi, month_lo, month_hi): the span whose buckets readings changed in [start, end] can
     change (from the reading before to the reading after), and the whole months around it."""
     zone = zoneinfo.ZoneInfo(meter.site.time_zone)
@@ -347,7 +347,7 @@ def meter_rollups_refresh(
     # One refresh of a meter at a time: two workers replacing the same buckets would collide.
     Meter.objects.select_for_update().filter(pk=meter.pk).values_list("pk", flat=True).first()
     zone = zoneinfo.ZoneInfo(meter.site.time_zone)
-    window = _window(meter, start, end)
+    window = refresh_window(meter, start, end)
     lo, hi, month_lo, month_hi = window
     frame = prefetched[1] if prefetched is not None and prefetched[0] == window else None
     curve = meter_curve(meter=meter, lo=month_lo, hi=month_hi, frame=frame)
@@ -381,15 +381,16 @@ def _reading_bounds(meter: Meter) -> tuple[dt.datetime, dt.datetime] | None:
 
 def _read_ahead(meter: Meter, start: dt.datetime, end: dt.datetime):
     """In the reading thread: a meter's window and its readings (see ``site_rollups_recompute``)."""
-    window = _window(meter, start, end)
+    window = refresh_window(meter, start, end)
     return window, _frame(meter, window[2], window[3])
 
 
 def site_rollups_recompute(
     *, site, start: dt.datetime | None = None, end: dt.datetime | None = None
-) -> tuple[int, int]:
+) -> tuple[list[tuple[Meter, dt.datetime, dt.datetime]], int]:
     """Recompute every real meter's rollups of a site over [start, end) (default: all its readings),
-    then the site's KPIs, in one transaction. Returns (meters recomputed, KPI buckets written).
+    then the site's KPIs, in one transaction. Returns ((meter, start, end) of every meter
+    recomputed, KPI buckets written).
 
     This is the bulk path (``recompute_kpis``, a new factor set, a repaired import): one transaction
     for all meters, so the work is committed once and a failure leaves the previous figures intact.
@@ -416,7 +417,7 @@ def site_rollups_recompute(
                 meter_rollups_refresh(meter=meter, start=span_start, end=span_end)
         from .kpis import site_kpis_recompute
 
-        return len(spans), site_kpis_recompute(site=site, start=start, end=end)
+        return spans, site_kpis_recompute(site=site, start=start, end=end)
 
 
 def _refresh_reading_ahead(spans, depth: int = 2) -> None:
@@ -454,6 +455,7 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
     A worker killed midway rolls everything back, so the retry starts from the same state.
     Returns the number of ranges consumed.
     """
+    from . import quality
     from .kpis import site_kpis_refresh
 
     pending = DirtyRange.objects.select_for_update(skip_locked=True).filter(consumed_at__isnull=True)
@@ -473,5 +475,6 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
         touched.add(meter.site_id, lo, hi)
     for site_id, (lo, hi) in sorted(touched.spans.items()):
         site_kpis_refresh(site_id=site_id, start=lo, end=hi)
+    quality.findings_after_rollups(ranges=ranges)
     DirtyRange.objects.filter(pk__in=[d.pk for d in ranges]).update(consumed_at=timezone.now())
     return len(ranges)

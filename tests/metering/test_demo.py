@@ -33,7 +33,9 @@ def test_demo_has_every_medium_a_virtual_meter_and_a_gateway_whose_key_works():
     assert response.status_code == 409  # the demo already holds another value at that time
 
 
-def test_demo_year_has_kpis_for_every_month_and_clean_registers(django_capture_on_commit_callbacks):
+def test_demo_year_has_kpis_for_every_month_and_registers_without_decreases(
+    django_capture_on_commit_callbacks,
+):
     from metering.models import GreenCertificateRetirement, RefrigerantRefill, SiteKpi
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -41,6 +43,20 @@ def test_demo_year_has_kpis_for_every_month_and_clean_registers(django_capture_o
     months = SiteKpi.objects.filter(granularity="month").order_by("start")
     assert months.count() == 13  # twelve full months and the current one
     assert all(m.tce > 0 and m.scope1_tco2e > 0 and m.scope2_location_tco2e > 0 for m in months)
-    assert not any(m.data_quality["decreases"] or m.data_quality["spikes"] for m in months)
+    assert not any(m.data_quality["decreases"] for m in months)
+    assert sum(m.data_quality["spikes"] for m in months) == 1  # the planted burst on the water main
     assert RefrigerantRefill.objects.count() == 4
     assert GreenCertificateRetirement.objects.exists()
+
+
+def test_demo_has_a_gap_and_a_spike_to_look_at_on_the_data_quality_page(django_capture_on_commit_callbacks):
+    from metering.models import FindingKind, QualityFinding
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(today=dt.date(2026, 11, 28))
+    found = {(f.meter.code, f.kind) for f in QualityFinding.objects.select_related("meter")}
+    assert found == {("W-01", FindingKind.GAP), ("W-01", FindingKind.SPIKE)}
+    gap = QualityFinding.objects.get(kind=FindingKind.GAP)
+    assert gap.magnitude == 4 * 24.0  # three lost days: four days between two readings
+    spike = QualityFinding.objects.get(kind=FindingKind.SPIKE)
+    assert spike.end.isoformat() == "2026-11-24T14:00:00+00:00"  # 22:00 in Tianjin, three nights ago

@@ -4,6 +4,7 @@ import zoneinfo
 from django.core.management.base import BaseCommand, CommandError
 
 from greenfactory.sites.models import Site
+from metering.services.quality import meter_findings_refresh, site_balance_refresh
 from metering.services.rollups import dirty_ranges_process, site_rollups_recompute
 
 
@@ -15,7 +16,7 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Recompute a site's rollups and KPIs synchronously (both dates inclusive, in the site's zone)."
+    help = "Recompute a site's rollups, KPIs and data-quality findings synchronously (both dates inclusive, in the site's zone)."
 
     def add_arguments(self, parser):
         parser.add_argument("--site", required=True, help="Site code")
@@ -30,7 +31,12 @@ class Command(BaseCommand):
         dirty = dirty_ranges_process(limit=100_000)
         lo = dt.datetime.combine(start, dt.time(), tzinfo=zone) if start else None
         hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone) if end else None
-        _meters, buckets = site_rollups_recompute(site=site_obj, start=lo, end=hi)
+        spans, buckets = site_rollups_recompute(site=site_obj, start=lo, end=hi)
+        windows = [meter_findings_refresh(meter=m, start=s, end=e) for m, s, e in spans]
+        if windows:
+            site_balance_refresh(
+                site=site_obj, start=min(w[0] for w in windows), end=max(w[1] for w in windows)
+            )
         self.stdout.write(
             f"{dirty} pending dirty range(s) consumed; {buckets} KPI bucket(s) written for {site}."
         )
