@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    BaseYearRecalculation,
     DirtyRange,
     Factor,
     FactorSet,
@@ -13,6 +14,9 @@ from .models import (
     GreenCertificateRetirement,
     ImportJob,
     IngestBatch,
+    InventoryCategory,
+    InventorySettings,
+    InventorySite,
     Meter,
     MeterEvent,
     Reading,
@@ -20,6 +24,7 @@ from .models import (
     RefrigerantRefill,
     Scope3Activity,
     SiteKpiSettings,
+    SourceUncertainty,
 )
 from .services import activity, factors, gateways, meters
 
@@ -262,3 +267,42 @@ class GreenCertificateRetirementAdmin(ActivityAdmin):
 @admin.register(Scope3Activity)
 class Scope3ActivityAdmin(ActivityAdmin):
     list_display = ("date", "site", "category", "description", "quantity", "unit", "factor_kg_per_unit")
+
+
+@admin.register(InventorySettings)
+class InventorySettingsAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "organisation",
+        "consolidation",
+        "base_year",
+        "base_year_tco2e",
+        "recalculation_threshold_pct",
+    )
+
+
+@admin.register(InventorySite)
+class InventorySiteAdmin(SimpleHistoryAdmin):
+    list_display = ("site", "included", "equity_share_pct", "note")
+
+
+@admin.register(InventoryCategory)
+class InventoryCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation", "category", "included", "justification")
+    list_filter = ("organisation",)
+
+
+@admin.register(BaseYearRecalculation)
+class BaseYearRecalculationAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation", "date", "kind", "effect_tco2e", "reason")
+    list_filter = ("organisation", "kind")
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SourceUncertainty)
+class SourceUncertaintyAdmin(SimpleHistoryAdmin):
+    list_display = ("source", "percent", "basis")

@@ -35,6 +35,10 @@ class Capability(models.TextChoices):
         _("Record refrigerant refills, fuel deliveries, certificates and scope 3"),
     )
     FACTORS_WRITE = "factors_write", _("Edit factor sets and a site's KPI settings")
+    INVENTORY_WRITE = (
+        "inventory_write",
+        _("Edit the GHG inventory's boundaries, base year and uncertainties"),
+    )
     STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
     STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
     EVIDENCE_READ = "evidence_read", _("See evidence, coverage and reminders")
@@ -59,6 +63,7 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.READINGS_WRITE,
             Capability.KPIS_READ,
             Capability.ACTIVITY_WRITE,
+            Capability.INVENTORY_WRITE,
             Capability.STANDARDS_READ,
             Capability.STANDARDS_WRITE,
             Capability.EVIDENCE_READ,

@@ -2,11 +2,19 @@ from .activity import FuelDelivery, GreenCertificateRetirement, RefrigerantRefil
 from .factors import Factor, FactorSet, SiteKpiSettings
 from .gateways import Gateway, MeterGatewaySeen
 from .imports import ImportJob
+from .inventory import (
+    BaseYearRecalculation,
+    InventoryCategory,
+    InventorySettings,
+    InventorySite,
+    SourceUncertainty,
+)
 from .meters import Meter, MeterEvent
 from .readings import DirtyRange, IngestBatch, Reading, ReadingCorrection
 from .rollups import MeterRollup, SiteKpi
 
 __all__ = [
+    "BaseYearRecalculation",
     "DirtyRange",
     "Factor",
     "FactorSet",
@@ -15,6 +23,9 @@ __all__ = [
     "GreenCertificateRetirement",
     "ImportJob",
     "IngestBatch",
+    "InventoryCategory",
+    "InventorySettings",
+    "InventorySite",
     "Meter",
     "MeterEvent",
     "MeterGatewaySeen",
@@ -25,4 +36,5 @@ __all__ = [
     "Scope3Activity",
     "SiteKpi",
     "SiteKpiSettings",
+    "SourceUncertainty",
 ]
