@@ -5,19 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from io import BytesIO
 
+from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from openpyxl import Workbook
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
+from greenfactory.core.exceptions import DomainError
 from greenfactory.core.exports import neutralise
-from greenfactory.sites.models import Organisation
+from greenfactory.sites.models import Organisation, Site
 
 from .choices import CombustionMethod, GridRegion, Medium
 from .kpi_views import _CATEGORIES
+from .models import (
+    BaseYearRecalculation,
+    InventoryCategory,
+    InventorySettings,
+    InventorySite,
+    SourceUncertainty,
+)
 from .models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
 from .services import inventory
 from .services.inventory import GASES, Inventory
@@ -237,3 +249,176 @@ def inventory_workbook(inv: Inventory) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- Settings page ------------------------------------------------------------------------------------
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = InventorySettings
+        fields = [
+            "consolidation",
+            "boundary_note",
+            "base_year",
+            "base_year_tco2e",
+            "recalculation_threshold_pct",
+        ]
+        widgets = {"boundary_note": forms.Textarea(attrs={"rows": 2})}
+
+
+class SiteBoundaryForm(forms.ModelForm):
+    class Meta:
+        model = InventorySite
+        fields = ["site", "included", "equity_share_pct", "note"]
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(organisation=organisation).order_by("code")
+
+    def validate_unique(self):
+        """One entry per site: saving an existing site's entry changes it (the service upserts)."""
+
+
+class CategoryForm(forms.ModelForm):
+    category = forms.TypedChoiceField(
+        label=gettext_lazy("Category"), coerce=int, choices=[(k, v) for k, v in _CATEGORIES.items()]
+    )
+
+    class Meta:
+        model = InventoryCategory
+        fields = ["category", "included", "justification"]
+        widgets = {"justification": forms.Textarea(attrs={"rows": 2})}
+
+    def validate_unique(self):
+        """One entry per category: saving it again changes it (the service upserts)."""
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = BaseYearRecalculation
+        fields = ["date", "kind", "effect_tco2e", "reason"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class UncertaintyForm(forms.ModelForm):
+    source = forms.ChoiceField(label=gettext_lazy("Emission source"), choices=EmissionSource.choices)
+
+    class Meta:
+        model = SourceUncertainty
+        fields = ["source", "percent", "basis"]
+
+    def validate_unique(self):
+        """The source's row exists already: the form corrects it."""
+
+
+FORMS = {
+    "settings": SettingsForm,
+    "site": SiteBoundaryForm,
+    "category": CategoryForm,
+    "event": EventForm,
+    "uncertainty": UncertaintyForm,
+}
+
+
+class InventorySettingsView(CapabilityRequiredMixin, TemplateView):
+    """An organisation's boundaries, base year, recalculation events and source uncertainties."""
+
+    capability = Capability.KPIS_READ
+    write_capability = Capability.INVENTORY_WRITE
+    template_name = "metering/inventory_settings.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _organisation(self, request) -> Organisation:
+        code = request.GET.get("organisation") or request.POST.get("organisation")
+        queryset = Organisation.objects.order_by("name")
+        organisation = queryset.filter(code=code).first() if code else queryset.first()
+        if organisation is None:
+            raise Http404(_("No such organisation."))
+        return organisation
+
+    def _forms(self, organisation: Organisation, bound: dict | None = None) -> dict:
+        settings_row = inventory.inventory_settings(organisation=organisation)
+        forms_ = {
+            "settings": SettingsForm(instance=settings_row, prefix="settings"),
+            "site": SiteBoundaryForm(organisation=organisation, prefix="site"),
+            "category": CategoryForm(prefix="category"),
+            "event": EventForm(prefix="event"),
+            "uncertainty": UncertaintyForm(prefix="uncertainty"),
+        }
+        forms_.update(bound or {})
+        return forms_
+
+    def get(self, request, *args, **kwargs):
+        organisation = self._organisation(request)
+        return self.render_to_response(self.get_context_data(organisation=organisation))
+
+    def post(self, request, *args, **kwargs):
+        organisation = self._organisation(request)
+        section = request.POST.get("section")
+        if section not in FORMS:
+            return self.render_to_response(self.get_context_data(organisation=organisation), status=400)
+        extra = {"organisation": organisation} if section == "site" else {}
+        if section == "settings":
+            extra["instance"] = inventory.inventory_settings(organisation=organisation)
+        form = FORMS[section](request.POST, prefix=section, **extra)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                self._save(section, organisation, data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(f"{request.path}?organisation={organisation.code}")
+        context = self.get_context_data(organisation=organisation, bound={section: form})
+        return self.render_to_response(context, status=400)
+
+    def _save(self, section: str, organisation: Organisation, data: dict) -> None:
+        by = self.request.user
+        if section == "settings":
+            inventory.inventory_settings_save(organisation=organisation, by=by, **data)
+        elif section == "site":
+            inventory.inventory_site_save(by=by, **data)
+        elif section == "category":
+            inventory.inventory_category_save(organisation=organisation, by=by, **data)
+        elif section == "event":
+            inventory.base_year_recalculation_create(organisation=organisation, by=by, **data)
+        else:
+            row = SourceUncertainty.objects.filter(source=data["source"]).first() or SourceUncertainty(
+                source=data["source"]
+            )
+            inventory.source_uncertainty_save(row=row, percent=data["percent"], basis=data["basis"], by=by)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation: Organisation = kwargs["organisation"]
+        can_edit = can(self.request.user, Capability.INVENTORY_WRITE)
+        context.update(
+            organisation=organisation,
+            organisations=Organisation.objects.order_by("name"),
+            forms=self._forms(organisation, kwargs.get("bound")) if can_edit else {},
+            can_edit=can_edit,
+            categories=[
+                {"row": row, "label": _CATEGORIES[str(row.category)]}
+                for row in InventoryCategory.objects.filter(organisation=organisation).order_by("category")
+            ],
+            sites=InventorySite.objects.filter(site__organisation=organisation).select_related("site"),
+            events=[
+                {"row": e, "kind": _label(RecalculationKind, e.kind)}
+                for e in BaseYearRecalculation.objects.filter(organisation=organisation).order_by(
+                    "date", "id"
+                )
+            ],
+            uncertainties=[
+                {"row": u, "label": _label(EmissionSource, u.source)}
+                for u in sorted(
+                    inventory.uncertainty_table().values(),
+                    key=lambda u: EmissionSource.values.index(u.source),
+                )
+            ],
+        )
+        return context

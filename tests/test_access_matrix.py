@@ -84,6 +84,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:scope3-activity-list": workspace({"GET", "POST"}),
     "api:scope3-activity-detail": workspace({"GET", "DELETE"}),
     "ghg-inventory": workspace(),
+    "ghg-inventory-settings": workspace({"GET", "POST"}),
     "api:ghg-inventory-list": workspace(),
     "api:inventory-settings-list": workspace({"GET", "POST"}),
     "api:inventory-settings-detail": workspace({"GET", "PUT", "PATCH"}),

@@ -12,7 +12,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
+import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -206,8 +208,30 @@ def inventory_settings(*, organisation: Organisation) -> InventorySettings:
     return found or InventorySettings(organisation=organisation)
 
 
+UNCERTAINTY_DEFAULTS = Path(__file__).resolve().parent.parent / "data" / "uncertainty_defaults.yaml"
+
+
 def uncertainty_table() -> dict[str, SourceUncertainty]:
-    return {row.source: row for row in SourceUncertainty.objects.all()}
+    """The uncertainty of every emission source type; missing ones are created from the defaults."""
+    rows = {row.source: row for row in SourceUncertainty.objects.all()}
+    if len(rows) < len(EmissionSource.values):
+        uncertainty_defaults_load()
+        rows = {row.source: row for row in SourceUncertainty.objects.all()}
+    return rows
+
+
+@transaction.atomic
+def uncertainty_defaults_load(*, path: Path = UNCERTAINTY_DEFAULTS) -> int:
+    """Create the uncertainty of each source type that has none, from the shipped defaults; rows
+    already present (perhaps corrected) are kept. Returns how many were created."""
+    created = 0
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+        _row, made = SourceUncertainty.objects.get_or_create(
+            source=entry["source"],
+            defaults={"percent": Decimal(str(entry["percent"])), "basis": entry["basis"]},
+        )
+        created += made
+    return created
 
 
 def ghg_inventory(*, organisation: Organisation, year: int) -> Inventory:

@@ -55,3 +55,29 @@ def test_inventory_page_in_both_languages_and_on_a_phone(demo, live_server, new_
     screenshot(phone, "inventory-2026-phone")
     width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"]  # wide tables scroll inside their frame, not the page
+
+
+def test_recording_an_acquisition_asks_for_a_base_year_recalculation(demo, live_server, new_page):
+    page = new_page()
+    sign_in(page, live_server, "compliance", "demo-compliance-2026")
+    page.goto(f"{live_server.url}/kpis/inventory/?organisation={demo.code}&year=2026")
+    assert "Below the threshold" in page.locator("#inv-base-year").inner_text()
+    page.click(".exports >> text=Settings")
+    page.wait_for_url("**/kpis/inventory/settings/**")
+    page.fill("#id_event-date", "2026-07-01")
+    page.select_option("#id_event-kind", "structural")
+    page.fill("#id_event-effect_tco2e", "1600")
+    page.fill("#id_event-reason", "Acquired the Binhai pre-treatment line")
+    page.click("#set-events button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Acquired the Binhai pre-treatment line" in page.locator("#set-events").inner_text()
+    screenshot(page, "inventory-settings-en")
+    page.goto(f"{live_server.url}/kpis/inventory/?organisation={demo.code}&year=2026")
+    assert "Recalculate the base year" in page.locator("#inv-base-year").inner_text()
+
+    phone = new_page(viewport=PHONE, locale="zh-CN")
+    sign_in(phone, live_server, "compliance", "demo-compliance-2026")
+    phone.goto(f"{live_server.url}/kpis/inventory/settings/?organisation={demo.code}")
+    assert "报告边界" in phone.content()
+    screenshot(phone, "inventory-settings-phone-zh")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]

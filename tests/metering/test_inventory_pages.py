@@ -10,7 +10,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from metering.models import RefrigerantRefill
+from metering.models import InventoryCategory, InventorySettings, RefrigerantRefill
 from metering.services.activity import activity_create
 from metering.services.inventory import (
     base_year_recalculation_create,
@@ -181,3 +181,100 @@ def test_a_second_organisation_is_selectable(site, staff_client):
     page = staff_client.get(URL, {"organisation": other.organisation.code})
     assert page.status_code == 200
     assert page.context["inv"].organisation_code == other.organisation.code
+
+
+SETTINGS_URL = "/kpis/inventory/settings/"
+
+
+def _post(client, organisation, section, **fields):
+    data = {"section": section, "organisation": organisation.code}
+    data.update({f"{section}-{k}": v for k, v in fields.items()})
+    return client.post(SETTINGS_URL, data)
+
+
+def test_staff_set_the_boundary_base_year_and_events_on_the_settings_page(site, staff_client):
+    organisation = site.organisation
+    response = _post(
+        staff_client,
+        organisation,
+        "settings",
+        consolidation="equity_share",
+        boundary_note="Plants we hold shares in",
+        base_year="2024",
+        base_year_tco2e="10000",
+        recalculation_threshold_pct="5",
+    )
+    assert response.status_code == 302
+    assert (
+        _post(
+            staff_client, organisation, "site", site=site.pk, included="on", equity_share_pct="60"
+        ).status_code
+        == 302
+    )
+    assert (
+        _post(
+            staff_client, organisation, "category", category="4", justification="No purchased goods data yet"
+        ).status_code
+        == 302
+    )  # an unticked box excludes
+    assert (
+        _post(
+            staff_client,
+            organisation,
+            "event",
+            date="2025-07-01",
+            kind="structural",
+            effect_tco2e="600",
+            reason="Acquisition",
+        ).status_code
+        == 302
+    )
+    assert (
+        _post(
+            staff_client, organisation, "uncertainty", source="refrigerants", percent="20", basis="Weighed"
+        ).status_code
+        == 302
+    )
+    inventory = staff_client.get(URL, {"organisation": organisation.code, "year": 2025}).context["inv"]
+    assert inventory.consolidation == "equity_share"
+    assert inventory.sites[0].share_pct == 60
+    assert (
+        next(c for c in inventory.categories if c.category == 4).justification
+        == "No purchased goods data yet"
+    )
+    assert inventory.base_year.restated_tco2e == Decimal("10600")
+    page = staff_client.get(SETTINGS_URL, {"organisation": organisation.code}).content.decode()
+    assert "Acquisition" in page
+    assert "Weighed" in page
+
+
+@pytest.mark.parametrize(
+    ("section", "fields", "message"),
+    [
+        ("category", {"category": "1", "justification": "x"}, "Categories 1 and 2 are always part"),
+        ("category", {"category": "5", "justification": ""}, "Say why the category is excluded."),
+        (
+            "settings",
+            {"consolidation": "operational_control", "base_year": "2024", "recalculation_threshold_pct": "5"},
+            "Give the base year and its total together.",
+        ),
+        ("site", {"site": "999999", "equity_share_pct": "50"}, "Select a valid choice"),
+        (
+            "event",
+            {"date": "2025-01-01", "kind": "error", "effect_tco2e": "1", "reason": "  "},
+            "This field is required",
+        ),
+    ],
+)
+def test_bad_settings_on_the_page_answer_400_and_keep_the_input(site, staff_client, section, fields, message):
+    response = _post(staff_client, site.organisation, section, **fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not InventoryCategory.objects.exists()
+    assert not InventorySettings.objects.exists()
+
+
+def test_the_settings_page_in_chinese(site, staff_client):
+    html = staff_client.get(SETTINGS_URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "温室气体清单设置" in html
+    assert "报告边界" in html
