@@ -110,10 +110,10 @@ class SourceRow:
     tco2e: Decimal
     uncertainty_pct: Decimal
     basis: str
+    uncertainty_tco2e: Decimal = _ZERO  # ± tCO2e: emissions x uncertainty
 
-    @property
-    def uncertainty_tco2e(self) -> Decimal:
-        return self.tco2e * self.uncertainty_pct / _HUNDRED
+    def __post_init__(self) -> None:
+        self.uncertainty_tco2e = self.tco2e * self.uncertainty_pct / _HUNDRED
 
 
 @dataclass

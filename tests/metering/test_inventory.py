@@ -78,6 +78,7 @@ def test_uncertainty_follows_an_edited_source(plant, staff_client):
     assert d(data["combined_uncertainty_pct"]).quantize(d("0.01")) == d("4.08")
     sources = {s["source"]: s for s in data["sources"]}
     assert sources["imported_electricity"]["basis"] == "Class 0.5S revenue meter, grid factor ±4 %"
+    assert d(sources["imported_electricity"]["uncertainty_tco2e"]) == d("31.805")  # 5 % of 636.1 t
 
 
 def test_base_year_vector_acquisition_over_the_threshold_restates_the_total(plant, staff_user):
