@@ -302,8 +302,10 @@ def ghg_inventory(*, organisation: Organisation, year: int) -> Inventory:
             figures[name] += value * share
         for medium, quantity in site_consumption.items():
             consumption[medium] += quantity * share
-        table = FactorTable.for_site(site=site)
         heat_gj = site_consumption.get(Medium.HEAT, _ZERO) + site_consumption.get(Medium.STEAM, _ZERO)
+        if not heat_gj and not refills.get(site.pk):
+            continue
+        table = FactorTable.for_site(site=site)
         if heat_gj:
             heat_tco2e += share * formulas.purchased_heat_co2(
                 gj=heat_gj, tco2_per_gj=table.get("china-guideline", "heat.co2")
