@@ -15,6 +15,14 @@ from certifications.api import (
 )
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
 from metering.api import MeterEventViewSet, MeterViewSet, ReadingViewSet
+from metering.inventory_api import (
+    BaseYearRecalculationViewSet,
+    GhgInventoryViewSet,
+    InventoryCategoryViewSet,
+    InventorySettingsViewSet,
+    InventorySiteViewSet,
+    SourceUncertaintyViewSet,
+)
 from metering.kpi_api import (
     FactorSetViewSet,
     FactorViewSet,
@@ -41,6 +49,12 @@ router.register("fuel-deliveries", FuelDeliveryViewSet, basename="fuel-delivery"
 router.register("green-certificates", GreenCertificateViewSet, basename="green-certificate")
 router.register("scope3-activities", Scope3ActivityViewSet, basename="scope3-activity")
 router.register("quality-findings", QualityFindingViewSet, basename="quality-finding")
+router.register("ghg-inventories", GhgInventoryViewSet, basename="ghg-inventory")
+router.register("inventory-settings", InventorySettingsViewSet, basename="inventory-settings")
+router.register("inventory-sites", InventorySiteViewSet, basename="inventory-site")
+router.register("inventory-categories", InventoryCategoryViewSet, basename="inventory-category")
+router.register("base-year-recalculations", BaseYearRecalculationViewSet, basename="base-year-recalculation")
+router.register("source-uncertainties", SourceUncertaintyViewSet, basename="source-uncertainty")
 router.register("standards", StandardViewSet, basename="standard")
 router.register("clauses", ClauseViewSet, basename="clause")
 router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mapping")

@@ -183,7 +183,45 @@ def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
     result = readings_ingest(site=site, raw_rows=monthly, source=Source.IMPORT, by=staff)
     created["readings"] += result.accepted
     created["activity"] = _activity_load(site=site, staff=staff, year_start=year_start.date(), today=today)
+    created["inventory"] = _inventory_load(site=site, staff=staff, today=today)
     return created
+
+
+def _inventory_load(*, site: Site, staff, today: dt.date) -> int:
+    """The organisation's inventory settings: base year, one recalculation event, category 5
+    excluded with its justification (only when the organisation has none yet)."""
+    from .models import InventorySettings
+    from .services import inventory
+
+    organisation = site.organisation
+    if InventorySettings.objects.filter(organisation=organisation).exists():
+        return 0
+    inventory.inventory_settings_save(
+        organisation=organisation,
+        boundary_note="All plants the organisation operates (operational control).",
+        base_year=today.year - 1,
+        base_year_tco2e=Decimal("21400"),
+        by=staff,
+    )
+    inventory.base_year_recalculation_create(
+        organisation=organisation,
+        date=dt.date(today.year, 3, 1),
+        kind="method",
+        effect_tco2e=Decimal("-480"),
+        reason="Grid factor changed from the national average to the North China grid.",
+        by=staff,
+    )
+    inventory.inventory_category_save(
+        organisation=organisation,
+        category=5,
+        included=False,
+        justification=(
+            "Black mass and recovered metals are intermediates refined by customers; "
+            "their use is outside the organisation's influence."
+        ),
+        by=staff,
+    )
+    return 1
 
 
 def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) -> int:

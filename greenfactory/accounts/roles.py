@@ -36,6 +36,10 @@ class Capability(models.TextChoices):
     )
     FACTORS_WRITE = "factors_write", _("Edit factor sets and a site's KPI settings")
     QUALITY_WRITE = "quality_write", _("Explain data-quality findings and set their thresholds")
+    INVENTORY_WRITE = (
+        "inventory_write",
+        _("Edit the GHG inventory's boundaries, base year and uncertainties"),
+    )
     STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
     STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
     EVIDENCE_READ = "evidence_read", _("See evidence, coverage and reminders")
@@ -61,6 +65,7 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.KPIS_READ,
             Capability.ACTIVITY_WRITE,
             Capability.QUALITY_WRITE,
+            Capability.INVENTORY_WRITE,
             Capability.STANDARDS_READ,
             Capability.STANDARDS_WRITE,
             Capability.EVIDENCE_READ,

@@ -2,12 +2,20 @@ from .activity import FuelDelivery, GreenCertificateRetirement, RefrigerantRefil
 from .factors import Factor, FactorSet, SiteKpiSettings
 from .gateways import Gateway, MeterGatewaySeen
 from .imports import ImportJob
+from .inventory import (
+    BaseYearRecalculation,
+    InventoryCategory,
+    InventorySettings,
+    InventorySite,
+    SourceUncertainty,
+)
 from .meters import Meter, MeterEvent
 from .quality import FindingKind, FindingStatus, MeterQualitySettings, QualityFinding, SiteQualitySettings
 from .readings import DirtyRange, IngestBatch, Reading, ReadingCorrection
 from .rollups import MeterRollup, SiteKpi
 
 __all__ = [
+    "BaseYearRecalculation",
     "DirtyRange",
     "Factor",
     "FindingKind",
@@ -18,6 +26,9 @@ __all__ = [
     "GreenCertificateRetirement",
     "ImportJob",
     "IngestBatch",
+    "InventoryCategory",
+    "InventorySettings",
+    "InventorySite",
     "Meter",
     "MeterEvent",
     "MeterGatewaySeen",
@@ -31,4 +42,5 @@ __all__ = [
     "SiteKpi",
     "SiteKpiSettings",
     "SiteQualitySettings",
+    "SourceUncertainty",
 ]
