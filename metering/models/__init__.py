@@ -1,4 +1,11 @@
 from .activity import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
+from .baselines import (
+    BaselineAdjustment,
+    DriverValue,
+    EnergyBaseline,
+    EnergyTarget,
+    TargetAlert,
+)
 from .factors import Factor, FactorSet, SiteKpiSettings
 from .gateways import Gateway, MeterGatewaySeen
 from .imports import ImportJob
@@ -7,6 +14,11 @@ from .readings import DirtyRange, IngestBatch, Reading, ReadingCorrection
 from .rollups import MeterRollup, SiteKpi
 
 __all__ = [
+    "BaselineAdjustment",
+    "DriverValue",
+    "EnergyBaseline",
+    "EnergyTarget",
+    "TargetAlert",
     "DirtyRange",
     "Factor",
     "FactorSet",
