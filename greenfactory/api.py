@@ -15,6 +15,13 @@ from certifications.api import (
 )
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
 from metering.api import MeterEventViewSet, MeterViewSet, ReadingViewSet
+from metering.baseline_api import (
+    BaselineAdjustmentViewSet,
+    DriverValueViewSet,
+    EnergyBaselineViewSet,
+    EnergyTargetViewSet,
+    TargetAlertViewSet,
+)
 from metering.kpi_api import (
     FactorSetViewSet,
     FactorViewSet,
@@ -39,6 +46,11 @@ router.register("refrigerant-refills", RefrigerantRefillViewSet, basename="refri
 router.register("fuel-deliveries", FuelDeliveryViewSet, basename="fuel-delivery")
 router.register("green-certificates", GreenCertificateViewSet, basename="green-certificate")
 router.register("scope3-activities", Scope3ActivityViewSet, basename="scope3-activity")
+router.register("energy-baselines", EnergyBaselineViewSet, basename="energy-baseline")
+router.register("baseline-adjustments", BaselineAdjustmentViewSet, basename="baseline-adjustment")
+router.register("energy-targets", EnergyTargetViewSet, basename="energy-target")
+router.register("driver-values", DriverValueViewSet, basename="driver-value")
+router.register("target-alerts", TargetAlertViewSet, basename="target-alert")
 router.register("standards", StandardViewSet, basename="standard")
 router.register("clauses", ClauseViewSet, basename="clause")
 router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mapping")

@@ -34,6 +34,10 @@ class Capability(models.TextChoices):
         "activity_write",
         _("Record refrigerant refills, fuel deliveries, certificates and scope 3"),
     )
+    BASELINES_WRITE = (
+        "baselines_write",
+        _("Define energy baselines, degree days, adjustments and energy targets"),
+    )
     FACTORS_WRITE = "factors_write", _("Edit factor sets and a site's KPI settings")
     STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
     STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
@@ -59,6 +63,7 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.READINGS_WRITE,
             Capability.KPIS_READ,
             Capability.ACTIVITY_WRITE,
+            Capability.BASELINES_WRITE,
             Capability.STANDARDS_READ,
             Capability.STANDARDS_WRITE,
             Capability.EVIDENCE_READ,

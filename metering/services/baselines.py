@@ -378,6 +378,21 @@ def driver_value_set(
 
 
 @transaction.atomic
+def driver_values_set_many(
+    *, site: Site, values: list[tuple[dt.date, Decimal | None, Decimal | None]], by=None
+) -> int:
+    """Save a batch of months' degree days (a month left empty on both is removed); returns months saved."""
+    saved = 0
+    for period, hdd, cdd in values:
+        if hdd is None and cdd is None:
+            DriverValue.objects.filter(site=site, period=month_floor(period)).delete()
+            continue
+        driver_value_set(site=site, period=period, hdd=hdd, cdd=cdd, by=by)
+        saved += 1
+    return saved
+
+
+@transaction.atomic
 def target_set(
     *,
     site: Site,
