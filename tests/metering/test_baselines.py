@@ -142,3 +142,26 @@ def test_an_adjustment_adds_to_expected_from_its_month_on(plant, staff_user):
     assert round(row.savings, 3) == 131.727
     assert round(row.enpi, 5) == round(1120 / 1251.727, 5)
     assert all(r.adjustment == 0 for r in rows if r.in_baseline)
+
+
+def test_the_demo_year_makes_a_sound_baseline_for_the_shredders(django_capture_on_commit_callbacks):
+    from greenfactory.core.demo import demo_load
+    from metering.models import Meter
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(today=dt.date(2026, 11, 28))
+    site = Meter.objects.get(code="E-104").site
+    baseline = create(
+        site,
+        name="Shredders",
+        scope="seu",
+        seu_name="Shredding",
+        meters=Meter.objects.filter(code="E-104"),
+        base_start=dt.date(2025, 11, 1),
+        base_end=dt.date(2026, 10, 31),
+        use_hdd=True,
+    )
+    assert baseline.periods == 12
+    assert baseline.r2 > 0.95
+    assert baseline.cv_rmse < 0.02
+    assert round(baseline.coefficients["production"], 2) == 0.06
