@@ -111,7 +111,10 @@ class TargetForm(forms.Form):
 
 class SiteTargetForm(TargetForm):
     site = forms.ModelChoiceField(
-        queryset=Site.objects.order_by("code"), to_field_name="code", label=_("Site")
+        queryset=Site.objects.order_by("code"),
+        to_field_name="code",
+        label=_("Site"),
+        widget=forms.HiddenInput,
     )
     kind = forms.ChoiceField(
         label=_("Target"), choices=[(TargetKind.TCE_PER_T_MAX.value, TargetKind.TCE_PER_T_MAX.label)]

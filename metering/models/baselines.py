@@ -82,6 +82,16 @@ class EnergyBaseline(models.Model):
         return ["production", *(["hdd"] if self.use_hdd else []), *(["cdd"] if self.use_cdd else [])]
 
     @property
+    def medium_label(self) -> str:
+        from metering.choices import Medium
+
+        return Medium(self.medium).label if self.medium in Medium.values else self.medium
+
+    @property
+    def cv_rmse_percent(self) -> float | None:
+        return None if self.cv_rmse is None else self.cv_rmse * 100
+
+    @property
     def weak(self) -> bool:
         from metering.formulas import WEAK_MODEL_R2
 
