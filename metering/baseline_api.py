@@ -31,11 +31,18 @@ def _in_range(value: dt.date) -> dt.date:
     return value
 
 
+class MeterCodesField(serializers.ListField):
+    """Meter codes of the baseline's site (codes are unique per site, so they are resolved in validate)."""
+
+    child = serializers.CharField(max_length=40)
+
+    def to_representation(self, data):
+        return [m.code for m in data.all()]
+
+
 class BaselineSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all())
-    meters = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Meter.objects.all(), required=False
-    )
+    meters = MeterCodesField(required=False, max_length=200)
     medium = serializers.ChoiceField(choices=ENERGY_MEDIA, required=False, allow_blank=True)
     weak = serializers.BooleanField(read_only=True)
     unit = serializers.CharField(read_only=True)
@@ -84,6 +91,18 @@ class BaselineSerializer(serializers.ModelSerializer):
 
     def validate_base_end(self, value):
         return _in_range(value)
+
+    def validate(self, attrs):
+        codes = attrs.get("meters") or []
+        if codes:
+            meters = list(Meter.objects.filter(site=attrs["site"], code__in=codes))
+            unknown = sorted(set(codes) - {m.code for m in meters})
+            if unknown:
+                raise serializers.ValidationError(
+                    {"meters": [_("No such meters at this site: %(codes)s.") % {"codes": ", ".join(unknown)}]}
+                )
+            attrs["meters"] = meters
+        return attrs
 
 
 class BaselineRenameSerializer(serializers.Serializer):

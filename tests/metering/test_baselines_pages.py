@@ -328,3 +328,30 @@ def test_auditors_and_gateways_cannot_read_or_write_baselines(baseline, auditor_
     for client in (auditor_client, gateway_client):
         assert client.get(f"{API}{baseline.pk}/periods/").status_code == 403
         assert client.post(f"/kpis/baselines/{baseline.pk}/refit/").status_code == 403
+
+
+def test_the_api_builds_a_significant_energy_use_from_meter_codes_of_its_site(plant, staff_client):
+    from tests.factories import SiteFactory
+
+    from .kpi_helpers import meter
+
+    meter(SiteFactory(code="BJ-01"), "E-MAIN")  # the same code at another site
+    body = {
+        "site": plant.code,
+        "name": "Main incomer",
+        "scope": "seu",
+        "seu_name": "Main incomer",
+        "meters": ["E-MAIN"],
+        "measure": "mwh",
+        "base_start": "2025-01-01",
+        "base_end": "2025-12-31",
+    }
+    response = staff_client.post(API, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["meters"] == ["E-MAIN"]
+    assert round(response.json()["r2"], 5) == 0.98237
+    unknown = staff_client.post(
+        API, {**body, "name": "x", "meters": ["NOPE"]}, content_type="application/json"
+    )
+    assert unknown.status_code == 400
+    assert "NOPE" in unknown.json()["meters"][0]
