@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import numpy as np
+import pint
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -79,7 +80,7 @@ def mwh_factor(*, medium: str, unit: str) -> float:
     """Multiply a quantity of the medium in ``unit`` by this to get MWh; BaselineInvalid when it is not energy."""
     try:
         return conversion_factor(unit=unit, to="MWh")
-    except Exception as exc:  # pint raises its own dimensionality errors
+    except (pint.errors.DimensionalityError, UnitError) as exc:
         raise BaselineInvalid(
             _("%(medium)s is not measured in energy units; choose tce or an energy medium.")
             % {"medium": Medium(medium).label},

@@ -355,3 +355,27 @@ def test_the_api_builds_a_significant_energy_use_from_meter_codes_of_its_site(pl
     )
     assert unknown.status_code == 400
     assert "NOPE" in unknown.json()["meters"][0]
+
+
+def test_the_baseline_pages_speak_chinese(baseline, staff_client):
+    headers = {"HTTP_ACCEPT_LANGUAGE": "zh-Hans"}
+    detail = staff_client.get(f"/kpis/baselines/{baseline.pk}/", **headers).content.decode()
+    assert "节能量累积和（CUSUM）" in detail
+    assert "基准期之后的绩效" in detail
+    listing = staff_client.get("/kpis/baselines/", **headers).content.decode()
+    assert "能源基准与能源绩效参数" in listing
+    assert "行业规范指标（工信部 2024）" in listing
+    assert "破碎分离后电极粉料回收率" in listing
+    refused = staff_client.post(
+        "/kpis/baselines/new/",
+        {
+            "site": baseline.site.code,
+            "name": "x",
+            "scope": "site",
+            "measure": "tce",
+            "base_start": "2025-01",
+            "base_end": "2025-03",
+        },
+        **headers,
+    )
+    assert "基准至少需要 12 个月度周期" in refused.content.decode()
