@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
@@ -41,13 +42,13 @@ def sector_thresholds() -> list[dict]:
 
 
 def _month(value: str | None) -> dt.date | None:
-    for fmt in ("%Y-%m", "%Y-%m-%d"):
-        try:
-            day = dt.datetime.strptime(value or "", fmt).date()  # noqa: DTZ007 - a calendar month, no time
-        except ValueError:
-            continue
-        return day.replace(day=1) if dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31) else None
-    return None
+    """A month from ``YYYY-MM`` or any ``YYYY-MM-DD`` of it; None when absent or not a month."""
+    text = (value or "").strip()
+    try:
+        day = dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:
+        return None
+    return day.replace(day=1) if dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31) else None
 
 
 def _apply_errors(form, exc: DomainError) -> None:
@@ -324,10 +325,11 @@ class DriverValuesView(CapabilityRequiredMixin, TemplateView):
         site = next((s for s in sites if s.code == code), None)
         if site is None:
             raise Http404(_("No such site."))
+        this_year = timezone.localdate().year
         try:
-            year = int(request.GET.get("year") or dt.date.today().year)  # noqa: DTZ011 - a default year
+            year = int(request.GET.get("year") or this_year)
         except ValueError:
-            year = dt.date.today().year  # noqa: DTZ011
+            year = this_year
         year = min(max(year, 2000), 2100)
         months = [dt.date(year, m, 1) for m in range(1, 13)]
         return sites, site, year, months
