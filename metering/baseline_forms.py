@@ -73,12 +73,16 @@ class DriverValuesForm(forms.Form):
         for month in months:
             hdd, cdd = initial_values.get(month, (None, None))
             key = month.strftime("%Y_%m")
-            self.fields[f"hdd_{key}"] = forms.DecimalField(
-                label=_("HDD"), required=False, min_value=0, max_value=2000, decimal_places=2, initial=hdd
-            )
-            self.fields[f"cdd_{key}"] = forms.DecimalField(
-                label=_("CDD"), required=False, min_value=0, max_value=2000, decimal_places=2, initial=cdd
-            )
+            for name, label, value in (("hdd", _("HDD"), hdd), ("cdd", _("CDD"), cdd)):
+                self.fields[f"{name}_{key}"] = forms.DecimalField(
+                    label=label,
+                    required=False,
+                    min_value=0,
+                    max_value=2000,
+                    decimal_places=2,
+                    initial=value,
+                    widget=forms.NumberInput(attrs={"aria-label": f"{label} {month:%Y-%m}", "step": "0.01"}),
+                )
 
     def rows(self):
         for month in self.months:
