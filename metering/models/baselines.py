@@ -82,6 +82,11 @@ class EnergyBaseline(models.Model):
         return ["production", *(["hdd"] if self.use_hdd else []), *(["cdd"] if self.use_cdd else [])]
 
     @property
+    def coefficient_items(self) -> list[tuple[str, float]]:
+        """Coefficients in driver order (PostgreSQL's jsonb does not keep key order)."""
+        return [(name, self.coefficients[name]) for name in self.drivers if name in self.coefficients]
+
+    @property
     def medium_label(self) -> str:
         from metering.choices import Medium
 

@@ -357,6 +357,15 @@ def test_the_api_builds_a_significant_energy_use_from_meter_codes_of_its_site(pl
     assert "NOPE" in unknown.json()["meters"][0]
 
 
+@pytest.fixture
+def _back_to_default_language():
+    from django.utils import translation
+
+    yield
+    translation.deactivate()  # the middleware leaves the request's language active in this thread
+
+
+@pytest.mark.usefixtures("_back_to_default_language")
 def test_the_baseline_pages_speak_chinese(baseline, staff_client):
     headers = {"HTTP_ACCEPT_LANGUAGE": "zh-Hans"}
     detail = staff_client.get(f"/kpis/baselines/{baseline.pk}/", **headers).content.decode()
