@@ -15,6 +15,13 @@ from certifications.api import (
 )
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
 from metering.api import MeterEventViewSet, MeterViewSet, ReadingViewSet
+from metering.baseline_api import (
+    BaselineAdjustmentViewSet,
+    DriverValueViewSet,
+    EnergyBaselineViewSet,
+    EnergyTargetViewSet,
+    TargetAlertViewSet,
+)
 from metering.inventory_api import (
     BaseYearRecalculationViewSet,
     GhgInventoryViewSet,
@@ -55,6 +62,11 @@ router.register("inventory-sites", InventorySiteViewSet, basename="inventory-sit
 router.register("inventory-categories", InventoryCategoryViewSet, basename="inventory-category")
 router.register("base-year-recalculations", BaseYearRecalculationViewSet, basename="base-year-recalculation")
 router.register("source-uncertainties", SourceUncertaintyViewSet, basename="source-uncertainty")
+router.register("energy-baselines", EnergyBaselineViewSet, basename="energy-baseline")
+router.register("baseline-adjustments", BaselineAdjustmentViewSet, basename="baseline-adjustment")
+router.register("energy-targets", EnergyTargetViewSet, basename="energy-target")
+router.register("driver-values", DriverValueViewSet, basename="driver-value")
+router.register("target-alerts", TargetAlertViewSet, basename="target-alert")
 router.register("standards", StandardViewSet, basename="standard")
 router.register("clauses", ClauseViewSet, basename="clause")
 router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mapping")

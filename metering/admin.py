@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    BaselineAdjustment,
     BaseYearRecalculation,
     DirtyRange,
+    DriverValue,
+    EnergyBaseline,
+    EnergyTarget,
     Factor,
     FactorSet,
     FuelDelivery,
@@ -327,3 +331,39 @@ class BaseYearRecalculationAdmin(SimpleHistoryAdmin):
 @admin.register(SourceUncertainty)
 class SourceUncertaintyAdmin(SimpleHistoryAdmin):
     list_display = ("source", "percent", "basis")
+
+
+class _BaselineHistoryAdmin(SimpleHistoryAdmin):
+    """Baselines and what hangs off them change only through the baseline pages and API (which fit and
+    raise alerts); here administrators read them and their history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        return [u for u in super().get_urls() if not (u.name or "").endswith("_add")]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EnergyBaseline)
+class EnergyBaselineAdmin(_BaselineHistoryAdmin):
+    list_display = ("name", "site", "scope", "measure", "base_start", "base_end", "r2", "fitted_at")
+    list_filter = ("site", "scope", "measure")
+
+
+@admin.register(BaselineAdjustment)
+class BaselineAdjustmentAdmin(_BaselineHistoryAdmin):
+    list_display = ("baseline", "effective_from", "per_period", "recorded_by", "recorded_at")
+
+
+@admin.register(EnergyTarget)
+class EnergyTargetAdmin(_BaselineHistoryAdmin):
+    list_display = ("site", "baseline", "kind", "value", "active_from")
+
+
+@admin.register(DriverValue)
+class DriverValueAdmin(_BaselineHistoryAdmin):
+    list_display = ("site", "period", "hdd", "cdd", "updated_by")
+    list_filter = ("site",)

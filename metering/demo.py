@@ -12,11 +12,12 @@ import math
 import zoneinfo
 from decimal import Decimal
 
-from greenfactory.sites.models import Site
+from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
 
 from .choices import Medium, MeterKind, Scope3Category, Source
-from .models import Gateway, GreenCertificateRetirement, Meter, RefrigerantRefill, Scope3Activity
+from .models import DriverValue, Gateway, GreenCertificateRetirement, Meter, RefrigerantRefill, Scope3Activity
 from .services.activity import activity_create
+from .services.baselines import driver_value_set
 from .services.gateways import gateway_create
 from .services.ingest import readings_ingest
 from .services.meters import meter_create
@@ -42,8 +43,13 @@ _METERS = [
     ("LPG-01", "LPG, canteen", Medium.LPG, "kg", _I, 1, None, None, None),
     ("ST-01", "Purchased steam", Medium.STEAM, "t", _I, 1, None, None, None),
     ("H-01", "District heating", Medium.HEAT, "GJ", _I, 1, None, None, None),
+    ("E-104", "Shredders and hammer mills", Medium.ELECTRICITY, "MWh", _I, 1, None, None, "E-101"),
 ]
-_VIRTUAL = ("E-REST", "Unmetered rest of the plant", "[E-MAIN] - [E-101] - [E-102] - [E-103]")
+_VIRTUAL = [
+    ("E-REST", "Unmetered rest of the plant", "[E-MAIN] - [E-101] - [E-102] - [E-103]"),
+    # E-104 meters only the shredders: the rest of the line is shown, not reported as losses.
+    ("E-101-REST", "Rest of the crushing line", "[E-101] - [E-104]"),
+]
 # Hourly register steps (in register units) at full load, and monthly interval quantities.
 _HOURLY = {
     "E-MAIN": 25.0,
@@ -56,6 +62,8 @@ _HOURLY = {
     "CA-01": 1900.0,
 }
 _MONTHLY = {"GE-01": 300.0, "D-01": 800.0, "GS-01": 1200.0, "LPG-01": 450.0, "ST-01": 120.0, "H-01": 900.0}
+# Heating degree days (base 18 °C) of a typical Tianjin year, January to December.
+_TIANJIN_HDD = [640, 520, 350, 150, 35, 0, 0, 0, 25, 190, 410, 590]
 _EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 # Planted data-quality findings: days of the year without a water reading, and a burst on W-01.
 DEMO_LOST_DAYS = (150, 151, 152)
@@ -116,8 +124,9 @@ def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
             by=staff,
         )
         created["meters"] += 1
-    code, name, formula = _VIRTUAL
-    if code not in existing:
+    for code, name, formula in _VIRTUAL:
+        if code in existing:
+            continue
         meter_create(
             site=site,
             code=code,
@@ -180,6 +189,7 @@ def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
                 }
             )
         month_start = previous
+    monthly += _shredder_months(site=site, end=end, staff=staff)
     result = readings_ingest(site=site, raw_rows=monthly, source=Source.IMPORT, by=staff)
     created["readings"] += result.accepted
     created["activity"] = _activity_load(site=site, staff=staff, year_start=year_start.date(), today=today)
@@ -222,6 +232,36 @@ def _inventory_load(*, site: Site, staff, today: dt.date) -> int:
         by=staff,
     )
     return 1
+
+
+def _shredder_months(*, site: Site, end: dt.datetime, staff) -> list[dict]:
+    """E-104's monthly MWh follows tonnes processed and heating degree days (as shredders do: more load,
+    and cold starts in winter), so the demo year makes a sound ISO 50001 baseline. The degree days are
+    stored for the same months."""
+    processed = {
+        r.period_start: float(r.tonnes)
+        for r in ProductionRecord.objects.filter(site=site, kind=ProductionKind.PROCESSED)
+    }
+    rows = []
+    month_start = end.replace(day=1)
+    for _ in range(12):
+        previous = (month_start - dt.timedelta(days=1)).replace(day=1)
+        hdd = _TIANJIN_HDD[previous.month - 1]
+        if not DriverValue.objects.filter(site=site, period=previous.date()).exists():
+            driver_value_set(site=site, period=previous.date(), hdd=Decimal(hdd), cdd=None, by=staff)
+        tonnes = processed.get(previous.date())
+        if tonnes is not None:
+            mwh = 120 + 0.062 * tonnes + 0.085 * hdd + 4 * math.sin(previous.month * 1.7)
+            rows.append(
+                {
+                    "meter": "E-104",
+                    "start": previous.isoformat(),
+                    "end": month_start.isoformat(),
+                    "value": round(mwh, 1),
+                }
+            )
+        month_start = previous
+    return rows
 
 
 def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) -> int:

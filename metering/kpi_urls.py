@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import inventory_views, kpi_views, quality_views
 
@@ -10,6 +10,7 @@ urlpatterns = [
         inventory_views.InventorySettingsView.as_view(),
         name="ghg-inventory-settings",
     ),
+    path("baselines/", include("metering.baseline_urls")),
     path("activity/<slug:kind>/", kpi_views.ActivityView.as_view(), name="kpi-activity"),
     path("quality/", quality_views.QualityFindingListView.as_view(), name="quality-findings"),
     path(

@@ -18,6 +18,18 @@ def _celery_join_flag():
     _set_task_join_will_block(False)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Chinese leaves Chinese active in the test's thread (the locale middleware
+    activates it); every test starts and ends in the default language, so messages a test
+    compares are in the language it expects whatever ran before it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def site(db):
     return SiteFactory(code="TJ-01", name="Tianjin plant")

@@ -8,6 +8,7 @@ class ReminderKind(models.TextChoices):
     EVIDENCE_EXPIRY = "evidence_expiry", _("Evidence expiring")
     CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiring")
     SURVEILLANCE = "surveillance", _("Surveillance audit coming up")
+    ENERGY_TARGET = "energy_target", _("Energy target missed")
 
 
 class Reminder(models.Model):

@@ -94,6 +94,24 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
                 certificate_id=c.pk,
             )
         )
+    items += _energy_target_items()
+    return items
+
+
+def _energy_target_items() -> list[_Due]:
+    """Months that missed an energy target, each told once: an alert already reminded is skipped."""
+    from metering.services import baselines
+
+    told = set(Reminder.objects.filter(kind=ReminderKind.ENERGY_TARGET).values_list("item_key", flat=True))
+    items = []
+    for alert in baselines.target_alerts_for_digest():
+        key = f"energy-alert:{alert.pk}"
+        recipient = baselines.alert_recipient_id(alert)
+        if key in told or recipient is None:
+            continue
+        items.append(
+            _Due(recipient, ReminderKind.ENERGY_TARGET, key, alert.period, baselines.alert_subject(alert))
+        )
     return items
 
 
@@ -103,11 +121,14 @@ def certifications_daily(*, today: dt.date) -> dict[str, int]:
     Not one transaction: each step commits on its own, so a mail failure for one person keeps the
     expiries and the other people's reminders. Safe to run twice a day.
     """
+    from metering.services.baselines import target_alerts_refresh
+
     from .certificates import certificates_expire_due
     from .evidence import evidence_expire_due
 
     expired_evidence = evidence_expire_due(today=today)
     expired_certificates = certificates_expire_due(today=today)
+    target_alerts_refresh()
     sent = reminders_send_daily(today=today)
     return {"expired_evidence": expired_evidence, "expired_certificates": expired_certificates, **sent}
 

@@ -34,6 +34,10 @@ class Capability(models.TextChoices):
         "activity_write",
         _("Record refrigerant refills, fuel deliveries, certificates and scope 3"),
     )
+    BASELINES_WRITE = (
+        "baselines_write",
+        _("Define energy baselines, degree days, adjustments and energy targets"),
+    )
     FACTORS_WRITE = "factors_write", _("Edit factor sets and a site's KPI settings")
     QUALITY_WRITE = "quality_write", _("Explain data-quality findings and set their thresholds")
     INVENTORY_WRITE = (
@@ -66,6 +70,7 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.ACTIVITY_WRITE,
             Capability.QUALITY_WRITE,
             Capability.INVENTORY_WRITE,
+            Capability.BASELINES_WRITE,
             Capability.STANDARDS_READ,
             Capability.STANDARDS_WRITE,
             Capability.EVIDENCE_READ,

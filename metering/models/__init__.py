@@ -1,4 +1,11 @@
 from .activity import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
+from .baselines import (
+    BaselineAdjustment,
+    DriverValue,
+    EnergyBaseline,
+    EnergyTarget,
+    TargetAlert,
+)
 from .factors import Factor, FactorSet, SiteKpiSettings
 from .gateways import Gateway, MeterGatewaySeen
 from .imports import ImportJob
@@ -16,6 +23,11 @@ from .rollups import MeterRollup, SiteKpi
 
 __all__ = [
     "BaseYearRecalculation",
+    "BaselineAdjustment",
+    "DriverValue",
+    "EnergyBaseline",
+    "EnergyTarget",
+    "TargetAlert",
     "DirtyRange",
     "Factor",
     "FindingKind",

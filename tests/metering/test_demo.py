@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_has_every_medium_a_virtual_meter_and_a_gateway_whose_key_works():
     today = dt.date(2026, 11, 28)
     first = demo_load(today=today)
-    assert first["meters"] == 15
+    assert first["meters"] == 17
     assert set(Meter.objects.values_list("medium", flat=True)) == set(Medium.values)
     assert Meter.objects.get(code="E-REST").is_virtual
     assert Meter.objects.get(code="E-101").parent.code == "E-MAIN"
