@@ -30,8 +30,12 @@ from . import pgbinary
 # Hours are kept inside their day's row (MeterRollup.hourly).
 ROLLUP_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)
 _FREQ = {Granularity.HOUR: "h", Granularity.DAY: "D", Granularity.MONTH: "MS"}
-# A spacing this many times the window's median spacing is a gap (reported, and split by time).
+# A spacing this many times the usual spacing around it (the median of the GAP_NEIGHBOURS spacings
+# on either side and itself) is a gap (reported, and split by time). Local, so a meter moving from
+# daily to hourly readings is not full of gaps, and the same readings give the same gaps whichever
+# window is recomputed.
 GAP_FACTOR = 1.5
+GAP_NEIGHBOURS = 4
 _NS = 1_000_000_000
 _READING_COLUMNS = [("begin", "timestamptz"), ("ts", "timestamptz"), ("value", "float8")]
 
@@ -96,6 +100,16 @@ class Curve:
     gaps: np.ndarray
     spikes: np.ndarray
     decreases: np.ndarray
+    gap_usual: np.ndarray | None = None  # registers: the usual spacing (ns) around each gap
+
+
+def usual_spacing(spacing: np.ndarray) -> np.ndarray:
+    """For each spacing between readings, the usual spacing around it: the median of itself and the
+    GAP_NEIGHBOURS spacings on either side."""
+    if len(spacing) == 0:
+        return spacing.astype(float)
+    window = 2 * GAP_NEIGHBOURS + 1
+    return pd.Series(spacing, dtype=float).rolling(window, center=True, min_periods=1).median().to_numpy()
 
 
 def _empty_curve() -> Curve:
@@ -135,11 +149,13 @@ def _register_curve(meter: Meter, frame: pd.DataFrame, events: list[MeterEvent],
         spikes = step > float(meter.rated_max_flow) * hours
     quantity = step * float(meter.multiplier) * scale
     spacing = np.diff(t)
-    gaps = spacing > GAP_FACTOR * np.median(spacing) if len(spacing) > 2 else np.zeros(len(step), dtype=bool)
+    usual = usual_spacing(spacing)
+    gaps = spacing > GAP_FACTOR * usual if len(spacing) > 2 else np.zeros(len(step), dtype=bool)
     return Curve(
         x=t,
         y=np.concatenate([[0.0], np.cumsum(quantity)]),
         gaps=t[:-1][gaps],
+        gap_usual=usual[gaps],
         spikes=t[:-1][spikes],
         decreases=t[:-1][decreases],
     )
@@ -214,7 +230,11 @@ def meter_curve(
 def _hourly(curve: Curve, edges: np.ndarray) -> list[list[float]]:
     """Per day bucket (between consecutive ``edges``), the consumption of each local hour in order;
     NaN for an hour the readings do not reach (stored as null)."""
-    hour_edges = np.arange(edges[0], edges[-1] + 1, 3600 * _NS, dtype=np.int64)
+    # Integer steps: np.arange over a float length loses the last edge on long windows.
+    hours = int((edges[-1] - edges[0]) // (3600 * _NS))
+    hour_edges = edges[0] + 3600 * _NS * np.arange(hours + 1, dtype=np.int64)
+    if hour_edges[-1] < edges[-1]:  # a zone whose day is not whole hours of UTC at a change
+        hour_edges = np.append(hour_edges, edges[-1])
     quantity = np.diff(np.interp(hour_edges, curve.x, curve.y))
     covered = (hour_edges[1:] > curve.x[0]) & (hour_edges[:-1] < curve.x[-1])
     values = np.where(covered, quantity, np.nan).tolist()
@@ -401,6 +421,14 @@ def site_rollups_recompute(
     """
     read_ahead = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
+        # Every meter locked first (in id order, as dirty-range processing does): a refresh running
+        # meanwhile waits, so what the reading connection reads is not overtaken before we commit.
+        list(
+            Meter.objects.select_for_update()
+            .filter(site=site, is_virtual=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         spans = []
         for meter in Meter.objects.select_related("site").filter(site=site, is_virtual=False).order_by("pk"):
             bounds = _reading_bounds(meter)

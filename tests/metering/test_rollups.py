@@ -277,3 +277,43 @@ def test_bulk_recompute_reading_ahead_gives_what_the_task_gives(site, monkeypatc
         == kpis
     )
     assert buckets == len(kpis)
+
+
+def test_every_day_of_a_long_window_keeps_all_its_hours(site, eager):
+    """Daily readings over 200 days rolled up in one go: every day row has its 24 hours, and they add
+    up to the day (the last day included)."""
+    m = meter(site, "E-1")
+    first = dt.datetime(2025, 1, 1, tzinfo=SHANGHAI)
+    eager(
+        ingest,
+        site,
+        register_rows("E-1", [((first + dt.timedelta(days=d)).isoformat(), d * 240) for d in range(201)]),
+    )
+    days = list(MeterRollup.objects.filter(meter=m, granularity=Granularity.DAY).order_by("start"))
+    assert len(days) == 200
+    assert {len(d.hourly) for d in days} == {24}
+    assert all(None not in d.hourly for d in days)
+    assert all(sum(d.hourly) == pytest.approx(d.quantity) == pytest.approx(240) for d in days)
+
+
+def test_gaps_are_judged_against_the_spacing_around_them_whatever_window_is_recomputed(site, eager):
+    """A meter read daily, then hourly: neither the full roll-up nor a late reading that recomputes
+    only the hourly month finds gaps; a real hole in the hourly readings is one gap either way."""
+    m = meter(site, "E-1")
+    daily = [(dt.datetime(2025, 3, 1, tzinfo=SHANGHAI) + dt.timedelta(days=d), d * 240) for d in range(45)]
+    switch = daily[-1][0]
+    hourly = [
+        (switch + dt.timedelta(hours=h), daily[-1][1] + h * 10) for h in range(1, 72) if not 30 <= h < 36
+    ]
+    eager(ingest, site, register_rows("E-1", [(ts.isoformat(), v) for ts, v in daily + hourly]))
+
+    def gaps():
+        rows = MeterRollup.objects.filter(meter=m)
+        return {
+            g: sum(r.gaps for r in rows if r.granularity == g) for g in (Granularity.DAY, Granularity.MONTH)
+        }
+
+    assert gaps() == {Granularity.DAY: 1, Granularity.MONTH: 1}  # the six hours missing on day two
+    late = switch + dt.timedelta(hours=50, minutes=30)
+    eager(ingest, site, register_rows("E-1", [(late.isoformat(), daily[-1][1] + 505)]))
+    assert gaps() == {Granularity.DAY: 1, Granularity.MONTH: 1}

@@ -2,8 +2,10 @@ import datetime as dt
 import zoneinfo
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from greenfactory.sites.models import Site
+from metering.models import Meter
 from metering.services.quality import meter_findings_refresh, site_balance_refresh
 from metering.services.rollups import dirty_ranges_process, site_rollups_recompute
 
@@ -32,11 +34,21 @@ class Command(BaseCommand):
         lo = dt.datetime.combine(start, dt.time(), tzinfo=zone) if start else None
         hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone) if end else None
         spans, buckets = site_rollups_recompute(site=site_obj, start=lo, end=hi)
-        windows = [meter_findings_refresh(meter=m, start=s, end=e) for m, s, e in spans]
-        if windows:
-            site_balance_refresh(
-                site=site_obj, start=min(w[0] for w in windows), end=max(w[1] for w in windows)
+        with transaction.atomic():
+            # Meters (in id order), then the site, locked as dirty-range processing locks them: a
+            # sweep running meanwhile waits instead of writing the same findings at the same time.
+            list(
+                Meter.objects.select_for_update()
+                .filter(pk__in=[m.pk for m, _, _ in spans])
+                .order_by("pk")
+                .values_list("pk", flat=True)
             )
+            Site.objects.select_for_update().filter(pk=site_obj.pk).values_list("pk", flat=True).first()
+            windows = [meter_findings_refresh(meter=m, start=s, end=e) for m, s, e in spans]
+            if windows:
+                site_balance_refresh(
+                    site=site_obj, start=min(w[0] for w in windows), end=max(w[1] for w in windows)
+                )
         self.stdout.write(
             f"{dirty} pending dirty range(s) consumed; {buckets} KPI bucket(s) written for {site}."
         )
