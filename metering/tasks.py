@@ -82,6 +82,23 @@ def kpi_site_refresh(site_id: int, start: str, end: str) -> int:
 
 
 @shared_task(
+    name="metering.target_alerts_refresh",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def target_alerts_refresh(site_id: int) -> int:
+    """A site's KPIs changed: raise (or drop) the alerts of its energy targets."""
+    from greenfactory.sites.models import Site
+
+    from .services import baselines
+
+    site = Site.objects.filter(pk=site_id).first()
+    return baselines.target_alerts_refresh(site=site) if site is not None else 0
+
+
+@shared_task(
     name="metering.quality_stale_gateways", acks_late=True, autoretry_for=(OperationalError,), max_retries=3
 )
 def quality_stale_gateways() -> int:

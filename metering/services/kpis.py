@@ -20,6 +20,7 @@ from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
 from .. import formulas
 from ..choices import CombustionMethod, Granularity, Medium
 from ..models import (
+    EnergyTarget,
     FuelDelivery,
     GreenCertificateRetirement,
     MeterRollup,
@@ -106,6 +107,12 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
         SiteKpi.objects.filter(site=site, granularity=granularity, start__gte=first, start__lt=last).delete()
         SiteKpi.objects.bulk_create(rows)
         written += len(rows)
+    if EnergyTarget.objects.filter(site=site).exists():
+        # Changed figures may now miss (or meet) a target: its alerts follow without waiting for the
+        # daily digest.
+        from ..tasks import target_alerts_refresh
+
+        transaction.on_commit(lambda: target_alerts_refresh.delay(site.pk))
     return written
 
 

@@ -388,3 +388,24 @@ def test_the_baseline_pages_speak_chinese(baseline, staff_client):
         **headers,
     )
     assert "基准至少需要 12 个月度周期" in refused.content.decode()
+
+
+def test_new_readings_that_miss_a_target_raise_its_alert_without_waiting_for_the_digest(
+    baseline, staff_user, django_capture_on_commit_callbacks
+):
+    from .kpi_helpers import ingest, meter
+
+    target_set(site=baseline.site, baseline=baseline, kind="enpi_max", value=Decimal("0.95"), by=staff_user)
+    assert not TargetAlert.objects.exists()  # January 2026: EnPI 0.93199
+    meter(baseline.site, "E-2")  # a second incomer adds 100 MWh to January: EnPI 1220 / 1201.727
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(
+            baseline.site,
+            [
+                {"meter": "E-2", "ts": "2026-01-01T00:00:00+08:00", "value": 0},
+                {"meter": "E-2", "ts": "2026-02-01T00:00:00+08:00", "value": 100_000},
+            ],
+        )
+    [alert] = TargetAlert.objects.all()
+    assert alert.period == dt.date(2026, 1, 1)
+    assert alert.actual.quantize(Decimal("0.0001")) == Decimal("1.0152")
