@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count, Q
+
 from greenfactory.sites.models import Site
 
 from . import formulas
@@ -161,6 +163,18 @@ def kpi_series(
         bucket.meters = dict(sorted(bucket.meters.items()))
         bucket.data_quality = dict(bucket.data_quality)
     return list(buckets.values())
+
+
+def days_with_data(*, site: Site, periods: list[tuple[dt.date, dt.date]]) -> list[int]:
+    """For each (first day, last day) period, how many of its days have stored KPIs. One query."""
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    counts = {}
+    for i, (start, end) in enumerate(periods):
+        lo = dt.datetime.combine(start, dt.time(), tzinfo=zone)
+        hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        counts[f"p{i}"] = Count("pk", filter=Q(start__gte=lo, start__lt=hi))
+    found = SiteKpi.objects.filter(site=site, granularity=Granularity.DAY).aggregate(**counts)
+    return [found[f"p{i}"] for i in range(len(periods))]
 
 
 def meter_quantities(

@@ -117,6 +117,11 @@ _CATEGORIES = {
 }
 
 
+def comparable(days: int, other: int) -> bool:
+    """Whether two periods have data for about the same number of days (within 10 %)."""
+    return days > 0 and other > 0 and abs(days - other) <= 0.1 * max(days, other)
+
+
 def _value(data: dict | None, name: str) -> Decimal | None:
     raw = data.get(name) if data else None
     return Decimal(raw) if raw is not None else None
@@ -184,15 +189,32 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
 
         current = total(period, meters=True)
         previous, last_year = total(period.previous()), total(period.last_year())
+        compared = (period, period.previous(), period.last_year())
+        coverage = [
+            {"days": days, "of": (p.end - p.start).days + 1}
+            for p, days in zip(
+                compared,
+                kpi_selectors.days_with_data(site=site, periods=[(p.start, p.end) for p in compared]),
+                strict=True,
+            )
+        ]
+        # A change between periods with data for very different numbers of days (a year against a
+        # month of data) measures the data, not the plant: it is not shown.
+        like_previous = comparable(coverage[0]["days"], coverage[1]["days"])
+        like_last_year = comparable(coverage[0]["days"], coverage[2]["days"])
         headline = [
             {
                 "label": label,
                 "percent": name == "renewable_share",
                 "value": _value(current, name),
                 "previous": _value(previous, name),
-                "change_previous": change(_value(current, name), _value(previous, name)),
+                "change_previous": change(_value(current, name), _value(previous, name))
+                if like_previous
+                else None,
                 "last_year": _value(last_year, name),
-                "change_last_year": change(_value(current, name), _value(last_year, name)),
+                "change_last_year": change(_value(current, name), _value(last_year, name))
+                if like_last_year
+                else None,
             }
             for name, label in _HEADLINE
         ]
@@ -241,6 +263,8 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
             next_period=period.next(),
             last_year_period=period.last_year(),
             query=self.request.GET.urlencode(),
+            coverage=coverage,
+            changes_hidden=not (like_previous and like_last_year),
         )
         return context
 

@@ -66,7 +66,13 @@ def test_quarter_and_year_compare_with_previous_and_last_year(
     tce = next(h for h in page.context["headline"] if str(h["label"]).startswith("Comprehensive"))
     assert tce["value"] == Decimal("212.757")
     assert tce["last_year"] == Decimal("30.357500")
-    assert tce["change_last_year"] > 0
+    # Q1 2024 has data for March only: against a quarter of data its change would measure the data.
+    assert [c["days"] for c in page.context["coverage"]] == [90, 92, 31]
+    assert tce["change_last_year"] is None
+    assert "Days with data: this period 90 of 90, previous period 92 of 92" in page.content.decode()
+    march = staff_client.get(URL, {"site": plant.code, "period": "month", "on": "2025-03-01"})
+    tce = next(h for h in march.context["headline"] if str(h["label"]).startswith("Comprehensive"))
+    assert tce["change_last_year"] == pytest.approx(Decimal("600.84"), abs=Decimal("0.01"))
     assert page.context["granularity"] == "month"
     year = staff_client.get(URL, {"site": plant.code, "period": "year", "on": "2025-07-01"})
     assert year.context["period"].start == dt.date(2025, 1, 1)
