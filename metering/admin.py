@@ -333,18 +333,9 @@ class SourceUncertaintyAdmin(SimpleHistoryAdmin):
     list_display = ("source", "percent", "basis")
 
 
-class _BaselineHistoryAdmin(SimpleHistoryAdmin):
+class _BaselineHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Baselines and what hangs off them change only through the baseline pages and API (which fit and
     raise alerts); here administrators read them and their history."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_urls(self):
-        return [u for u in super().get_urls() if not (u.name or "").endswith("_add")]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EnergyBaseline)
