@@ -249,7 +249,8 @@ def _reconcile(existing: QuerySet[QualityFinding], found: list[QualityFinding], 
             f.detected, f.updated_at = False, now
             update.append(f)
     if gone_open:
-        QualityFinding.objects.filter(pk__in=gone_open).delete()
+        # Someone may have explained one since ``existing`` was read: their note must survive.
+        QualityFinding.objects.filter(pk__in=gone_open, status=FindingStatus.OPEN).delete()
     QualityFinding.objects.bulk_create(create, batch_size=1000)
     QualityFinding.objects.bulk_update(
         update, ["end", "magnitude", "details", "detected", "updated_at"], batch_size=1000

@@ -217,6 +217,26 @@ def test_an_explained_finding_that_no_longer_applies_is_kept_as_no_longer_detect
     assert (kept.pk, kept.status, kept.detected) == (spike.pk, FindingStatus.EXPLAINED, False)
 
 
+def test_a_finding_explained_while_its_meter_is_recomputed_keeps_its_explanation(
+    site, eager, staff_user, monkeypatch
+):
+    meter(site, "E-1", rated_max_flow=Decimal("10"))
+    eager(ingest, site, hourly("E-1", {(1, 0): 0, (1, 1): 5, (1, 2): 60, (1, 3): 65}))
+    [spike] = findings(FindingKind.SPIKE)
+    reconcile = quality._reconcile
+
+    def explained_in_between(existing, found, *, key):
+        snapshot = list(existing)  # the recomputation has read the findings as open...
+        if any(f.pk == spike.pk for f in snapshot):
+            quality.finding_explain(finding=spike, by=staff_user, note="Misread by the gateway")
+        return reconcile(snapshot, found, key=key)  # ...and no longer finds the spike
+
+    monkeypatch.setattr(quality, "_reconcile", explained_in_between)
+    eager(ingest, site, [{"meter": "E-1", "ts": at(1, 2).isoformat(), "value": 10, "correction": True}])
+    kept = QualityFinding.objects.get(pk=spike.pk)
+    assert (kept.status, kept.note) == (FindingStatus.EXPLAINED, "Misread by the gateway")
+
+
 def test_recomputing_twice_changes_nothing(site, eager):
     m = meter(site, "E-1", rated_max_flow=Decimal("10"))
     values = {(1, h): 5.0 * h for h in (0, 1, 2, 3, 4, 5, 10, 11, 12)}
