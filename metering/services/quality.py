@@ -1,8 +1,9 @@
 """Data-quality findings: derived from a meter's consumption curve, from day rollups and from gateways.
 
-Gaps, spikes and unexplained decreases are the ones the rollups flag (``rollups.meter_curve``), with
-their span and size; flatlines are runs of a register standing still; negative intervals are found
-in SQL; energy balance compares a parent's day rollups with its sub-meters'. Findings are keyed by
+Gaps, spikes and unexplained decreases of registers are the ones the rollups flag
+(``rollups.meter_curve``), with their span and size; an interval is a spike when its quantity exceeds
+the rated flow over its hours; flatlines are runs of a register standing still or of zero intervals
+longer than the threshold; negative intervals are found in SQL; energy balance compares a parent's day rollups with its sub-meters'. Findings are keyed by
 (meter or gateway, kind, start): a recomputation updates them, removes open ones that no longer
 follow from the data, and never touches an explanation.
 """
@@ -136,6 +137,23 @@ def _curve_findings(
         for g in within(curve.gaps):
             i = int(np.searchsorted(x, g)) - 1  # the previous interval's end
             found.append(make(FindingKind.GAP, x[i], g, (g - x[i]) / _HOUR_NS))
+        # The curve holds each interval as two points (its start, its end).
+        if meter.rated_max_flow is not None:
+            begins, ends = x[0::2], x[1::2]
+            hours = (ends - begins) / _HOUR_NS
+            rates = (y[1::2] - y[0::2]) / per_register_unit / np.maximum(hours, 1 / 3600)
+            over = (rates > float(meter.rated_max_flow)) & (begins >= lo_ns) & (begins < hi_ns)
+            for i in np.flatnonzero(over):
+                found.append(
+                    make(
+                        FindingKind.SPIKE,
+                        begins[i],
+                        ends[i],
+                        rates[i],
+                        unit=f"{meter.unit}/h",
+                        rated_max_flow=float(meter.rated_max_flow),
+                    )
+                )
     if register:
         for s in within(curve.spikes):
             i = int(np.searchsorted(x, s))
@@ -174,20 +192,23 @@ def _curve_findings(
                         after=after,
                     )
                 )
-        decreasing = np.isin(x[:-1], curve.decreases)
-        active_from = _ns(meter.active_from)
-        active_to = _ns(meter.active_to) if meter.active_to else None
-        for first, last in flatline_runs(x, y, exclude=decreasing, min_ns=flatline_hours * _HOUR_NS):
-            start, end = max(int(x[first]), active_from), int(x[last])
-            if active_to is not None:
-                end = min(end, active_to)
-            if end - start <= flatline_hours * _HOUR_NS or not lo_ns <= x[first] < hi_ns:
-                continue  # the meter was not active for long enough of it
-            found.append(
-                make(
-                    FindingKind.FLATLINE, start, end, (end - start) / _HOUR_NS, threshold_hours=flatline_hours
-                )
-            )
+        excluded = np.isin(x[:-1], curve.decreases)
+    else:
+        # Between two intervals the curve stands still too: a hole there is a gap, not a flatline, so it
+        # ends a run of zero intervals; back-to-back intervals (no hole) continue it.
+        excluded = np.zeros(len(x) - 1, dtype=bool)
+        excluded[1::2] = x[2::2] > x[1:-1:2]
+    active_from = _ns(meter.active_from)
+    active_to = _ns(meter.active_to) if meter.active_to else None
+    for first, last in flatline_runs(x, y, exclude=excluded, min_ns=flatline_hours * _HOUR_NS):
+        start, end = max(int(x[first]), active_from), int(x[last])
+        if active_to is not None:
+            end = min(end, active_to)
+        if end - start <= flatline_hours * _HOUR_NS or not lo_ns <= x[first] < hi_ns:
+            continue  # the meter was not active for long enough of it
+        found.append(
+            make(FindingKind.FLATLINE, start, end, (end - start) / _HOUR_NS, threshold_hours=flatline_hours)
+        )
     return found
 
 

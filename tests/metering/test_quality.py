@@ -149,6 +149,65 @@ def test_an_interval_meter_with_a_hole_between_intervals_has_a_gap(site, eager):
     assert (gap.start, gap.end, gap.magnitude) == (at(2, 0), at(3, 0), 24.0)
 
 
+def _intervals(code: str, values: list[float], *, hours: int = 1, first: dt.datetime | None = None):
+    first = first or at(1, 0)
+    step = dt.timedelta(hours=hours)
+    return [
+        {
+            "meter": code,
+            "start": (first + i * step).isoformat(),
+            "end": (first + (i + 1) * step).isoformat(),
+            "value": v,
+        }
+        for i, v in enumerate(values)
+    ]
+
+
+def test_an_interval_above_the_rated_flow_over_its_hours_is_a_spike(site, eager):
+    meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL, rated_max_flow=Decimal("10"))
+    meter(site, "D-2", Medium.DIESEL, "L", MeterKind.INTERVAL)  # no rated flow: nothing to compare with
+    # Two-hour intervals: 20 L is the most the meter can pass in one.
+    values = [20, 18, 45, 20]
+    eager(ingest, site, _intervals("D-1", values, hours=2) + _intervals("D-2", values, hours=2))
+    [spike] = findings(FindingKind.SPIKE)
+    assert spike.meter.code == "D-1"
+    assert (spike.start, spike.end, spike.magnitude) == (at(1, 4), at(1, 6), 22.5)
+    assert spike.details == {"unit": "L/h", "rated_max_flow": 10.0}
+
+
+def test_zero_intervals_longer_than_the_threshold_are_a_flatline(site, eager):
+    meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL)
+    meter(site, "D-2", Medium.DIESEL, "L", MeterKind.INTERVAL)
+    eager(
+        ingest,
+        site,
+        _intervals("D-1", [5] + [0] * 30 + [5]) + _intervals("D-2", [5] + [0] * 20 + [5]),
+    )
+    [flat] = findings(FindingKind.FLATLINE)
+    assert flat.meter.code == "D-1"
+    assert (flat.start, flat.end, flat.magnitude) == (at(1, 1), at(2, 7), 30.0)
+    assert flat.details == {"threshold_hours": 24}
+
+
+def test_a_hole_between_zero_intervals_is_a_gap_not_part_of_a_flatline(site, eager):
+    meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL)
+    rows = _intervals("D-1", [0] * 15) + _intervals("D-1", [0] * 15 + [5], first=at(2, 0))
+    eager(ingest, site, rows)
+    assert findings(FindingKind.FLATLINE) == []
+    [gap] = findings(FindingKind.GAP)
+    assert (gap.start, gap.end) == (at(1, 15), at(2, 0))
+
+
+def test_zero_intervals_after_the_meter_was_retired_are_not_a_flatline(site, eager):
+    m = meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL)
+    eager(ingest, site, _intervals("D-1", [5] + [0] * 30 + [5]))
+    assert len(findings(FindingKind.FLATLINE)) == 1
+    m.active_to = at(1, 12)  # retired after 11 of the 30 zero hours
+    m.save(update_fields=["active_to"])
+    quality.meter_findings_refresh(meter=m, start=at(1, 0), end=at(2, 8))
+    assert findings(FindingKind.FLATLINE) == []
+
+
 def test_an_unexplained_register_decrease_is_a_finding_with_both_values(site, eager):
     meter(site, "E-1")
     eager(ingest, site, hourly("E-1", {(1, 0): 100, (1, 1): 110, (1, 2): 90, (1, 3): 95}))
