@@ -18,7 +18,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -483,7 +483,8 @@ def finding_explain(*, finding: QualityFinding, by, note: str) -> QualityFinding
 def site_quality_settings_save(
     *, site, by, balance_tolerance_pct: Decimal, stale_gateway_hours: int, flatline_hours: int
 ) -> SiteQualitySettings:
-    """Set a site's thresholds; findings follow at the next recomputation (and stale gateways at once)."""
+    """Set a site's thresholds; after commit the site's findings are re-derived over its whole history
+    (and stale gateways checked)."""
     if not Decimal(0) <= balance_tolerance_pct <= Decimal(100):
         raise QualityInvalid(
             _("The tolerance is a percentage between 0 and 100."), field="balance_tolerance_pct"
@@ -499,6 +500,8 @@ def site_quality_settings_save(
         },
     )
     transaction.on_commit(_stale_gateways_later)
+    site_id = site.pk
+    transaction.on_commit(lambda: _site_findings_later(site_id))
     return settings_
 
 
@@ -506,3 +509,44 @@ def _stale_gateways_later() -> None:
     from ..tasks import quality_stale_gateways
 
     quality_stale_gateways.delay()
+
+
+def _site_findings_later(site_id: int) -> None:
+    from ..tasks import quality_site_rederive
+
+    quality_site_rederive.delay(site_id)
+
+
+@transaction.atomic
+def site_findings_rederive(*, site) -> int:
+    """Re-derive the findings of the site's real meters and its energy balance over all their readings
+    (thresholds changed: dirty-range recomputation would only reach recent windows). Idempotent;
+    returns the number of meters re-derived."""
+    from greenfactory.sites.models import Site
+
+    # The locks dirty-range processing takes, in its order (meters by id, then the site): no deadlock.
+    meters = list(
+        Meter.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .filter(site=site, is_virtual=False)
+        .order_by("pk")
+    )
+    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True).first()
+    spans = {
+        row["meter"]: row
+        for row in Reading.objects.filter(meter__in=meters)
+        .values("meter")
+        .annotate(first=Min("ts"), first_start=Min("start"), last=Max("ts"))
+        .order_by()
+    }
+    lo = hi = None
+    for meter in meters:
+        span = spans.get(meter.pk)
+        if span is None:
+            continue
+        first = min(span["first"], span["first_start"]) if span["first_start"] else span["first"]
+        start, end = meter_findings_refresh(meter=meter, start=first, end=span["last"])
+        lo, hi = (start, end) if lo is None else (min(lo, start), max(hi, end))
+    if lo is not None:
+        site_balance_refresh(site=site, start=lo, end=hi)
+    return len(spans)

@@ -101,6 +101,30 @@ def test_a_meters_own_flatline_threshold_overrides_the_sites(site, eager):
     assert (flat.magnitude, flat.details["threshold_hours"]) == (20.0, 12)
 
 
+def _thresholds(site, user, *, flatline_hours=24, tolerance="5"):
+    quality.site_quality_settings_save(
+        site=site,
+        by=user,
+        balance_tolerance_pct=Decimal(tolerance),
+        stale_gateway_hours=24,
+        flatline_hours=flatline_hours,
+    )
+
+
+def test_changing_the_flatline_threshold_re_evaluates_the_existing_readings(site, eager, staff_user):
+    meter(site, "E-1")
+    still_20h = {(1 + h // 24, h % 24): (5.0 if 1 <= h <= 21 else float(h)) for h in range(40)}
+    eager(ingest, site, hourly("E-1", still_20h))
+    assert findings(FindingKind.FLATLINE) == []
+
+    eager(_thresholds, site, staff_user, flatline_hours=12)
+    [flat] = findings(FindingKind.FLATLINE)
+    assert (flat.start, flat.magnitude, flat.details) == (at(1, 1), 20.0, {"threshold_hours": 12})
+
+    eager(_thresholds, site, staff_user, flatline_hours=48)
+    assert findings(FindingKind.FLATLINE) == []
+
+
 def test_flatline_runs_are_found_on_the_curve():
     hour = 3600 * 10**9
     x = np.arange(8) * hour
@@ -359,6 +383,14 @@ def test_losses_within_a_raised_tolerance_are_not_a_finding(site, eager, staff_u
     )
     _parent, rows = _day_plant(site, parent=100, children=(50, 40))
     eager(ingest, site, rows)
+    assert findings(FindingKind.ENERGY_BALANCE) == []
+
+
+def test_raising_the_tolerance_clears_the_losses_already_found(site, eager, staff_user):
+    _parent, rows = _day_plant(site, parent=100, children=(50, 40))
+    eager(ingest, site, rows)
+    assert len(findings(FindingKind.ENERGY_BALANCE)) == 1
+    eager(_thresholds, site, staff_user, tolerance="12")
     assert findings(FindingKind.ENERGY_BALANCE) == []
 
 
