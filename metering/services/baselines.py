@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
@@ -259,6 +260,15 @@ def _fit(baseline: EnergyBaseline) -> None:
             % {"months": ", ".join(missing)},
             field="base_start",
         )
+    if not np.mean(energy):
+        # CV(RMSE) divides by the mean energy: it would be NaN, and there is nothing to explain anyway.
+        raise BaselineInvalid(
+            _(
+                "The energy is zero in every month of the baseline period: there is nothing to fit. "
+                "Choose another medium, meters or period."
+            ),
+            field="base_start",
+        )
     design = np.column_stack([np.ones(len(energy)), *(np.asarray(v) for v in drivers.values())])
     if np.linalg.matrix_rank(design) < design.shape[1]:
         raise BaselineInvalid(
@@ -274,6 +284,11 @@ def _fit(baseline: EnergyBaseline) -> None:
         )
     except ValueError as exc:
         raise BaselineInvalid(str(exc), field="base_start") from exc
+    if not all(map(math.isfinite, (model.intercept, model.r2, model.cv_rmse, *model.coefficients.values()))):
+        raise BaselineInvalid(
+            _("The regression gives no finite model over this period. Choose another period."),
+            field="base_start",
+        )
     baseline.intercept = model.intercept
     baseline.coefficients = model.coefficients
     baseline.r2 = model.r2

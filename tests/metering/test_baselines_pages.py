@@ -276,6 +276,57 @@ def test_the_api_refuses_bad_baselines_with_400_and_stores_nothing(plant, staff_
     assert not EnergyBaseline.objects.exists()
 
 
+def _idle_heat_meter(site, django_capture_on_commit_callbacks):
+    """A heat meter read every month that never moves: its KPIs are all zero."""
+    from .baseline_helpers import vector_months
+    from .kpi_helpers import ingest, meter
+
+    meter(site, "H-1", "heat", "GJ")
+    months = [m for m, *_rest in vector_months()]
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(site, [{"meter": "H-1", "ts": f"{m.isoformat()}T00:00:00+08:00", "value": 7} for m in months])
+
+
+def test_the_api_refuses_a_baseline_of_a_medium_that_used_no_energy(
+    plant, staff_client, django_capture_on_commit_callbacks
+):
+    _idle_heat_meter(plant, django_capture_on_commit_callbacks)
+    body = {
+        "site": plant.code,
+        "name": "Idle heat",
+        "measure": "mwh",
+        "medium": "heat",
+        "base_start": "2025-01-01",
+        "base_end": "2025-12-31",
+    }
+    response = staff_client.post(API, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "energy is zero in every month" in str(response.json())
+    assert not EnergyBaseline.objects.exists()
+    assert staff_client.get(API).status_code == 200
+
+
+def test_the_form_refuses_a_baseline_of_a_medium_that_used_no_energy(
+    plant, staff_client, django_capture_on_commit_callbacks
+):
+    _idle_heat_meter(plant, django_capture_on_commit_callbacks)
+    response = staff_client.post(
+        "/kpis/baselines/new/",
+        {
+            "site": plant.code,
+            "name": "Idle heat",
+            "scope": "site",
+            "measure": "mwh",
+            "medium": "heat",
+            "base_start": "2025-01",
+            "base_end": "2025-12",
+        },
+    )
+    assert response.status_code == 400
+    assert "energy is zero in every month" in response.content.decode()
+    assert not EnergyBaseline.objects.exists()
+
+
 def test_the_api_records_adjustments_targets_and_degree_days(baseline, staff_client):
     adj = staff_client.post(
         "/api/v1/baseline-adjustments/",
