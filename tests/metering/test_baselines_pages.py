@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from certifications.models import Reminder, ReminderKind
 from certifications.services import reminders
@@ -62,6 +64,7 @@ def test_staff_build_a_baseline_from_the_form_and_see_its_model(plant, staff_cli
     assert "1,201.727" in page
     assert "81.727" in page
     assert "0.9320" in page
+    assert 'id="complete-months"' in page
 
 
 def test_a_form_with_too_few_months_says_why_and_stores_nothing(plant, staff_client):
@@ -246,6 +249,11 @@ def test_the_api_fits_a_baseline_and_lists_its_months(plant, staff_client):
     assert round(january["savings"], 3) == 81.727
     assert round(january["enpi"], 5) == 0.93199
     assert round(january["cusum"], 3) == 81.727
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(plant.time_zone)).date()
+    last_complete = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    whole = staff_client.get(f"{API}{body['id']}/periods/").json()
+    assert whole["last_complete_month"] == last_complete.strftime("%Y-%m")
+    assert whole["results"][-1]["period"] <= last_complete.strftime("%Y-%m")
 
 
 @pytest.mark.parametrize(
