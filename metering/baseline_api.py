@@ -202,6 +202,12 @@ class EnergyBaselineViewSet(
 
     @extend_schema(
         summary="A baseline's months: expected, actual, savings, EnPI and CUSUM",
+        description=(
+            "Months up to the last complete month of the site's time zone (``last_complete_month``); "
+            "a month still running is not listed. A month without energy or without a production "
+            "record has no expected, savings, EnPI or CUSUM (production is null when no record of "
+            "tonnes processed overlaps it)."
+        ),
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, description="First month shown (any day of it)"),
             OpenApiParameter("end", OpenApiTypes.DATE, description="Last month shown"),
@@ -225,6 +231,7 @@ class EnergyBaselineViewSet(
                 "unit": baseline.unit,
                 "r2": baseline.r2,
                 "weak": baseline.weak,
+                "last_complete_month": view.last_complete.strftime("%Y-%m"),
                 "results": [_period(r) for r in view.rows],
             }
         )

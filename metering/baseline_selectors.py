@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from greenfactory.sites.models import Site
 
 from .models import BaselineAdjustment, DriverValue, EnergyBaseline, EnergyTarget, TargetAlert
-from .services.baselines import PeriodRow, baseline_performance
+from .services.baselines import PeriodRow, baseline_performance, last_complete_month
 
 
 def baseline_get(*, pk) -> EnergyBaseline:
@@ -57,6 +57,7 @@ class BaselineView:
     alerts: list[TargetAlert]
     start: dt.date | None
     end: dt.date | None
+    last_complete: dt.date | None = None  # months after it are still running and not shown
 
     @property
     def reporting(self) -> list[PeriodRow]:
@@ -95,4 +96,5 @@ def baseline_view(*, baseline: EnergyBaseline, start: dt.date | None, end: dt.da
         alerts=alerts,
         start=start,
         end=end,
+        last_complete=last_complete_month(site=baseline.site),
     )

@@ -48,6 +48,12 @@ def _medium(value: str) -> str:
     return _label(Medium, value)
 
 
+class InventoryQueryForm(forms.Form):
+    """The page's year filter: a calendar year in range, or empty for the latest year with data."""
+
+    year = forms.IntegerField(min_value=1990, max_value=2100, required=False)
+
+
 class InventoryView(CapabilityRequiredMixin, TemplateView):
     """One organisation's inventory for a year, in the order of an ISO 14064-1 report."""
 
@@ -63,13 +69,19 @@ class InventoryView(CapabilityRequiredMixin, TemplateView):
         if organisation is None:
             raise Http404(_("No such organisation."))
         years = inventory.inventory_years(organisation=organisation)
-        raw_year = request.GET.get("year", "")
-        if raw_year:
-            if not raw_year.isdigit() or not 1990 <= int(raw_year) <= 2100:
-                raise Http404(_("Choose a year between 1990 and 2100."))
-            year = int(raw_year)
-        else:
-            year = years[0] if years else timezone.now().year
+        query = InventoryQueryForm(request.GET)
+        if not query.is_valid():
+            # A bad filter answers 400 with the filter shown again, as the other pages do.
+            return self.render_to_response(
+                self.get_context_data(
+                    organisations=organisations,
+                    organisation=organisation,
+                    years=years,
+                    year_error=_("Choose a year between 1990 and 2100."),
+                ),
+                status=400,
+            )
+        year = query.cleaned_data["year"] or (years[0] if years else timezone.now().year)
         result = inventory.ghg_inventory(organisation=organisation, year=year)
         if request.GET.get("export") == "xlsx":
             response = HttpResponse(inventory_workbook(result), content_type=XLSX)
@@ -90,6 +102,7 @@ class InventoryView(CapabilityRequiredMixin, TemplateView):
         context.update(organisations=kwargs["organisations"], organisation=kwargs.get("organisation"))
         result: Inventory | None = kwargs.get("inventory")
         if result is None:
+            context.update(years=kwargs.get("years", []), year_error=kwargs.get("year_error"))
             return context
         context.update(
             years=kwargs["years"],
@@ -358,6 +371,8 @@ class InventorySettingsView(CapabilityRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         organisation = self._organisation(request)
+        # Reading the page must not write, so missing default uncertainties are restored here.
+        inventory.uncertainty_defaults_load()
         section = request.POST.get("section")
         if section not in FORMS:
             return self.render_to_response(self.get_context_data(organisation=organisation), status=400)

@@ -273,7 +273,8 @@ class QualitySettingsView(QualityFindingListView):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(
-                    request, _("Thresholds saved; findings follow them at the next recomputation.")
+                    request,
+                    _("Thresholds saved; the site's findings are being re-evaluated over its whole history."),
                 )
                 return redirect(f"{reverse('quality-findings')}?site={site.code}")
         context = self.get_context_data(

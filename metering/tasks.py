@@ -106,3 +106,20 @@ def quality_stale_gateways() -> int:
     from .services import quality
 
     return quality.gateways_stale_refresh()
+
+
+@shared_task(
+    name="metering.quality_site_rederive",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def quality_site_rederive(site_id: int) -> int:
+    """Re-derive a site's data-quality findings over its whole history (its thresholds changed)."""
+    from greenfactory.sites.models import Site
+
+    from .services import quality
+
+    site = Site.objects.filter(pk=site_id).first()
+    return quality.site_findings_rederive(site=site) if site is not None else 0

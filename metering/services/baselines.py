@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import DomainError
-from greenfactory.sites.models import Site
+from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
 
 from .. import formulas
 from ..choices import Granularity, Medium
@@ -88,10 +89,28 @@ def mwh_factor(*, medium: str, unit: str) -> float:
         ) from exc
 
 
+def last_complete_month(*, site: Site) -> dt.date:
+    """The first day of the last month that is over in the site's time zone."""
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(site.time_zone)).date()
+    return month_floor(month_floor(today) - dt.timedelta(days=1))
+
+
+def _months_with_production(site: Site, start: dt.date, end: dt.date) -> set[dt.date]:
+    """Months in [start, end] that a record of tonnes processed overlaps (the KPIs show 0 t otherwise)."""
+    covered: set[dt.date] = set()
+    records = ProductionRecord.objects.filter(
+        site=site, kind=ProductionKind.PROCESSED, period_start__lte=end, period_end__gte=month_floor(start)
+    ).values_list("period_start", "period_end")
+    for first, last in records:
+        covered.update(months(max(first, month_floor(start)), min(last, end)))
+    return covered
+
+
 def monthly_data(*, baseline: EnergyBaseline, start: dt.date, end: dt.date) -> dict[dt.date, MonthData]:
     """Energy (in the baseline's unit), tonnes processed, tce and degree days per month in [start, end].
 
-    Three queries (four for a significant energy use) whatever the number of months.
+    Production is None (missing) in a month no record of tonnes processed overlaps. Four queries
+    (five for a significant energy use) whatever the number of months.
     """
     site = baseline.site
     zone = zoneinfo.ZoneInfo(site.time_zone)
@@ -101,13 +120,14 @@ def monthly_data(*, baseline: EnergyBaseline, start: dt.date, end: dt.date) -> d
     kpis = SiteKpi.objects.filter(site=site, granularity=Granularity.MONTH, start__gte=lo, start__lt=hi).only(
         "start", "consumption", "tce", "processed_t"
     )
+    with_production = _months_with_production(site, start, end)
     factor = None
     if baseline.scope == BaselineScope.SITE and baseline.measure == EnergyMeasure.MWH:
         factor = mwh_factor(medium=baseline.medium, unit=KPI_UNIT[baseline.medium])
     for row in kpis:
         month = row.start.astimezone(zone).date()
         item = data.setdefault(month, MonthData())
-        item.production = float(row.processed_t)
+        item.production = float(row.processed_t) if month in with_production else None
         item.tce = float(row.tce)
         if baseline.scope == BaselineScope.SITE:
             if baseline.measure == EnergyMeasure.TCE:
@@ -162,6 +182,12 @@ def _validate(baseline: EnergyBaseline, meters: list[Meter]) -> None:
         )
     if n > 120:
         raise BaselineInvalid(_("A baseline period covers at most 120 months."), field="base_end")
+    if month_floor(baseline.base_end) > last_complete_month(site=baseline.site):
+        raise BaselineInvalid(
+            _("A baseline covers complete months: %(month)s is not over yet.")
+            % {"month": month_floor(baseline.base_end).strftime("%Y-%m")},
+            field="base_end",
+        )
     if baseline.scope == BaselineScope.SEU:
         if not meters:
             raise BaselineInvalid(_("Choose the meters of the significant energy use."), field="meters")
@@ -259,6 +285,15 @@ def _fit(baseline: EnergyBaseline) -> None:
             % {"months": ", ".join(missing)},
             field="base_start",
         )
+    if not np.mean(energy):
+        # CV(RMSE) divides by the mean energy: it would be NaN, and there is nothing to explain anyway.
+        raise BaselineInvalid(
+            _(
+                "The energy is zero in every month of the baseline period: there is nothing to fit. "
+                "Choose another medium, meters or period."
+            ),
+            field="base_start",
+        )
     design = np.column_stack([np.ones(len(energy)), *(np.asarray(v) for v in drivers.values())])
     if np.linalg.matrix_rank(design) < design.shape[1]:
         raise BaselineInvalid(
@@ -274,6 +309,11 @@ def _fit(baseline: EnergyBaseline) -> None:
         )
     except ValueError as exc:
         raise BaselineInvalid(str(exc), field="base_start") from exc
+    if not all(map(math.isfinite, (model.intercept, model.r2, model.cv_rmse, *model.coefficients.values()))):
+        raise BaselineInvalid(
+            _("The regression gives no finite model over this period. Choose another period."),
+            field="base_start",
+        )
     baseline.intercept = model.intercept
     baseline.coefficients = model.coefficients
     baseline.r2 = model.r2
@@ -466,9 +506,11 @@ def baseline_performance(
     targets: list[EnergyTarget],
     until: dt.date | None = None,
 ) -> list[PeriodRow]:
-    """Every month from the baseline's start to ``until`` (default the latest stored KPIs): expected
-    (model with actual drivers, plus adjustments), actual, savings, EnPI, CUSUM and missed targets.
-    CUSUM always starts at the baseline's first month, so it is the same whatever range is shown."""
+    """Every month from the baseline's start to ``until`` (default the latest stored KPIs), never past
+    the last complete month (a month still running would compare part of its energy with a whole
+    month's): expected (model with actual drivers, plus adjustments), actual, savings, EnPI, CUSUM and
+    missed targets. A month without energy or production has none of them. CUSUM always starts at the
+    baseline's first month, so it is the same whatever range is shown."""
     site = baseline.site
     zone = zoneinfo.ZoneInfo(site.time_zone)
     if until is None:
@@ -478,7 +520,7 @@ def baseline_performance(
             .values_list("start", flat=True)[:1]
         )
         until = latest[0].astimezone(zone).date() if latest else baseline.base_end
-    until = max(until, baseline.base_end)
+    until = max(min(until, last_complete_month(site=site)), baseline.base_end)
     data = monthly_data(baseline=baseline, start=baseline.base_start, end=until)
     model = baseline_model(baseline)
     rows: list[PeriodRow] = []

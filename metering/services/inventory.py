@@ -212,11 +212,17 @@ UNCERTAINTY_DEFAULTS = Path(__file__).resolve().parent.parent / "data" / "uncert
 
 
 def uncertainty_table() -> dict[str, SourceUncertainty]:
-    """The uncertainty of every emission source type; missing ones are created from the defaults."""
+    """The uncertainty of every emission source type; a missing one is the shipped default (unsaved:
+    reads never write; the data migration and ``uncertainty_defaults_load`` store them)."""
     rows = {row.source: row for row in SourceUncertainty.objects.all()}
     if len(rows) < len(EmissionSource.values):
-        uncertainty_defaults_load()
-        rows = {row.source: row for row in SourceUncertainty.objects.all()}
+        for entry in yaml.safe_load(UNCERTAINTY_DEFAULTS.read_text(encoding="utf-8")):
+            rows.setdefault(
+                entry["source"],
+                SourceUncertainty(
+                    source=entry["source"], percent=Decimal(str(entry["percent"])), basis=entry["basis"]
+                ),
+            )
     return rows
 
 

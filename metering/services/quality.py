@@ -1,8 +1,9 @@
 """Data-quality findings: derived from a meter's consumption curve, from day rollups and from gateways.
 
-Gaps, spikes and unexplained decreases are the ones the rollups flag (``rollups.meter_curve``), with
-their span and size; flatlines are runs of a register standing still; negative intervals are found
-in SQL; energy balance compares a parent's day rollups with its sub-meters'. Findings are keyed by
+Gaps, spikes and unexplained decreases of registers are the ones the rollups flag
+(``rollups.meter_curve``), with their span and size; an interval is a spike when its quantity exceeds
+the rated flow over its hours; flatlines are runs of a register standing still or of zero intervals
+longer than the threshold; negative intervals are found in SQL; energy balance compares a parent's day rollups with its sub-meters'. Findings are keyed by
 (meter or gateway, kind, start): a recomputation updates them, removes open ones that no longer
 follow from the data, and never touches an explanation.
 """
@@ -17,7 +18,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,8 +120,8 @@ def _curve_findings(
 
     register = meter.kind == MeterKind.REGISTER
     if register:
-        spacing = np.diff(x)
-        median_h = float(np.median(spacing)) / _HOUR_NS
+        # The usual spacing around each gap, as the rollups judged it.
+        usual = dict(zip(curve.gaps.tolist(), (curve.gap_usual / _HOUR_NS).tolist(), strict=True))
         for g in within(curve.gaps):
             i = int(np.searchsorted(x, g))
             found.append(
@@ -129,13 +130,30 @@ def _curve_findings(
                     x[i],
                     x[i + 1],
                     (x[i + 1] - x[i]) / _HOUR_NS,
-                    usual_hours=round(median_h, 3),
+                    usual_hours=round(usual[int(g)], 3),
                 )
             )
     else:
         for g in within(curve.gaps):
             i = int(np.searchsorted(x, g)) - 1  # the previous interval's end
             found.append(make(FindingKind.GAP, x[i], g, (g - x[i]) / _HOUR_NS))
+        # The curve holds each interval as two points (its start, its end).
+        if meter.rated_max_flow is not None:
+            begins, ends = x[0::2], x[1::2]
+            hours = (ends - begins) / _HOUR_NS
+            rates = (y[1::2] - y[0::2]) / per_register_unit / np.maximum(hours, 1 / 3600)
+            over = (rates > float(meter.rated_max_flow)) & (begins >= lo_ns) & (begins < hi_ns)
+            for i in np.flatnonzero(over):
+                found.append(
+                    make(
+                        FindingKind.SPIKE,
+                        begins[i],
+                        ends[i],
+                        rates[i],
+                        unit=f"{meter.unit}/h",
+                        rated_max_flow=float(meter.rated_max_flow),
+                    )
+                )
     if register:
         for s in within(curve.spikes):
             i = int(np.searchsorted(x, s))
@@ -174,20 +192,23 @@ def _curve_findings(
                         after=after,
                     )
                 )
-        decreasing = np.isin(x[:-1], curve.decreases)
-        active_from = _ns(meter.active_from)
-        active_to = _ns(meter.active_to) if meter.active_to else None
-        for first, last in flatline_runs(x, y, exclude=decreasing, min_ns=flatline_hours * _HOUR_NS):
-            start, end = max(int(x[first]), active_from), int(x[last])
-            if active_to is not None:
-                end = min(end, active_to)
-            if end - start <= flatline_hours * _HOUR_NS or not lo_ns <= x[first] < hi_ns:
-                continue  # the meter was not active for long enough of it
-            found.append(
-                make(
-                    FindingKind.FLATLINE, start, end, (end - start) / _HOUR_NS, threshold_hours=flatline_hours
-                )
-            )
+        excluded = np.isin(x[:-1], curve.decreases)
+    else:
+        # Between two intervals the curve stands still too: a hole there is a gap, not a flatline, so it
+        # ends a run of zero intervals; back-to-back intervals (no hole) continue it.
+        excluded = np.zeros(len(x) - 1, dtype=bool)
+        excluded[1::2] = x[2::2] > x[1:-1:2]
+    active_from = _ns(meter.active_from)
+    active_to = _ns(meter.active_to) if meter.active_to else None
+    for first, last in flatline_runs(x, y, exclude=excluded, min_ns=flatline_hours * _HOUR_NS):
+        start, end = max(int(x[first]), active_from), int(x[last])
+        if active_to is not None:
+            end = min(end, active_to)
+        if end - start <= flatline_hours * _HOUR_NS or not lo_ns <= x[first] < hi_ns:
+            continue  # the meter was not active for long enough of it
+        found.append(
+            make(FindingKind.FLATLINE, start, end, (end - start) / _HOUR_NS, threshold_hours=flatline_hours)
+        )
     return found
 
 
@@ -249,7 +270,8 @@ def _reconcile(existing: QuerySet[QualityFinding], found: list[QualityFinding], 
             f.detected, f.updated_at = False, now
             update.append(f)
     if gone_open:
-        QualityFinding.objects.filter(pk__in=gone_open).delete()
+        # Someone may have explained one since ``existing`` was read: their note must survive.
+        QualityFinding.objects.filter(pk__in=gone_open, status=FindingStatus.OPEN).delete()
     QualityFinding.objects.bulk_create(create, batch_size=1000)
     QualityFinding.objects.bulk_update(
         update, ["end", "magnitude", "details", "detected", "updated_at"], batch_size=1000
@@ -461,7 +483,8 @@ def finding_explain(*, finding: QualityFinding, by, note: str) -> QualityFinding
 def site_quality_settings_save(
     *, site, by, balance_tolerance_pct: Decimal, stale_gateway_hours: int, flatline_hours: int
 ) -> SiteQualitySettings:
-    """Set a site's thresholds; findings follow at the next recomputation (and stale gateways at once)."""
+    """Set a site's thresholds; after commit the site's findings are re-derived over its whole history
+    (and stale gateways checked)."""
     if not Decimal(0) <= balance_tolerance_pct <= Decimal(100):
         raise QualityInvalid(
             _("The tolerance is a percentage between 0 and 100."), field="balance_tolerance_pct"
@@ -477,6 +500,8 @@ def site_quality_settings_save(
         },
     )
     transaction.on_commit(_stale_gateways_later)
+    site_id = site.pk
+    transaction.on_commit(lambda: _site_findings_later(site_id))
     return settings_
 
 
@@ -484,3 +509,44 @@ def _stale_gateways_later() -> None:
     from ..tasks import quality_stale_gateways
 
     quality_stale_gateways.delay()
+
+
+def _site_findings_later(site_id: int) -> None:
+    from ..tasks import quality_site_rederive
+
+    quality_site_rederive.delay(site_id)
+
+
+@transaction.atomic
+def site_findings_rederive(*, site) -> int:
+    """Re-derive the findings of the site's real meters and its energy balance over all their readings
+    (thresholds changed: dirty-range recomputation would only reach recent windows). Idempotent;
+    returns the number of meters re-derived."""
+    from greenfactory.sites.models import Site
+
+    # The locks dirty-range processing takes, in its order (meters by id, then the site): no deadlock.
+    meters = list(
+        Meter.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .filter(site=site, is_virtual=False)
+        .order_by("pk")
+    )
+    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True).first()
+    spans = {
+        row["meter"]: row
+        for row in Reading.objects.filter(meter__in=meters)
+        .values("meter")
+        .annotate(first=Min("ts"), first_start=Min("start"), last=Max("ts"))
+        .order_by()
+    }
+    lo = hi = None
+    for meter in meters:
+        span = spans.get(meter.pk)
+        if span is None:
+            continue
+        first = min(span["first"], span["first_start"]) if span["first_start"] else span["first"]
+        start, end = meter_findings_refresh(meter=meter, start=first, end=span["last"])
+        lo, hi = (start, end) if lo is None else (min(lo, start), max(hi, end))
+    if lo is not None:
+        site_balance_refresh(site=site, start=lo, end=hi)
+    return len(spans)

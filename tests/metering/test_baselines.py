@@ -165,3 +165,39 @@ def test_the_demo_year_makes_a_sound_baseline_for_the_shredders(django_capture_o
     assert baseline.r2 > 0.95
     assert baseline.cv_rmse < 0.02
     assert round(baseline.coefficients["production"], 2) == 0.06
+
+
+def _drop_production(site, month: dt.date, django_capture_on_commit_callbacks):
+    from greenfactory.sites.models import ProductionRecord
+    from greenfactory.sites.services import production_record_delete
+
+    with django_capture_on_commit_callbacks(execute=True):
+        production_record_delete(record=ProductionRecord.objects.get(site=site, period_start=month))
+
+
+def test_a_month_without_production_is_named_in_the_refusal(plant, django_capture_on_commit_callbacks):
+    _drop_production(plant, dt.date(2025, 11, 1), django_capture_on_commit_callbacks)
+    with pytest.raises(BaselineInvalid, match="2025-11"):
+        create(plant)
+    assert not EnergyBaseline.objects.exists()
+
+
+def test_a_reporting_month_without_production_has_no_expected_savings_or_enpi(
+    plant, django_capture_on_commit_callbacks
+):
+    baseline = create(plant, use_hdd=True)
+    _drop_production(plant, REPORT, django_capture_on_commit_callbacks)
+    row = report_row(baseline)
+    assert row.production is None
+    assert (row.expected, row.savings, row.enpi, row.cusum) == (None, None, None, None)
+    assert round(row.actual, 3) == 1120  # the energy is still shown
+
+
+def test_the_month_still_running_is_neither_shown_nor_fitted(plant, monkeypatch):
+    baseline = create(plant, use_hdd=True)
+    assert performance(baseline)[-1].period == REPORT
+    # Mid-January 2026: January's KPIs exist but the month is not over.
+    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 1, 20, 8, tzinfo=dt.UTC))
+    assert performance(baseline)[-1].period == dt.date(2025, 12, 1)
+    with pytest.raises(BaselineInvalid, match="2026-01 is not over yet"):
+        create(plant, name="Running", base_start=dt.date(2025, 2, 1), base_end=dt.date(2026, 1, 31))

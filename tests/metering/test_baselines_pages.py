@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from certifications.models import Reminder, ReminderKind
 from certifications.services import reminders
@@ -62,6 +64,7 @@ def test_staff_build_a_baseline_from_the_form_and_see_its_model(plant, staff_cli
     assert "1,201.727" in page
     assert "81.727" in page
     assert "0.9320" in page
+    assert 'id="complete-months"' in page
 
 
 def test_a_form_with_too_few_months_says_why_and_stores_nothing(plant, staff_client):
@@ -246,6 +249,11 @@ def test_the_api_fits_a_baseline_and_lists_its_months(plant, staff_client):
     assert round(january["savings"], 3) == 81.727
     assert round(january["enpi"], 5) == 0.93199
     assert round(january["cusum"], 3) == 81.727
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(plant.time_zone)).date()
+    last_complete = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    whole = staff_client.get(f"{API}{body['id']}/periods/").json()
+    assert whole["last_complete_month"] == last_complete.strftime("%Y-%m")
+    assert whole["results"][-1]["period"] <= last_complete.strftime("%Y-%m")
 
 
 @pytest.mark.parametrize(
@@ -273,6 +281,57 @@ def test_the_api_refuses_bad_baselines_with_400_and_stores_nothing(plant, staff_
     response = staff_client.post(API, body, content_type="application/json")
     assert response.status_code == 400, response.content
     assert field in response.json()
+    assert not EnergyBaseline.objects.exists()
+
+
+def _idle_heat_meter(site, django_capture_on_commit_callbacks):
+    """A heat meter read every month that never moves: its KPIs are all zero."""
+    from .baseline_helpers import vector_months
+    from .kpi_helpers import ingest, meter
+
+    meter(site, "H-1", "heat", "GJ")
+    months = [m for m, *_rest in vector_months()]
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(site, [{"meter": "H-1", "ts": f"{m.isoformat()}T00:00:00+08:00", "value": 7} for m in months])
+
+
+def test_the_api_refuses_a_baseline_of_a_medium_that_used_no_energy(
+    plant, staff_client, django_capture_on_commit_callbacks
+):
+    _idle_heat_meter(plant, django_capture_on_commit_callbacks)
+    body = {
+        "site": plant.code,
+        "name": "Idle heat",
+        "measure": "mwh",
+        "medium": "heat",
+        "base_start": "2025-01-01",
+        "base_end": "2025-12-31",
+    }
+    response = staff_client.post(API, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "energy is zero in every month" in str(response.json())
+    assert not EnergyBaseline.objects.exists()
+    assert staff_client.get(API).status_code == 200
+
+
+def test_the_form_refuses_a_baseline_of_a_medium_that_used_no_energy(
+    plant, staff_client, django_capture_on_commit_callbacks
+):
+    _idle_heat_meter(plant, django_capture_on_commit_callbacks)
+    response = staff_client.post(
+        "/kpis/baselines/new/",
+        {
+            "site": plant.code,
+            "name": "Idle heat",
+            "scope": "site",
+            "measure": "mwh",
+            "medium": "heat",
+            "base_start": "2025-01",
+            "base_end": "2025-12",
+        },
+    )
+    assert response.status_code == 400
+    assert "energy is zero in every month" in response.content.decode()
     assert not EnergyBaseline.objects.exists()
 
 

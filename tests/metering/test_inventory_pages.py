@@ -10,7 +10,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from metering.models import InventoryCategory, InventorySettings, RefrigerantRefill
+from metering.models import InventoryCategory, InventorySettings, RefrigerantRefill, SourceUncertainty
 from metering.services.activity import activity_create
 from metering.services.inventory import (
     base_year_recalculation_create,
@@ -170,9 +170,40 @@ def test_empty_year_and_no_organisation(site, staff_client):
     assert "No KPIs for this year yet" in page.content.decode()
 
 
-@pytest.mark.parametrize("query", [{"organisation": "nope"}, {"year": "abc"}, {"year": "1200"}])
-def test_bad_page_parameters_answer_404(site, staff_client, query):
-    assert staff_client.get(URL, query).status_code == 404
+def test_an_unknown_organisation_answers_404(site, staff_client):
+    assert staff_client.get(URL, {"organisation": "nope"}).status_code == 404
+    assert staff_client.get(SETTINGS_URL, {"organisation": "²"}).status_code == 404
+
+
+@pytest.mark.parametrize("year", ["abc", "1200", "²", "2025²", "-2025", "1e3"])
+def test_a_bad_year_answers_400_and_says_why(site, staff_client, year):
+    response = staff_client.get(URL, {"organisation": site.organisation.code, "year": year})
+    assert response.status_code == 400
+    assert "Choose a year between 1990 and 2100." in response.content.decode()
+    assert staff_client.get(URL, {"year": year, "export": "xlsx"}).status_code == 400
+
+
+def test_reading_the_inventory_pages_writes_no_uncertainty(plant, staff_client):
+    SourceUncertainty.objects.filter(source="refrigerants").delete()
+    assert staff_client.get(URL).status_code == 200
+    page = staff_client.get(SETTINGS_URL).content.decode()
+    assert not SourceUncertainty.objects.filter(source="refrigerants").exists()
+    assert "Refills weighed at service" in page  # the shipped default is still shown
+
+
+def test_saving_the_settings_restores_missing_default_uncertainties(site, staff_client):
+    SourceUncertainty.objects.filter(source="refrigerants").delete()
+    response = _post(
+        staff_client,
+        site.organisation,
+        "settings",
+        consolidation="operational_control",
+        base_year="2024",
+        base_year_tco2e="10000",
+        recalculation_threshold_pct="5",
+    )
+    assert response.status_code == 302
+    assert SourceUncertainty.objects.filter(source="refrigerants").exists()
 
 
 def test_a_second_organisation_is_selectable(site, staff_client):

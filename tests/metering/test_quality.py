@@ -101,6 +101,30 @@ def test_a_meters_own_flatline_threshold_overrides_the_sites(site, eager):
     assert (flat.magnitude, flat.details["threshold_hours"]) == (20.0, 12)
 
 
+def _thresholds(site, user, *, flatline_hours=24, tolerance="5"):
+    quality.site_quality_settings_save(
+        site=site,
+        by=user,
+        balance_tolerance_pct=Decimal(tolerance),
+        stale_gateway_hours=24,
+        flatline_hours=flatline_hours,
+    )
+
+
+def test_changing_the_flatline_threshold_re_evaluates_the_existing_readings(site, eager, staff_user):
+    meter(site, "E-1")
+    still_20h = {(1 + h // 24, h % 24): (5.0 if 1 <= h <= 21 else float(h)) for h in range(40)}
+    eager(ingest, site, hourly("E-1", still_20h))
+    assert findings(FindingKind.FLATLINE) == []
+
+    eager(_thresholds, site, staff_user, flatline_hours=12)
+    [flat] = findings(FindingKind.FLATLINE)
+    assert (flat.start, flat.magnitude, flat.details) == (at(1, 1), 20.0, {"threshold_hours": 12})
+
+    eager(_thresholds, site, staff_user, flatline_hours=48)
+    assert findings(FindingKind.FLATLINE) == []
+
+
 def test_flatline_runs_are_found_on_the_curve():
     hour = 3600 * 10**9
     x = np.arange(8) * hour
@@ -147,6 +171,65 @@ def test_an_interval_meter_with_a_hole_between_intervals_has_a_gap(site, eager):
     eager(ingest, site, rows)
     [gap] = findings(FindingKind.GAP)
     assert (gap.start, gap.end, gap.magnitude) == (at(2, 0), at(3, 0), 24.0)
+
+
+def _intervals(code: str, values: list[float], *, hours: int = 1, first: dt.datetime | None = None):
+    first = first or at(1, 0)
+    step = dt.timedelta(hours=hours)
+    return [
+        {
+            "meter": code,
+            "start": (first + i * step).isoformat(),
+            "end": (first + (i + 1) * step).isoformat(),
+            "value": v,
+        }
+        for i, v in enumerate(values)
+    ]
+
+
+def test_an_interval_above_the_rated_flow_over_its_hours_is_a_spike(site, eager):
+    meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL, rated_max_flow=Decimal("10"))
+    meter(site, "D-2", Medium.DIESEL, "L", MeterKind.INTERVAL)  # no rated flow: nothing to compare with
+    # Two-hour intervals: 20 L is the most the meter can pass in one.
+    values = [20, 18, 45, 20]
+    eager(ingest, site, _intervals("D-1", values, hours=2) + _intervals("D-2", values, hours=2))
+    [spike] = findings(FindingKind.SPIKE)
+    assert spike.meter.code == "D-1"
+    assert (spike.start, spike.end, spike.magnitude) == (at(1, 4), at(1, 6), 22.5)
+    assert spike.details == {"unit": "L/h", "rated_max_flow": 10.0}
+
+
+def test_zero_intervals_longer_than_the_threshold_are_a_flatline(site, eager):
+    meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL)
+    meter(site, "D-2", Medium.DIESEL, "L", MeterKind.INTERVAL)
+    eager(
+        ingest,
+        site,
+        _intervals("D-1", [5] + [0] * 30 + [5]) + _intervals("D-2", [5] + [0] * 20 + [5]),
+    )
+    [flat] = findings(FindingKind.FLATLINE)
+    assert flat.meter.code == "D-1"
+    assert (flat.start, flat.end, flat.magnitude) == (at(1, 1), at(2, 7), 30.0)
+    assert flat.details == {"threshold_hours": 24}
+
+
+def test_a_hole_between_zero_intervals_is_a_gap_not_part_of_a_flatline(site, eager):
+    meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL)
+    rows = _intervals("D-1", [0] * 15) + _intervals("D-1", [0] * 15 + [5], first=at(2, 0))
+    eager(ingest, site, rows)
+    assert findings(FindingKind.FLATLINE) == []
+    [gap] = findings(FindingKind.GAP)
+    assert (gap.start, gap.end) == (at(1, 15), at(2, 0))
+
+
+def test_zero_intervals_after_the_meter_was_retired_are_not_a_flatline(site, eager):
+    m = meter(site, "D-1", Medium.DIESEL, "L", MeterKind.INTERVAL)
+    eager(ingest, site, _intervals("D-1", [5] + [0] * 30 + [5]))
+    assert len(findings(FindingKind.FLATLINE)) == 1
+    m.active_to = at(1, 12)  # retired after 11 of the 30 zero hours
+    m.save(update_fields=["active_to"])
+    quality.meter_findings_refresh(meter=m, start=at(1, 0), end=at(2, 8))
+    assert findings(FindingKind.FLATLINE) == []
 
 
 def test_an_unexplained_register_decrease_is_a_finding_with_both_values(site, eager):
@@ -217,6 +300,26 @@ def test_an_explained_finding_that_no_longer_applies_is_kept_as_no_longer_detect
     assert (kept.pk, kept.status, kept.detected) == (spike.pk, FindingStatus.EXPLAINED, False)
 
 
+def test_a_finding_explained_while_its_meter_is_recomputed_keeps_its_explanation(
+    site, eager, staff_user, monkeypatch
+):
+    meter(site, "E-1", rated_max_flow=Decimal("10"))
+    eager(ingest, site, hourly("E-1", {(1, 0): 0, (1, 1): 5, (1, 2): 60, (1, 3): 65}))
+    [spike] = findings(FindingKind.SPIKE)
+    reconcile = quality._reconcile
+
+    def explained_in_between(existing, found, *, key):
+        snapshot = list(existing)  # the recomputation has read the findings as open...
+        if any(f.pk == spike.pk for f in snapshot):
+            quality.finding_explain(finding=spike, by=staff_user, note="Misread by the gateway")
+        return reconcile(snapshot, found, key=key)  # ...and no longer finds the spike
+
+    monkeypatch.setattr(quality, "_reconcile", explained_in_between)
+    eager(ingest, site, [{"meter": "E-1", "ts": at(1, 2).isoformat(), "value": 10, "correction": True}])
+    kept = QualityFinding.objects.get(pk=spike.pk)
+    assert (kept.status, kept.note) == (FindingStatus.EXPLAINED, "Misread by the gateway")
+
+
 def test_recomputing_twice_changes_nothing(site, eager):
     m = meter(site, "E-1", rated_max_flow=Decimal("10"))
     values = {(1, h): 5.0 * h for h in (0, 1, 2, 3, 4, 5, 10, 11, 12)}
@@ -280,6 +383,14 @@ def test_losses_within_a_raised_tolerance_are_not_a_finding(site, eager, staff_u
     )
     _parent, rows = _day_plant(site, parent=100, children=(50, 40))
     eager(ingest, site, rows)
+    assert findings(FindingKind.ENERGY_BALANCE) == []
+
+
+def test_raising_the_tolerance_clears_the_losses_already_found(site, eager, staff_user):
+    _parent, rows = _day_plant(site, parent=100, children=(50, 40))
+    eager(ingest, site, rows)
+    assert len(findings(FindingKind.ENERGY_BALANCE)) == 1
+    eager(_thresholds, site, staff_user, tolerance="12")
     assert findings(FindingKind.ENERGY_BALANCE) == []
 
 

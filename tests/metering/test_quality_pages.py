@@ -164,6 +164,8 @@ def test_staff_set_the_sites_thresholds(plant, staff_client):
         {"balance_tolerance_pct": "7.5", "stale_gateway_hours": "48", "flatline_hours": "12"},
     )
     assert response.status_code == 302
+    page = staff_client.get(response.url)
+    assert "being re-evaluated over its whole history" in page.content.decode()
     saved = SiteQualitySettings.objects.get(site=plant)
     assert (saved.balance_tolerance_pct, saved.stale_gateway_hours, saved.flatline_hours) == (
         Decimal("7.5"),
