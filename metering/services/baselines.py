@@ -256,6 +256,8 @@ def baseline_create(
     if not baseline.name:
         raise BaselineInvalid(_("Give the baseline a name."), field="name")
     _validate(baseline, meters)
+    # Two baselines of the same name at once: the second waits, then sees the first and is refused.
+    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True).first()
     if EnergyBaseline.objects.filter(site=site, name=baseline.name).exists():
         raise BaselineInvalid(_("This site already has a baseline with this name."), field="name")
     baseline.save()

@@ -582,6 +582,8 @@ def inventory_site_save(
     *, site: Site, included: bool, equity_share_pct: Decimal, note: str = "", by=None
 ) -> InventorySite:
     """Put a site in or out of its organisation's boundary, with the equity share it counts at."""
+    # Two saves at once for the same site: the second waits and updates the first one's row.
+    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True).first()
     entry = InventorySite.objects.filter(site=site).first() or InventorySite(site=site)
     entry.included, entry.equity_share_pct, entry.note = included, equity_share_pct, note
     _save(entry, by=by)
@@ -596,6 +598,8 @@ def inventory_category_save(
     categories 1 and 2 cannot be excluded."""
     if category not in CATEGORIES:
         raise InventoryInvalid(_("The category must be 1 to 6."), field="category")
+    # Two saves at once for the same category: the second waits and updates the first one's row.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True).first()
     entry = InventoryCategory.objects.filter(organisation=organisation, category=category).first()
     entry = entry or InventoryCategory(organisation=organisation, category=category)
     entry.included, entry.justification = included, justification.strip()
