@@ -500,9 +500,14 @@ def site_quality_settings_save(
         },
     )
     transaction.on_commit(_stale_gateways_later)
-    site_id = site.pk
-    transaction.on_commit(lambda: _site_findings_later(site_id))
+    rederive_after_commit(site_id=site.pk)
     return settings_
+
+
+def rederive_after_commit(*, site_id: int) -> None:
+    """Once the current transaction commits, re-derive the site's findings over its whole history
+    (a threshold changed)."""
+    transaction.on_commit(lambda: _site_findings_later(site_id))
 
 
 def _stale_gateways_later() -> None:

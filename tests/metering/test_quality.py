@@ -479,3 +479,19 @@ def test_late_data_keeps_a_gap_that_starts_where_the_recomputed_months_begin(sit
     eager(ingest, site, [interval(mar6, mar7)])  # late data in March only
     [again] = findings(FindingKind.GAP)
     assert (again.pk, again.start, again.end) == (gap.pk, jan, mar5)
+
+
+def test_a_meters_threshold_set_in_the_admin_re_evaluates_its_history(site, eager, admin_client):
+    m = meter(site, "E-2")
+    still_20h = {(1 + h // 24, h % 24): (5.0 if 1 <= h <= 21 else float(h)) for h in range(40)}
+    eager(ingest, site, hourly("E-2", still_20h))
+    assert findings(FindingKind.FLATLINE) == []
+
+    response = eager(
+        admin_client.post,
+        "/admin/metering/meterqualitysettings/add/",
+        {"meter": m.pk, "flatline_hours": 12, "balance_tolerance_pct": ""},
+    )
+    assert response.status_code == 302
+    [flat] = findings(FindingKind.FLATLINE)
+    assert flat.details == {"threshold_hours": 12}
