@@ -406,11 +406,11 @@ def _read_ahead(meter: Meter, start: dt.datetime, end: dt.datetime):
 
 
 def site_rollups_recompute(
-    *, site, start: dt.datetime | None = None, end: dt.datetime | None = None
+    *, site, start: dt.datetime | None = None, end: dt.datetime | None = None, progress=None
 ) -> tuple[list[tuple[Meter, dt.datetime, dt.datetime]], int]:
     """Recompute every real meter's rollups of a site over [start, end) (default: all its readings),
     then the site's KPIs, in one transaction. Returns ((meter, start, end) of every meter
-    recomputed, KPI buckets written).
+    recomputed, KPI buckets written). ``progress(done, total, meter)`` is called after each meter.
 
     This is the bulk path (``recompute_kpis``, a new factor set, a repaired import): one transaction
     for all meters, so the work is committed once and a failure leaves the previous figures intact.
@@ -439,16 +439,18 @@ def site_rollups_recompute(
             if span_start <= span_end:
                 spans.append((meter, span_start, span_end))
         if read_ahead:
-            _refresh_reading_ahead(spans)
+            _refresh_reading_ahead(spans, progress=progress)
         else:
-            for meter, span_start, span_end in spans:
+            for done, (meter, span_start, span_end) in enumerate(spans, start=1):
                 meter_rollups_refresh(meter=meter, start=span_start, end=span_end)
+                if progress is not None:
+                    progress(done, len(spans), meter)
         from .kpis import site_kpis_recompute
 
         return spans, site_kpis_recompute(site=site, start=start, end=end)
 
 
-def _refresh_reading_ahead(spans, depth: int = 2) -> None:
+def _refresh_reading_ahead(spans, depth: int = 2, progress=None) -> None:
     """Refresh each (meter, start, end) while one thread, with its own connection, reads the
     readings of the next ``depth`` meters."""
 
@@ -456,6 +458,7 @@ def _refresh_reading_ahead(spans, depth: int = 2) -> None:
         connections.close_all()  # the reading thread's own connection
 
     pending: deque = deque()
+    done = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollup-read") as reader:
         try:
             upcoming = iter(spans)
@@ -469,6 +472,9 @@ def _refresh_reading_ahead(spans, depth: int = 2) -> None:
                 if item is not None:
                     pending.append((item, reader.submit(_read_ahead, *item)))
                 meter_rollups_refresh(meter=meter, start=span_start, end=span_end, prefetched=future.result())
+                done += 1
+                if progress is not None:
+                    progress(done, len(spans), meter)
         finally:
             for _, future in pending:
                 future.cancel()

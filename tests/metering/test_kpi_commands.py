@@ -28,6 +28,9 @@ def test_recompute_kpis_rebuilds_a_site_synchronously(site):
     )
     assert SiteKpi.objects.get(granularity="month").tce == Decimal("212.757")
     assert not DirtyRange.objects.filter(consumed_at__isnull=True).exists()
+    # Progress, meter by meter, for a long recompute.
+    assert "rollups 1/3: E-MAIN" in out.getvalue()
+    assert "rollups 3/3: D-01" in out.getvalue()
 
 
 def test_recompute_kpis_names_bad_arguments(site):

@@ -33,7 +33,12 @@ class Command(BaseCommand):
         dirty = dirty_ranges_process(limit=100_000)
         lo = dt.datetime.combine(start, dt.time(), tzinfo=zone) if start else None
         hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone) if end else None
-        spans, buckets = site_rollups_recompute(site=site_obj, start=lo, end=hi)
+
+        def progress(done: int, total: int, meter) -> None:
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"  rollups {done}/{total}: {meter.code}")
+
+        spans, buckets = site_rollups_recompute(site=site_obj, start=lo, end=hi, progress=progress)
         with transaction.atomic():
             # Meters (in id order), then the site, locked as dirty-range processing locks them: a
             # sweep running meanwhile waits instead of writing the same findings at the same time.
