@@ -84,17 +84,34 @@ class _ServiceViewSet(viewsets.GenericViewSet):
         return queryset.filter(**{field: code}) if code else queryset
 
 
+class _SetMixin(mixins.CreateModelMixin):
+    """POST is "set": it creates the row (201) or, when one exists for the same key, updates it (200);
+    ``perform_create`` says which in ``_updated``."""
+
+    _updated = False
+
+    def create(self, request, *args, **kwargs):
+        self._updated = False
+        response = super().create(request, *args, **kwargs)
+        if self._updated:
+            response.status_code = status.HTTP_200_OK
+        return response
+
+
 _ORG = OpenApiParameter("organisation", str, description="Organisation code")
 
 
 @extend_schema_view(
     list=extend_schema(parameters=[_ORG], summary="Inventory settings per organisation"),
-    create=extend_schema(summary="Set an organisation's consolidation approach and base year"),
+    create=extend_schema(
+        summary="Set an organisation's consolidation approach and base year",
+        responses={201: InventorySettingsSerializer, 200: InventorySettingsSerializer},
+    ),
 )
 class InventorySettingsViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    _SetMixin,
     mixins.UpdateModelMixin,
     _ServiceViewSet,
 ):
@@ -106,6 +123,7 @@ class InventorySettingsViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
+        self._updated = InventorySettings.objects.filter(organisation=data["organisation"]).exists()
         serializer.instance = inventory.inventory_settings_save(
             organisation=data.pop("organisation"), by=self.request.user, **data
         )
@@ -128,11 +146,17 @@ class InventorySiteSerializer(serializers.ModelSerializer):
         validators = []
 
 
-@extend_schema_view(list=extend_schema(parameters=[_ORG], summary="Sites in the organisational boundary"))
+@extend_schema_view(
+    list=extend_schema(parameters=[_ORG], summary="Sites in the organisational boundary"),
+    create=extend_schema(
+        summary="Put a site in or out of the boundary",
+        responses={201: InventorySiteSerializer, 200: InventorySiteSerializer},
+    ),
+)
 class InventorySiteViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    _SetMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     _ServiceViewSet,
@@ -156,6 +180,7 @@ class InventorySiteViewSet(
         )
 
     def perform_create(self, serializer):
+        self._updated = InventorySite.objects.filter(site=serializer.validated_data["site"]).exists()
         self._save(serializer, serializer.validated_data["site"])
 
     def perform_update(self, serializer):
@@ -190,12 +215,13 @@ class InventoryCategorySerializer(serializers.ModelSerializer):
     create=extend_schema(
         summary="Include or exclude a category",
         description="An exclusion needs a justification; categories 1 and 2 cannot be excluded.",
+        responses={201: InventoryCategorySerializer, 200: InventoryCategorySerializer},
     ),
 )
 class InventoryCategoryViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    _SetMixin,
     mixins.UpdateModelMixin,
     _ServiceViewSet,
 ):
@@ -220,6 +246,10 @@ class InventoryCategoryViewSet(
         )
 
     def perform_create(self, serializer):
+        self._updated = InventoryCategory.objects.filter(
+            organisation=serializer.validated_data["organisation"],
+            category=serializer.validated_data["category"],
+        ).exists()
         self._save(
             serializer, serializer.validated_data["organisation"], serializer.validated_data["category"]
         )

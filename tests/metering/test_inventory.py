@@ -359,13 +359,23 @@ def test_settings_are_created_once_and_updated_after(site, staff_client):
     body["recalculation_threshold_pct"] = "3"
     assert (
         staff_client.post("/api/v1/inventory-settings/", body, content_type="application/json").status_code
-        == 201
+        == 200  # the organisation's row was updated, not a second one created
     )
     [row] = staff_client.get("/api/v1/inventory-settings/", {"organisation": site.organisation.code}).json()[
         "results"
     ]
     assert row["recalculation_threshold_pct"] == "3.00"
     assert row["consolidation"] == "financial_control"
+
+
+def test_setting_a_category_or_site_again_updates_it_and_says_so(site, staff_client):
+    category = {"organisation": site.organisation.code, "category": 4, "included": True}
+    entry = {"site": site.code, "included": True, "equity_share_pct": "100"}
+    for url, body in (("/api/v1/inventory-categories/", category), ("/api/v1/inventory-sites/", entry)):
+        first = staff_client.post(url, body, content_type="application/json")
+        again = staff_client.post(url, body, content_type="application/json")
+        assert (first.status_code, again.status_code) == (201, 200)
+        assert first.json()["id"] == again.json()["id"]
 
 
 def test_auditors_cannot_read_or_change_the_inventory(site, auditor_client):
