@@ -380,7 +380,7 @@ class ActivityView(CapabilityRequiredMixin, TemplateView):
             kinds=[(key, label) for key, (_form, label) in ACTIVITY_FORMS.items()],
             kind=kwargs["kind"],
             fields=[f for f in self.form_class._meta.fields if f != "note"],
-            rows=model.objects.select_related("site").order_by("-date", "-id")[:100],
+            rows=model.objects.select_related("site", "created_by").order_by("-date", "-id")[:100],
             can_write=can_write,
             form=(kwargs.get("form") or self.form_class()) if can_write else None,
             upload=(kwargs.get("upload") or ActivityImportForm()) if can_write else None,

@@ -85,3 +85,29 @@ def test_api_records_a_certificate_and_refuses_a_bad_unit(site, staff_client):
 
 def test_unknown_kind_is_404(staff_client):
     assert staff_client.get("/kpis/activity/nothing/").status_code == 404
+
+
+def test_the_activity_page_makes_as_many_queries_for_many_rows_as_for_two(
+    site, staff_user, staff_client, django_assert_max_num_queries
+):
+    from metering.services.activity import activity_create
+
+    def add(count):
+        for n in range(count):
+            activity_create(
+                model=RefrigerantRefill,
+                site=site,
+                by=staff_user,
+                date=f"2025-06-{n % 28 + 1:02d}",
+                equipment=f"Chiller {n}",
+                gas="R-410A",
+                kg=Decimal("1"),
+            )
+
+    add(2)
+    with django_assert_max_num_queries(30) as small:
+        assert staff_client.get("/kpis/activity/refrigerant-refills/").status_code == 200
+    add(40)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = staff_client.get("/kpis/activity/refrigerant-refills/")
+    assert page.content.decode().count("Chiller ") >= 42
