@@ -97,3 +97,11 @@ class Scope3Category(models.IntegerChoices):
     PRODUCTS_USED = 4, _("4 · Products used by the organisation")
     PRODUCTS_SOLD = 5, _("5 · Use of the organisation's products")
     OTHER = 6, _("6 · Other indirect emissions")
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The (translated) label of a stored code, or the code itself when the choices no longer have it."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value

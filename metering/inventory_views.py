@@ -21,7 +21,7 @@ from greenfactory.core.exceptions import DomainError
 from greenfactory.core.exports import neutralise
 from greenfactory.sites.models import Organisation, Site
 
-from .choices import CombustionMethod, GridRegion, Medium
+from .choices import CombustionMethod, GridRegion, Medium, choice_label
 from .kpi_views import _CATEGORIES
 from .models import (
     BaseYearRecalculation,
@@ -37,15 +37,8 @@ from .services.inventory import GASES, Inventory
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _label(choices, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def _medium(value: str) -> str:
-    return _label(Medium, value)
+    return choice_label(Medium, value)
 
 
 class InventoryQueryForm(forms.Form):
@@ -107,7 +100,7 @@ class InventoryView(CapabilityRequiredMixin, TemplateView):
         context.update(
             years=kwargs["years"],
             inv=result,
-            consolidation=_label(ConsolidationApproach, result.consolidation),
+            consolidation=choice_label(ConsolidationApproach, result.consolidation),
             categories=[{"row": row, "label": _CATEGORIES[str(row.category)]} for row in result.categories],
             gases=GASES,
             gas_rows=[
@@ -117,16 +110,16 @@ class InventoryView(CapabilityRequiredMixin, TemplateView):
             sources=[
                 {
                     "row": s,
-                    "label": _label(EmissionSource, s.source),
+                    "label": choice_label(EmissionSource, s.source),
                     "activity": [(_medium(m), q, u) for m, q, u in s.activity],
                 }
                 for s in result.sources
             ],
-            grid=[{**g, "label": _label(GridRegion, g["region"])} for g in result.grid],
-            residual=[{**g, "label": _label(GridRegion, g["region"])} for g in result.residual],
-            methods=[_label(CombustionMethod, m) for m in result.combustion_methods],
+            grid=[{**g, "label": choice_label(GridRegion, g["region"])} for g in result.grid],
+            residual=[{**g, "label": choice_label(GridRegion, g["region"])} for g in result.residual],
+            methods=[choice_label(CombustionMethod, m) for m in result.combustion_methods],
             events=[
-                {"row": e, "kind": _label(RecalculationKind, e.kind)}
+                {"row": e, "kind": choice_label(RecalculationKind, e.kind)}
                 for e in (result.base_year.events if result.base_year else [])
             ],
             can_edit=can(self.request.user, Capability.INVENTORY_WRITE),
@@ -165,7 +158,7 @@ def inventory_workbook(inv: Inventory) -> bytes:
         [
             [_("Organisation"), f"{inv.organisation_name} ({inv.organisation_code})"],
             [_("Reporting period"), f"{inv.start.isoformat()} – {inv.end.isoformat()}"],
-            [_("Consolidation approach"), _label(ConsolidationApproach, inv.consolidation)],
+            [_("Consolidation approach"), choice_label(ConsolidationApproach, inv.consolidation)],
             [_("Total, scope 2 location-based (tCO2e)"), inv.total_tco2e],
             [_("Total, scope 2 market-based (tCO2e)"), inv.total_market_tco2e],
             [_("Combined uncertainty (± %)"), inv.combined_uncertainty_pct],
@@ -235,7 +228,7 @@ def inventory_workbook(inv: Inventory) -> bytes:
         ],
         [
             [
-                _label(EmissionSource, s.source),
+                choice_label(EmissionSource, s.source),
                 s.category,
                 s.included,
                 s.tco2e,
@@ -254,7 +247,10 @@ def inventory_workbook(inv: Inventory) -> bytes:
             [_("Base year"), base.year, "", ""],
             [_("Base-year total (tCO2e)"), base.total_tco2e, "", ""],
             [_("Recalculation threshold (%)"), base.threshold_pct, "", ""],
-            *[[e.date, _label(RecalculationKind, e.kind), e.effect_tco2e, e.reason] for e in base.events],
+            *[
+                [e.date, choice_label(RecalculationKind, e.kind), e.effect_tco2e, e.reason]
+                for e in base.events
+            ],
             [_("Change (tCO2e)"), base.change_tco2e, _("Change (%)"), base.change_pct],
             [_("Recalculate"), base.recalculate, _("Restated base year (tCO2e)"), base.restated_tco2e],
         ]
@@ -423,13 +419,13 @@ class InventorySettingsView(CapabilityRequiredMixin, TemplateView):
             ],
             sites=InventorySite.objects.filter(site__organisation=organisation).select_related("site"),
             events=[
-                {"row": e, "kind": _label(RecalculationKind, e.kind)}
+                {"row": e, "kind": choice_label(RecalculationKind, e.kind)}
                 for e in BaseYearRecalculation.objects.filter(organisation=organisation).order_by(
                     "date", "id"
                 )
             ],
             uncertainties=[
-                {"row": u, "label": _label(EmissionSource, u.source)}
+                {"row": u, "label": choice_label(EmissionSource, u.source)}
                 for u in sorted(
                     inventory.uncertainty_table().values(),
                     key=lambda u: EmissionSource.values.index(u.source),

@@ -23,9 +23,10 @@ from greenfactory.core.exports import csv_response, xlsx_response
 from greenfactory.sites.models import Site
 
 from . import kpi_selectors, quality_selectors
-from .choices import Granularity, Medium
+from .choices import Granularity, GridRegion, Medium, choice_label
 from .kpi_forms import ACTIVITY_FORMS, ActivityImportForm
 from .kpi_selectors import TOTAL, KpiBucket, meter_tree
+from .models import FactorSet
 from .services import activity
 from .services.factors import site_kpi_settings
 from .services.imports import table_rows
@@ -115,6 +116,20 @@ _CATEGORIES = {
     "5": gettext_lazy("5 · Use of the organisation's products"),
     "6": gettext_lazy("6 · Other indirect emissions"),
 }
+
+
+def _factors_used(used: list[dict]) -> list[dict]:
+    """The factors a period's KPIs used, with region and GWP-set names instead of their codes."""
+    names = dict(FactorSet.objects.filter(code__in={f["gwp"] for f in used}).values_list("code", "name"))
+    return [
+        {
+            **f,
+            "grid": {**f["grid"], "label": choice_label(GridRegion, f["grid"]["region"])},
+            "residual": {**f["residual"], "label": choice_label(GridRegion, f["residual"]["region"])},
+            "gwp_name": names.get(f["gwp"], f["gwp"]),
+        }
+        for f in used
+    ]
 
 
 def comparable(days: int, other: int) -> bool:
@@ -264,6 +279,7 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
             last_year_period=period.last_year(),
             query=self.request.GET.urlencode(),
             coverage=coverage,
+            factors_used=_factors_used(current["factors"] if current else []),
             changes_hidden=not (like_previous and like_last_year),
         )
         return context

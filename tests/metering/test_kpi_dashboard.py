@@ -38,7 +38,8 @@ def test_dashboard_shows_the_api_figures(plant, staff_client):
     assert "212.757" in html
     assert "chart-emissions" in html
     assert "kpi-chart-data" in html
-    assert "north_china 2023" in html  # the factor used is on the page
+    assert "North China grid 2023" in html  # the factor used is on the page, by name
+    assert "GWP-100, IPCC AR5;" in html
     assert [m["meter"].code for m in page.context["tree"]] == [
         "D-01",
         "E-MAIN",
