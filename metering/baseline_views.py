@@ -22,6 +22,7 @@ from greenfactory.core.exports import csv_response, xlsx_response
 from greenfactory.sites.models import Site
 
 from . import baseline_selectors as selectors
+from . import formulas
 from .baseline_forms import AdjustmentForm, BaselineForm, DriverValuesForm, SiteTargetForm, TargetForm
 from .choices import Medium
 from .models import EnergyTarget
@@ -154,6 +155,7 @@ class BaselineDetailView(CapabilityRequiredMixin, TemplateView):
             baseline=baseline,
             view=view,
             can_write=can_write,
+            weak_r2=formulas.WEAK_MODEL_R2,
             adjustment_form=kwargs.get("adjustment_form") or (AdjustmentForm() if can_write else None),
             target_form=kwargs.get("target_form")
             or (TargetForm(initial={"kind": "enpi_max"}) if can_write else None),
@@ -162,7 +164,6 @@ class BaselineDetailView(CapabilityRequiredMixin, TemplateView):
                 "actual": [r.actual for r in view.rows],
                 "expected": [r.expected for r in view.rows],
                 "cusum": [r.cusum for r in view.rows],
-                "base_end": baseline.base_end.strftime("%Y-%m"),
                 "names": {
                     "actual": _("Actual (%(unit)s)") % {"unit": baseline.unit},
                     "expected": _("Expected (%(unit)s)") % {"unit": baseline.unit},

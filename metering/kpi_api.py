@@ -59,7 +59,8 @@ class KpiQuerySerializer(serializers.Serializer):
         summary="Energy and emission KPIs per bucket",
         description=(
             "Per day, month or year of the site's time zone (buckets whose first day lies in "
-            "[start, end]): consumption per medium (canonical units) and per meter, tce, scope 1, "
+            "[start, end]): consumption per medium (KPI units: kWh, m3, kg for liquid fuels, GJ for "
+            "heat and steam) and per meter (its medium's canonical unit), tce, scope 1, "
             "scope 2 location- and market-based, totals per ISO 14064-1 category, tonnes processed, "
             "intensities, renewable share, data-quality counts and the factor-set versions used. "
             "Figures are decimal strings in t, tCO2e, kWh, m3, kg, GJ."
