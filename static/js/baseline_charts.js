@@ -1,16 +1,9 @@
 // Draws a baseline's CUSUM and expected-vs-actual charts from the figures the page embeds (json_script).
 document.addEventListener("DOMContentLoaded", function () {
-  var source = document.getElementById("baseline-chart-data");
-  if (!source || typeof Chart === "undefined") {
+  var data = window.gfCharts.data("baseline-chart-data");
+  if (!data) {
     return;
   }
-  var data = JSON.parse(source.textContent);
-  var common = {
-    responsive: true,
-    maintainAspectRatio: false,
-    interaction: { mode: "index", intersect: false },
-    plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
-  };
   new Chart(document.getElementById("chart-cusum"), {
     type: "line",
     data: {
@@ -27,7 +20,7 @@ document.addEventListener("DOMContentLoaded", function () {
         },
       ],
     },
-    options: common,
+    options: window.gfCharts.options(),
   });
   new Chart(document.getElementById("chart-expected"), {
     type: "line",
@@ -38,6 +31,6 @@ document.addEventListener("DOMContentLoaded", function () {
         { label: data.names.expected, data: data.expected, borderColor: "#b26b00", backgroundColor: "#b26b00", borderDash: [6, 4], pointRadius: 0 },
       ],
     },
-    options: common,
+    options: window.gfCharts.options(),
   });
 });

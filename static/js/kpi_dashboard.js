@@ -1,16 +1,9 @@
 // Draws the dashboard's charts from the figures the page embeds (json_script); the tables hold the same.
 document.addEventListener("DOMContentLoaded", function () {
-  var source = document.getElementById("kpi-chart-data");
-  if (!source || typeof Chart === "undefined") {
+  var data = window.gfCharts.data("kpi-chart-data");
+  if (!data) {
     return;
   }
-  var data = JSON.parse(source.textContent);
-  var common = {
-    responsive: true,
-    maintainAspectRatio: false,
-    interaction: { mode: "index", intersect: false },
-    plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
-  };
   new Chart(document.getElementById("chart-emissions"), {
     type: "bar",
     data: {
@@ -22,11 +15,11 @@ document.addEventListener("DOMContentLoaded", function () {
         { label: data.names.scope2_market, data: data.scope2_market, type: "line", borderColor: "#b26b00", backgroundColor: "#b26b00", pointRadius: 2 },
       ],
     },
-    options: Object.assign({}, common, { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } }),
+    options: window.gfCharts.options({ scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } }),
   });
   new Chart(document.getElementById("chart-tce"), {
     type: "bar",
     data: { labels: data.labels, datasets: [{ label: data.names.tce, data: data.tce, backgroundColor: "#2f6f9f" }] },
-    options: Object.assign({}, common, { scales: { y: { beginAtZero: true } } }),
+    options: window.gfCharts.options({ scales: { y: { beginAtZero: true } } }),
   });
 });

@@ -1,0 +1,19 @@
+// Shared by the pages that draw charts: the figures they embed with json_script, and one look.
+window.gfCharts = {
+  // The embedded figures, or null when the page has none or the chart library did not load.
+  data: function (id) {
+    var source = document.getElementById(id);
+    return source && typeof Chart !== "undefined" ? JSON.parse(source.textContent) : null;
+  },
+  options: function (extra) {
+    return Object.assign(
+      {
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false },
+        plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
+      },
+      extra || {}
+    );
+  },
+};
