@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import DomainError
 
+from ..choices import Granularity
 from ..models import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
 from ..units import UnitError, canonical_unit
 from .factors import FactorMissing, FactorTable
+from .rollups import bucket_floor, bucket_next
 
 ActivityModel = (
     type[RefrigerantRefill] | type[FuelDelivery] | type[GreenCertificateRetirement] | type[Scope3Activity]
@@ -25,19 +27,22 @@ class ActivityInvalid(DomainError):
     """Activity data the KPIs could not use (unknown gas, a unit that does not measure the fuel)."""
 
 
-def refresh_after_commit(*, site, day: dt.date) -> None:
+def refresh_after_commit(*, site, day: dt.date, last: dt.date | None = None) -> None:
+    """After commit, recompute the site's KPIs of the months from ``day`` to ``last`` (or ``day``'s)."""
     from ..tasks import kpi_site_refresh
 
     zone = zoneinfo.ZoneInfo(site.time_zone)
-    start = dt.datetime.combine(day.replace(day=1), dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(day + dt.timedelta(days=32), dt.time(), tzinfo=zone).replace(day=1)
+    month = Granularity.MONTH
+    start = bucket_floor(dt.datetime.combine(day, dt.time(), tzinfo=zone), granularity=month, zone=zone)
+    end = bucket_floor(dt.datetime.combine(last or day, dt.time(), tzinfo=zone), granularity=month, zone=zone)
+    end = bucket_next(end, granularity=month, zone=zone)
     transaction.on_commit(lambda: kpi_site_refresh.delay(site.pk, start.isoformat(), end.isoformat()))
 
 
-def _check(instance) -> None:
+def _check(instance, factors: FactorTable | None = None) -> None:
     if isinstance(instance, RefrigerantRefill):
         try:
-            FactorTable.for_site(site=instance.site).gwp(instance.gas)
+            (factors or FactorTable.for_site(site=instance.site)).gwp(instance.gas)
         except FactorMissing as exc:
             raise ActivityInvalid(exc.message, field="gas") from exc
     if isinstance(instance, FuelDelivery) and instance.fuel:
@@ -50,17 +55,21 @@ def _check(instance) -> None:
 
 
 @transaction.atomic
-def activity_create(*, model: ActivityModel, site, by=None, **fields):
-    """Record one row of activity data for a site; the KPIs of its month are recomputed after commit."""
+def activity_create(
+    *, model: ActivityModel, site, by=None, factors: FactorTable | None = None, refresh: bool = True, **fields
+):
+    """Record one row of activity data for a site; the KPIs of its month are recomputed after commit
+    (``refresh=False``: the caller recomputes, as an import does once for all its rows)."""
     instance = model(site=site, created_by=by, **fields)
-    _check(instance)
+    _check(instance, factors)
     try:
         instance.full_clean()
     except ValidationError as exc:
         raise ActivityInvalid("; ".join(exc.messages)) from exc
     instance._history_user = by
     instance.save()
-    refresh_after_commit(site=site, day=instance.date)
+    if refresh:
+        refresh_after_commit(site=site, day=instance.date)
     return instance
 
 
@@ -94,12 +103,32 @@ def activity_import(*, form_class, rows: list[dict], by=None) -> int:
             continue
         valid.append((line, form.cleaned_data))
     if not errors:
+        # One factor table per site for the checks, and one KPI refresh per site for the months
+        # the file covers, rather than one of each per row.
+        tables: dict[int, FactorTable] = {}
+        spans: dict[int, list] = {}
         for line, data in valid:
             data = dict(data)
+            site = data.pop("site")
+            if site.pk not in tables:
+                tables[site.pk] = FactorTable.for_site(site=site)
             try:
-                activity_create(model=form_class._meta.model, site=data.pop("site"), by=by, **data)
+                activity_create(
+                    model=form_class._meta.model,
+                    site=site,
+                    by=by,
+                    factors=tables[site.pk],
+                    refresh=False,
+                    **data,
+                )
             except DomainError as exc:
                 errors.append(f"{line}: {exc.field or ''}: {exc.message}")
+                continue
+            span = spans.setdefault(site.pk, [site, data["date"], data["date"]])
+            span[1], span[2] = min(span[1], data["date"]), max(span[2], data["date"])
+        if not errors:
+            for site, first, last in spans.values():
+                refresh_after_commit(site=site, day=first, last=last)
     if errors:
         raise ActivityImportInvalid(_("Nothing was imported; correct these rows."), errors=errors)
     if not valid:

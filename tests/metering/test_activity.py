@@ -111,3 +111,26 @@ def test_the_activity_page_makes_as_many_queries_for_many_rows_as_for_two(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = staff_client.get("/kpis/activity/refrigerant-refills/")
     assert page.content.decode().count("Chiller ") >= 42
+
+
+def test_an_import_recomputes_the_months_it_covers_once(site, staff_user, django_capture_on_commit_callbacks):
+    from metering.kpi_forms import ACTIVITY_FORMS
+    from metering.services.activity import activity_import
+
+    form_class = ACTIVITY_FORMS["fuel-deliveries"][0]
+    rows = [
+        {
+            "site": site.code,
+            "date": f"2025-{month:02d}-{day:02d}",
+            "fuel": "diesel",
+            "quantity": "1",
+            "unit": "t",
+        }
+        for month in (3, 4)
+        for day in (1, 10, 20)
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert activity_import(form_class=form_class, rows=rows, by=staff_user) == 6
+    assert len(callbacks) == 1  # one recomputation for March and April, not one per row
+    months = SiteKpi.objects.filter(granularity="month").order_by("start")
+    assert [Decimal(m.consumption["diesel"]) for m in months] == [3000, 3000]  # kg, 3 t a month
