@@ -56,13 +56,15 @@ def kpi_sweep() -> int:
     retry_backoff=True,
     max_retries=5,
 )
-def kpis_recompute_all() -> int:
-    """Recompute every site's KPIs (a factor set changed); rollups do not depend on factors."""
+def kpis_recompute_all(site_id: int | None = None) -> int:
+    """Recompute every site's KPIs (a factor set changed), or one site's (its KPI settings changed);
+    rollups do not depend on factors."""
     from greenfactory.sites.models import Site
 
     from .services import kpis
 
-    return sum(kpis.site_kpis_recompute(site=site) for site in Site.objects.all())
+    sites = Site.objects.all() if site_id is None else Site.objects.filter(pk=site_id)
+    return sum(kpis.site_kpis_recompute(site=site) for site in sites)
 
 
 @shared_task(

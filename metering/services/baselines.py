@@ -620,15 +620,11 @@ def target_alerts_refresh(*, site: Site | None = None) -> int:
             baseline = enpi_targets[0].baseline
             adjustments = list(BaselineAdjustment.objects.filter(baseline_id=baseline_id))
             for row in baseline_performance(baseline=baseline, adjustments=adjustments, targets=enpi_targets):
-                misses += [
-                    (t, row.period, Decimal(repr(row.enpi)).quantize(Decimal("0.000001"))) for t in row.missed
-                ]
+                misses += [(t, row.period, Decimal(repr(row.enpi))) for t in row.missed]
         misses += _site_intensity_misses(s, [t for t in targets if t.kind == TargetKind.TCE_PER_T_MAX])
         keep = {(t.pk, month) for t, month, _value in misses}
         existing = {(a.target_id, a.period): a for a in TargetAlert.objects.filter(target__in=targets)}
-        for key, alert in existing.items():
-            if key not in keep:
-                alert.delete()
+        TargetAlert.objects.filter(pk__in=[a.pk for key, a in existing.items() if key not in keep]).delete()
         for target, month, value in misses:
             alert = existing.get((target.pk, month))
             value = value.quantize(Decimal("0.000001"))

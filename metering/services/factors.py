@@ -173,5 +173,6 @@ def site_kpi_settings_update(*, settings: SiteKpiSettings, by=None, **fields) ->
         raise DomainError(_("Choose a set of global warming potentials."), field="gwp_set")
     settings._history_user = by
     settings.save()
-    transaction.on_commit(lambda: kpis_recompute_all.delay())
+    site_id = settings.site_id  # only this site's figures depend on its settings
+    transaction.on_commit(lambda: kpis_recompute_all.delay(site_id))
     return settings

@@ -126,7 +126,9 @@ def _register_curve(meter: Meter, frame: pd.DataFrame, events: list[MeterEvent],
     hours = np.diff(t) / (3600 * _NS)
     explained = np.zeros(len(step), dtype=bool)
     for event in events:  # few: one per reset or exchange
-        i = int(np.searchsorted(t, int(event.ts.timestamp() * _NS), side="left"))
+        # Exact integer nanoseconds: a float timestamp can land beside a reading at the same instant.
+        event_ns = pd.Timestamp(event.ts).tz_convert("UTC").as_unit("ns").value
+        i = int(np.searchsorted(t, event_ns, side="left"))
         if 1 <= i < len(t):
             step[i - 1] = (event.old_final_value - v[i - 1]) + (v[i] - event.new_start_value)
             explained[i - 1] = True

@@ -52,3 +52,17 @@ def test_admin_site_settings_change_recomputes(plant, admin_client, django_captu
         )
     assert response.status_code == 302, response.content
     assert SiteKpi.objects.get(granularity="month").scope2_location_tco2e == Decimal("530.6")
+
+
+def test_one_sites_settings_recompute_only_that_site(plant, django_capture_on_commit_callbacks):
+    from metering.services.factors import site_kpi_settings_update
+    from tests.factories import SiteFactory
+
+    other = SiteFactory(code="OT-01")
+    with django_capture_on_commit_callbacks(execute=True):
+        march_plant(other)
+    before = SiteKpi.objects.get(site=other, granularity="month").computed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        site_kpi_settings_update(settings=site_kpi_settings(site=plant), grid_region="national")
+    assert SiteKpi.objects.get(site=plant, granularity="month").scope2_location_tco2e == Decimal("530.6")
+    assert SiteKpi.objects.get(site=other, granularity="month").computed_at == before
