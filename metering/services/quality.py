@@ -279,27 +279,28 @@ def _reconcile(existing: QuerySet[QualityFinding], found: list[QualityFinding], 
     return {"created": len(create), "updated": len(update), "deleted": len(gone_open)}
 
 
-def _window(meter: Meter, start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The months of the site's zone around [start, end] and its neighbouring readings: the window
-    ``rollups.meter_rollups_refresh`` builds its curve over, so both see the same gaps and spikes."""
-    return refresh_window(meter, start, end)[2:]
-
-
 @transaction.atomic
 def meter_findings_refresh(
-    *, meter: Meter, start: dt.datetime, end: dt.datetime
+    *, meter: Meter, start: dt.datetime, end: dt.datetime, known=None
 ) -> tuple[dt.datetime, dt.datetime]:
     """(Re)derive the meter's gaps, spikes, decreases, flatlines and negative intervals for readings
-    changed in [start, end]. Idempotent. Returns the window whose findings were recomputed."""
+    changed in [start, end], over the whole months ``rollups.meter_rollups_refresh`` builds its
+    curve over (so both see the same gaps and spikes). ``known`` is ``(window, curve)`` from that
+    refresh, used when the window is the same. Idempotent. Returns the window recomputed."""
     if meter.is_virtual:
         return start, end
-    lo, hi = _window(meter, start, end)
+    window = refresh_window(meter, start, end)
+    lo, hi = window[2:]
     override = _meter_overrides([meter.pk]).get(meter.pk)
     flatline_hours = (override and override.flatline_hours) or site_quality_settings(
         site=meter.site
     ).flatline_hours
-    # An interval ending exactly at the window's start is outside the rollups' window but bounds a gap in it.
-    curve = meter_curve(meter=meter, lo=lo - dt.timedelta(microseconds=1), hi=hi)
+    if meter.kind == MeterKind.REGISTER and known is not None and known[0] == window:
+        curve = known[1]  # the very curve the rollups were just built from
+    else:
+        # Intervals (few rows) are read again: one ending exactly at the window's start is outside
+        # the rollups' window but bounds a gap in it.
+        curve = meter_curve(meter=meter, lo=lo - dt.timedelta(microseconds=1), hi=hi)
     found = _curve_findings(meter, curve, lo_ns=_ns(lo), hi_ns=_ns(hi), flatline_hours=flatline_hours)
     found += _negative_intervals(meter, lo, hi)
     # A gap's start may be the reading just before the window: include the keys found as well.
@@ -406,16 +407,18 @@ def _parents_with_a_remainder(meters: list[tuple], children: dict[int, list[int]
     return found
 
 
-def findings_after_rollups(*, ranges: list[DirtyRange]) -> None:
+def findings_after_rollups(*, ranges: list[DirtyRange], curves: dict | None = None) -> None:
     """After the rollups of these dirty ranges were refreshed: their meters' findings and their sites'
-    energy balance, over the same windows."""
+    energy balance, over the same windows, reusing the curves (``curves``) the rollups were built from."""
     spans: dict[int, list[dt.datetime]] = {}
     for dirty in ranges:
         span = spans.setdefault(dirty.meter_id, [dirty.start, dirty.end])
         span[0], span[1] = min(span[0], dirty.start), max(span[1], dirty.end)
     sites: dict[int, list] = {}
     for meter in Meter.objects.select_related("site").filter(pk__in=spans, is_virtual=False).order_by("pk"):
-        lo, hi = meter_findings_refresh(meter=meter, start=spans[meter.pk][0], end=spans[meter.pk][1])
+        lo, hi = meter_findings_refresh(
+            meter=meter, start=spans[meter.pk][0], end=spans[meter.pk][1], known=(curves or {}).get(meter.pk)
+        )
         site_span = sites.setdefault(meter.site_id, [meter.site, lo, hi])
         site_span[1], site_span[2] = min(site_span[1], lo), max(site_span[2], hi)
     for _site_id, (site, lo, hi) in sorted(sites.items()):

@@ -354,7 +354,7 @@ def refresh_window(meter: Meter, start: dt.datetime, end: dt.datetime):
 
 @transaction.atomic
 def meter_rollups_refresh(
-    *, meter: Meter, start: dt.datetime, end: dt.datetime, prefetched=None
+    *, meter: Meter, start: dt.datetime, end: dt.datetime, prefetched=None, curves: dict | None = None
 ) -> tuple[dt.datetime, dt.datetime]:
     """Recompute the meter's day (with their hours) and month rollups whose buckets [start, end] can
     change.
@@ -364,7 +364,9 @@ def meter_rollups_refresh(
     again writes the same rows. Returns the span recomputed.
 
     ``prefetched`` is ``(window, frame)`` read ahead by ``site_rollups_recompute``; the frame is
-    used only if this transaction sees the same window.
+    used only if this transaction sees the same window. ``curves``, when given, receives
+    ``{meter id: (window, curve)}`` so that the data-quality findings of the same window reuse the
+    curve instead of reading the readings again.
     """
     # One refresh of a meter at a time: two workers replacing the same buckets would collide.
     Meter.objects.select_for_update().filter(pk=meter.pk).values_list("pk", flat=True).first()
@@ -373,6 +375,8 @@ def meter_rollups_refresh(
     lo, hi, month_lo, month_hi = window
     frame = prefetched[1] if prefetched is not None and prefetched[0] == window else None
     curve = meter_curve(meter=meter, lo=month_lo, hi=month_hi, frame=frame)
+    if curves is not None:
+        curves[meter.pk] = (window, curve)
     frames = []
     for granularity in ROLLUP_GRANULARITIES:
         edges = bucket_edges(lo, hi, granularity=granularity, zone=zone)
@@ -505,12 +509,15 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
         span = spans.setdefault(dirty.meter_id, [dirty.start, dirty.end])
         span[0], span[1] = min(span[0], dirty.start), max(span[1], dirty.end)
     touched = Touched()
+    curves: dict = {}  # the findings below reuse the curves the rollups were built from
     # Meters in id order, then sites: locks are always taken in the same order, so no deadlock.
     for meter in Meter.objects.select_related("site").filter(pk__in=spans, is_virtual=False).order_by("pk"):
-        lo, hi = meter_rollups_refresh(meter=meter, start=spans[meter.pk][0], end=spans[meter.pk][1])
+        lo, hi = meter_rollups_refresh(
+            meter=meter, start=spans[meter.pk][0], end=spans[meter.pk][1], curves=curves
+        )
         touched.add(meter.site_id, lo, hi)
     for site_id, (lo, hi) in sorted(touched.spans.items()):
         site_kpis_refresh(site_id=site_id, start=lo, end=hi)
-    quality.findings_after_rollups(ranges=ranges)
+    quality.findings_after_rollups(ranges=ranges, curves=curves)
     DirtyRange.objects.filter(pk__in=[d.pk for d in ranges]).update(consumed_at=timezone.now())
     return len(ranges)

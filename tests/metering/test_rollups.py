@@ -317,3 +317,28 @@ def test_gaps_are_judged_against_the_spacing_around_them_whatever_window_is_reco
     late = switch + dt.timedelta(hours=50, minutes=30)
     eager(ingest, site, register_rows("E-1", [(late.isoformat(), daily[-1][1] + 505)]))
     assert gaps() == {Granularity.DAY: 1, Granularity.MONTH: 1}
+
+
+def test_a_dirty_range_reads_a_registers_readings_once_for_rollups_and_findings(site, eager, monkeypatch):
+    from metering.services import rollups
+
+    reads = []
+    original = rollups._frame
+    monkeypatch.setattr(rollups, "_frame", lambda m, lo, hi: reads.append(m.code) or original(m, lo, hi))
+    meter(site, "E-1")
+    meter(site, "G-1", medium="natural_gas", unit="m3", kind="interval")
+    eager(
+        ingest,
+        site,
+        register_rows("E-1", [("2025-05-01T10:00:00+08:00", 0), ("2025-05-01T11:00:00+08:00", 5)])
+        + [
+            {
+                "meter": "G-1",
+                "start": "2025-05-01T00:00:00+08:00",
+                "end": "2025-05-02T00:00:00+08:00",
+                "value": 9,
+            }
+        ],
+    )
+    assert sorted(reads) == ["E-1", "G-1", "G-1"]  # intervals, a few rows, are read again
+    assert MeterRollup.objects.filter(granularity=Granularity.DAY).count() == 2
