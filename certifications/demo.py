@@ -467,8 +467,9 @@ def _evidence(*, title, clauses, outcome, review, expiry, today, owner, approver
 
 
 @transaction.atomic
-def demo_load_certifications(*, site, owner, approver, today: dt.date) -> dict[str, int]:
+def demo_load(*, site, staff, approver, today: dt.date) -> dict[str, int]:
     """Standards, evidence, exclusions, certificates and today's reminders for the demo plant."""
+    owner = staff
     created = {"standards": services.standards_load_shipped()["standards"], "evidence": 0, "certificates": 0}
     for title, clauses, outcome, review, expiry in EVIDENCE:
         if _evidence(

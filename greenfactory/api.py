@@ -2,6 +2,30 @@
 
 from rest_framework.routers import DefaultRouter
 
+from accounting.api.baselines import (
+    BaselineAdjustmentViewSet,
+    DriverValueViewSet,
+    EnergyBaselineViewSet,
+    EnergyTargetViewSet,
+    TargetAlertViewSet,
+)
+from accounting.api.inventory import (
+    BaseYearRecalculationViewSet,
+    GhgInventoryViewSet,
+    InventoryCategoryViewSet,
+    InventorySettingsViewSet,
+    InventorySiteViewSet,
+    SourceUncertaintyViewSet,
+)
+from accounting.api.kpis import (
+    FactorSetViewSet,
+    FactorViewSet,
+    FuelDeliveryViewSet,
+    GreenCertificateViewSet,
+    KpiViewSet,
+    RefrigerantRefillViewSet,
+    Scope3ActivityViewSet,
+)
 from certifications.api import (
     CertificateViewSet,
     ClauseExclusionViewSet,
@@ -14,32 +38,8 @@ from certifications.api import (
     StandardViewSet,
 )
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
-from metering.api import MeterEventViewSet, MeterViewSet, ReadingViewSet
-from metering.baseline_api import (
-    BaselineAdjustmentViewSet,
-    DriverValueViewSet,
-    EnergyBaselineViewSet,
-    EnergyTargetViewSet,
-    TargetAlertViewSet,
-)
-from metering.inventory_api import (
-    BaseYearRecalculationViewSet,
-    GhgInventoryViewSet,
-    InventoryCategoryViewSet,
-    InventorySettingsViewSet,
-    InventorySiteViewSet,
-    SourceUncertaintyViewSet,
-)
-from metering.kpi_api import (
-    FactorSetViewSet,
-    FactorViewSet,
-    FuelDeliveryViewSet,
-    GreenCertificateViewSet,
-    KpiViewSet,
-    RefrigerantRefillViewSet,
-    Scope3ActivityViewSet,
-)
-from metering.quality_api import QualityFindingViewSet
+from metering.api.quality import QualityFindingViewSet
+from metering.api.readings import MeterEventViewSet, MeterViewSet, ReadingViewSet
 
 router = DefaultRouter()
 router.include_root_view = False

@@ -10,17 +10,13 @@ import datetime as dt
 import functools
 import math
 import zoneinfo
-from decimal import Decimal
 
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
-
-from .choices import Medium, MeterKind, Scope3Category, Source
-from .models import DriverValue, Gateway, GreenCertificateRetirement, Meter, RefrigerantRefill, Scope3Activity
-from .services.activity import activity_create
-from .services.baselines import driver_value_set
-from .services.gateways import gateway_create
-from .services.ingest import readings_ingest
-from .services.meters import meter_create
+from metering.choices import Medium, MeterKind, Source
+from metering.models import Gateway, Meter
+from metering.services.gateways import gateway_create
+from metering.services.ingest import readings_ingest
+from metering.services.meters import meter_create
 
 # Demo only: a fixed, clearly-marked key so `make demo` can print it. Real keys are random.
 DEMO_GATEWAY_NAME = "Demo gateway (substation 1)"
@@ -63,7 +59,7 @@ _HOURLY = {
 }
 _MONTHLY = {"GE-01": 300.0, "D-01": 800.0, "GS-01": 1200.0, "LPG-01": 450.0, "ST-01": 120.0, "H-01": 900.0}
 # Heating degree days (base 18 °C) of a typical Tianjin year, January to December.
-_TIANJIN_HDD = [640, 520, 350, 150, 35, 0, 0, 0, 25, 190, 410, 590]
+TIANJIN_HDD = [640, 520, 350, 150, 35, 0, 0, 0, 25, 190, 410, 590]
 _EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 # Planted data-quality findings: days of the year without a water reading, and a burst on W-01.
 DEMO_LOST_DAYS = (150, 151, 152)
@@ -100,7 +96,7 @@ def _register_value(code: str, when: dt.datetime, zone: zoneinfo.ZoneInfo) -> fl
     return round(value % (_REGISTER_MAX[code] + 1), 1)
 
 
-def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
+def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
     """Create the demo meters and gateway, and the last week of hourly and last year of monthly data."""
     created = {"meters": 0, "readings": 0}
     zone = zoneinfo.ZoneInfo(site.time_zone)
@@ -164,7 +160,7 @@ def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
         for h in range(7 * 24, -1, -1)
     ]
     # A year of daily register readings before the hourly week: enough for every KPI page.
-    year_start = (end.replace(day=1) - dt.timedelta(days=365)).replace(day=1)
+    year_start = demo_year_start(site=site, today=today)
     lost = {year_start + dt.timedelta(days=d) for d in DEMO_LOST_DAYS}
     daily = [
         {"meter": c, "ts": day.isoformat(), "value": value(c, day)}
@@ -189,55 +185,16 @@ def metering_demo_load(*, site: Site, staff, today: dt.date) -> dict:
                 }
             )
         month_start = previous
-    monthly += _shredder_months(site=site, end=end, staff=staff)
+    monthly += _shredder_months(site=site, end=end)
     result = readings_ingest(site=site, raw_rows=monthly, source=Source.IMPORT, by=staff)
     created["readings"] += result.accepted
-    created["activity"] = _activity_load(site=site, staff=staff, year_start=year_start.date(), today=today)
-    created["inventory"] = _inventory_load(site=site, staff=staff, today=today)
     return created
 
 
-def _inventory_load(*, site: Site, staff, today: dt.date) -> int:
-    """The organisation's inventory settings: base year, one recalculation event, category 5
-    excluded with its justification (only when the organisation has none yet)."""
-    from .models import InventorySettings
-    from .services import inventory
-
-    organisation = site.organisation
-    if InventorySettings.objects.filter(organisation=organisation).exists():
-        return 0
-    inventory.inventory_settings_save(
-        organisation=organisation,
-        boundary_note="All plants the organisation operates (operational control).",
-        base_year=today.year - 1,
-        base_year_tco2e=Decimal("21400"),
-        by=staff,
-    )
-    inventory.base_year_recalculation_create(
-        organisation=organisation,
-        date=dt.date(today.year, 3, 1),
-        kind="method",
-        effect_tco2e=Decimal("-480"),
-        reason="Grid factor changed from the national average to the North China grid.",
-        by=staff,
-    )
-    inventory.inventory_category_save(
-        organisation=organisation,
-        category=5,
-        included=False,
-        justification=(
-            "Black mass and recovered metals are intermediates refined by customers; "
-            "their use is outside the organisation's influence."
-        ),
-        by=staff,
-    )
-    return 1
-
-
-def _shredder_months(*, site: Site, end: dt.datetime, staff) -> list[dict]:
+def _shredder_months(*, site: Site, end: dt.datetime) -> list[dict]:
     """E-104's monthly MWh follows tonnes processed and heating degree days (as shredders do: more load,
-    and cold starts in winter), so the demo year makes a sound ISO 50001 baseline. The degree days are
-    stored for the same months."""
+    and cold starts in winter), so the demo year makes a sound ISO 50001 baseline (accounting's demo
+    stores the same months' degree days)."""
     processed = {
         r.period_start: float(r.tonnes)
         for r in ProductionRecord.objects.filter(site=site, kind=ProductionKind.PROCESSED)
@@ -246,9 +203,7 @@ def _shredder_months(*, site: Site, end: dt.datetime, staff) -> list[dict]:
     month_start = end.replace(day=1)
     for _ in range(12):
         previous = (month_start - dt.timedelta(days=1)).replace(day=1)
-        hdd = _TIANJIN_HDD[previous.month - 1]
-        if not DriverValue.objects.filter(site=site, period=previous.date()).exists():
-            driver_value_set(site=site, period=previous.date(), hdd=Decimal(hdd), cdd=None, by=staff)
+        hdd = TIANJIN_HDD[previous.month - 1]
         tonnes = processed.get(previous.date())
         if tonnes is not None:
             mwh = 120 + 0.062 * tonnes + 0.085 * hdd + 4 * math.sin(previous.month * 1.7)
@@ -264,51 +219,19 @@ def _shredder_months(*, site: Site, end: dt.datetime, staff) -> list[dict]:
     return rows
 
 
-def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) -> int:
-    """Refrigerant refills, green certificates and scope 3 activity over the demo year (idempotent)."""
-    rows: list[tuple[type, dict]] = []
-    for months, equipment, gas, kg in (
-        (2, "Chiller 1, battery storage hall", "R-410A", "4.5"),
-        (6, "Split air conditioners, offices", "R-407C", "2.8"),
-        (9, "Chiller 1, battery storage hall", "R-410A", "3.2"),
-        (10, "Cold room, canteen", "HFC-134a", "1.6"),
-    ):
-        day = _months_after(year_start, months, 12)
-        rows.append((RefrigerantRefill, {"date": day, "equipment": equipment, "gas": gas, "kg": Decimal(kg)}))
-    for quarter in range(4):
-        day = _months_after(year_start, 3 * quarter + 2, 20)
-        ref = f"GEC-{day:%Y%m}-TJ01"
-        rows.append(
-            (
-                GreenCertificateRetirement,
-                {"date": day, "kwh": Decimal(150_000), "vintage": day.year, "certificate_ref": ref},
-            )
-        )
-    for month in range(12):
-        day = _months_after(year_start, month, 28)
-        rows.append(
-            (
-                Scope3Activity,
-                {
-                    "date": day,
-                    "category": Scope3Category.TRANSPORT,
-                    "description": "Inbound spent batteries by road",
-                    "quantity": Decimal(4200 * 320),
-                    "unit": "t·km",
-                    "factor_kg_per_unit": Decimal("0.078"),
-                    "factor_source": "Demo figure for heavy road freight; use the carrier's figure",
-                },
-            )
-        )
-    created = 0
-    for model, fields in rows:
-        if fields["date"] >= today or model.objects.filter(site=site, date=fields["date"]).exists():
-            continue
-        activity_create(model=model, site=site, by=staff, **fields)
-        created += 1
-    return created
+def demo_year_start(*, site: Site, today: dt.date) -> dt.datetime:
+    """The first day of the demo's year of daily readings (the month that began a year before this one)."""
+    end = dt.datetime.combine(today, dt.time(), tzinfo=zoneinfo.ZoneInfo(site.time_zone))
+    return (end.replace(day=1) - dt.timedelta(days=365)).replace(day=1)
 
 
-def _months_after(start: dt.date, months: int, day: int) -> dt.date:
-    year, month = divmod(start.month - 1 + months, 12)
-    return dt.date(start.year + year, month + 1, day)
+def demo_notes() -> list[str]:
+    """What ``load_demo`` prints about metering: the demo gateway key and a reading to send with it."""
+    return [
+        "Demo gateway key (site TJ-01, all meters; demo only, never on a real plant):",
+        f"  {DEMO_GATEWAY_KEY}",
+        "  curl -H 'Authorization: Api-Key "
+        + DEMO_GATEWAY_KEY
+        + "' -H 'Content-Type: text/csv' --data-binary $'meter,ts,value\\nW-01,<ISO time with offset>,<value>' "
+        "http://127.0.0.1:8000/api/v1/readings/",
+    ]

@@ -10,7 +10,7 @@ from functools import cache
 import pint
 from django.utils.translation import gettext as _
 
-from .choices import Medium
+from metering.choices import Medium
 
 _REGISTRY = pint.UnitRegistry()
 # Plant vocabulary pint does not know: cubic metres written "m3", and normal cubic metres of gas.

@@ -1,14 +1,27 @@
-from django.urls import path
+"""Pages of the metering app: meters and imports under /meters/, data quality under /kpis/quality/."""
 
-from . import views
+from django.urls import include, path
+
+from metering.views import meters, quality
+
+meter_patterns = [
+    path("", meters.MeterListView.as_view(), name="meter-list"),
+    path("<int:pk>/", meters.MeterDetailView.as_view(), name="meter-detail"),
+    path("<int:pk>/events/", meters.MeterEventCreateView.as_view(), name="meter-event-create"),
+    path("imports/", meters.ImportListView.as_view(), name="import-list"),
+    path("imports/<int:pk>/", meters.ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/progress/", meters.ImportProgressView.as_view(), name="import-progress"),
+    path("imports/<int:pk>/commit/", meters.ImportActionView.as_view(action="commit"), name="import-commit"),
+    path("imports/<int:pk>/cancel/", meters.ImportActionView.as_view(action="cancel"), name="import-cancel"),
+]
+
+quality_patterns = [
+    path("", quality.QualityFindingListView.as_view(), name="quality-findings"),
+    path("<int:pk>/explain/", quality.QualityFindingExplainView.as_view(), name="quality-explain"),
+    path("settings/", quality.QualitySettingsView.as_view(), name="quality-settings"),
+]
 
 urlpatterns = [
-    path("", views.MeterListView.as_view(), name="meter-list"),
-    path("<int:pk>/", views.MeterDetailView.as_view(), name="meter-detail"),
-    path("<int:pk>/events/", views.MeterEventCreateView.as_view(), name="meter-event-create"),
-    path("imports/", views.ImportListView.as_view(), name="import-list"),
-    path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
-    path("imports/<int:pk>/progress/", views.ImportProgressView.as_view(), name="import-progress"),
-    path("imports/<int:pk>/commit/", views.ImportActionView.as_view(action="commit"), name="import-commit"),
-    path("imports/<int:pk>/cancel/", views.ImportActionView.as_view(action="cancel"), name="import-cancel"),
+    path("meters/", include(meter_patterns)),
+    path("kpis/quality/", include(quality_patterns)),
 ]

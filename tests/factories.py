@@ -67,17 +67,15 @@ def metering_objects(*, site: Site, pk: int) -> None:
     """A meter, a meter event and a checked import sharing ``pk``, for URL walks that use one pk."""
     from decimal import Decimal
 
-    from metering.models import (
+    from accounting.models import (
         Factor,
         FactorSet,
         FuelDelivery,
         GreenCertificateRetirement,
-        ImportJob,
-        Meter,
-        MeterEvent,
         RefrigerantRefill,
         Scope3Activity,
     )
+    from metering.models import ImportJob, Meter, MeterEvent
 
     meter = Meter.objects.create(
         pk=pk,

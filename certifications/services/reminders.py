@@ -100,7 +100,7 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
 
 def _energy_target_items() -> list[_Due]:
     """Months that missed an energy target, each told once: an alert already reminded is skipped."""
-    from metering.services import baselines
+    from accounting.services import baselines
 
     told = set(Reminder.objects.filter(kind=ReminderKind.ENERGY_TARGET).values_list("item_key", flat=True))
     items = []
@@ -121,7 +121,7 @@ def certifications_daily(*, today: dt.date) -> dict[str, int]:
     Not one transaction: each step commits on its own, so a mail failure for one person keeps the
     expiries and the other people's reminders. Safe to run twice a day.
     """
-    from metering.services.baselines import target_alerts_refresh
+    from accounting.services.baselines import target_alerts_refresh
 
     from .certificates import certificates_expire_due
     from .evidence import evidence_expire_due

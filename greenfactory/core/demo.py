@@ -2,7 +2,7 @@
 meters (every medium) and a demo gateway.
 
 Loading is idempotent: everything is looked up by its natural key first, so a second run changes
-nothing. Later capabilities add their own demo data here.
+nothing. Each app adds its own demo data through the module its AppConfig names as ``demo``.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ import datetime as dt
 from calendar import monthrange
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from certifications.demo import demo_load_certifications
 from greenfactory.accounts.models import User
 from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
 from greenfactory.sites.models import Organisation, ProductionKind, ProductionRecord, Site
 from greenfactory.sites.services import organisation_create, production_record_create, site_create
-from metering.demo import metering_demo_load
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,13 @@ def demo_load(*, today: dt.date | None = None) -> dict:
                 by=staff,
             )
             created["production_records"] += 1
-    created.update(metering_demo_load(site=site, staff=staff, today=today))
-
-    created.update(
-        demo_load_certifications(
-            site=site, owner=staff, approver=User.objects.get(username="admin"), today=today
-        )
-    )
+    approver = User.objects.get(username="admin")
+    for module in demo_modules():
+        created.update(module.demo_load(site=site, staff=staff, approver=approver, today=today))
     return created
+
+
+def demo_modules() -> list:
+    """Each app's demo module (its AppConfig's ``demo``), in INSTALLED_APPS order: an app builds on
+    the demo data of the apps it depends on, and core never imports an app."""
+    return [import_module(config.demo) for config in apps.get_app_configs() if getattr(config, "demo", None)]

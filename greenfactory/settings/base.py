@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "greenfactory.accounts",
     "greenfactory.sites",
     "metering",
+    "accounting",
     "certifications",
 ]
 
@@ -175,7 +176,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_TASK_ROUTES = {"metering.import*": {"queue": "ingest"}, "metering.kpi*": {"queue": "kpi"}}
+CELERY_TASK_ROUTES = {
+    "metering.import*": {"queue": "ingest"},
+    "metering.kpi*": {"queue": "kpi"},
+    "accounting.kpi*": {"queue": "kpi"},
+}
 CELERY_BEAT_SCHEDULE = {
     # A confirmed import whose message was lost is sent again (the task is idempotent).
     "metering-imports-sweep": {"task": "metering.imports_sweep", "schedule": 300.0},

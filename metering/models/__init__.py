@@ -1,46 +1,23 @@
-from .activity import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
-from .baselines import (
-    BaselineAdjustment,
-    DriverValue,
-    EnergyBaseline,
-    EnergyTarget,
-    TargetAlert,
+from metering.models.gateways import Gateway, MeterGatewaySeen
+from metering.models.imports import ImportJob
+from metering.models.meters import Meter, MeterEvent
+from metering.models.quality import (
+    FindingKind,
+    FindingStatus,
+    MeterQualitySettings,
+    QualityFinding,
+    SiteQualitySettings,
 )
-from .factors import Factor, FactorSet, SiteKpiSettings
-from .gateways import Gateway, MeterGatewaySeen
-from .imports import ImportJob
-from .inventory import (
-    BaseYearRecalculation,
-    InventoryCategory,
-    InventorySettings,
-    InventorySite,
-    SourceUncertainty,
-)
-from .meters import Meter, MeterEvent
-from .quality import FindingKind, FindingStatus, MeterQualitySettings, QualityFinding, SiteQualitySettings
-from .readings import DirtyRange, IngestBatch, Reading, ReadingCorrection
-from .rollups import MeterRollup, SiteKpi
+from metering.models.readings import DirtyRange, IngestBatch, Reading, ReadingCorrection
+from metering.models.rollups import MeterRollup
 
 __all__ = [
-    "BaseYearRecalculation",
-    "BaselineAdjustment",
-    "DriverValue",
-    "EnergyBaseline",
-    "EnergyTarget",
-    "TargetAlert",
     "DirtyRange",
-    "Factor",
     "FindingKind",
     "FindingStatus",
-    "FactorSet",
-    "FuelDelivery",
     "Gateway",
-    "GreenCertificateRetirement",
     "ImportJob",
     "IngestBatch",
-    "InventoryCategory",
-    "InventorySettings",
-    "InventorySite",
     "Meter",
     "MeterEvent",
     "MeterGatewaySeen",
@@ -49,10 +26,5 @@ __all__ = [
     "QualityFinding",
     "Reading",
     "ReadingCorrection",
-    "RefrigerantRefill",
-    "Scope3Activity",
-    "SiteKpi",
-    "SiteKpiSettings",
     "SiteQualitySettings",
-    "SourceUncertainty",
 ]

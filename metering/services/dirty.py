@@ -6,13 +6,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from ..models import DirtyRange
+from metering.models import DirtyRange
 
 
 def kpi_refresh_after_commit(*, dirty: Iterable[DirtyRange]) -> None:
     """Queue the recomputation of these dirty ranges after commit. Their ids are known on both
     backends only when bulk_create returns them; otherwise the sweeper consumes the ranges."""
-    from ..tasks import kpi_dirty_process
+    from metering.tasks import kpi_dirty_process
 
     ids = [d.pk for d in dirty if d.pk is not None]
     if ids:

@@ -16,8 +16,7 @@ from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
 from greenfactory.core.exceptions import DomainError
 from greenfactory.sites.models import Site
-
-from ..models import Gateway, Meter
+from metering.models import Gateway, Meter
 
 KEY_PREFIX = "gfk_"
 _PREFIX_LENGTH = 8

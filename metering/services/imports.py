@@ -25,10 +25,9 @@ from openpyxl import load_workbook
 from greenfactory.core.exceptions import AlreadyExists, DomainError, PayloadTooLarge, TransitionNotAllowed
 from greenfactory.sites.models import ProductionKind, Site
 from greenfactory.sites.services import production_record_create
-
-from ..choices import ImportKind, ImportStatus, Source
-from ..models import ImportJob, Meter
-from .ingest import readings_ingest, readings_validate
+from metering.choices import ImportKind, ImportStatus, Source
+from metering.models import ImportJob, Meter
+from metering.services.ingest import readings_ingest, readings_validate
 
 PREVIEW_ROWS = 20
 MAX_LISTED_ERRORS = 500
@@ -236,7 +235,7 @@ def import_job_commit(*, job: ImportJob, by) -> ImportJob:
     job.status = ImportStatus.QUEUED
     job.queued_at = timezone.now()
     job.save(update_fields=["status", "queued_at"])
-    from ..tasks import import_run  # tasks call services; the service only dispatches after commit
+    from metering.tasks import import_run  # tasks call services; the service only dispatches after commit
 
     transaction.on_commit(lambda: import_run.delay(job.pk))
     return job
@@ -247,7 +246,7 @@ def import_jobs_requeue_stale(*, older_than: dt.timedelta) -> int:
 
     Runs periodically, so an import never depends on one message reaching the broker.
     """
-    from ..tasks import import_run
+    from metering.tasks import import_run
 
     stale = list(
         ImportJob.objects.filter(

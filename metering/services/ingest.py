@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import PayloadTooLarge
 from greenfactory.sites.models import Site
-
-from ..choices import MeterKind, Quality
-from ..models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
-from . import ingest_write
-from .dirty import kpi_refresh_after_commit
-from .ingest_write import Row
+from metering.choices import MeterKind, Quality
+from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
+from metering.services import ingest_write
+from metering.services.dirty import kpi_refresh_after_commit
+from metering.services.ingest_write import Row
 
 _QUALITIES = frozenset(Quality.values)
 _fromisoformat = dt.datetime.fromisoformat

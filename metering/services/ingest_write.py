@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from ..models import IngestBatch, Reading, ReadingCorrection
+from metering.models import IngestBatch, Reading, ReadingCorrection
 
 
 class Row(NamedTuple):

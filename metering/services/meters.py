@@ -9,11 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import AlreadyExists, DomainError
-
-from ..choices import MeterEventKind, MeterKind
-from ..formula import FormulaError, formula_parse
-from ..models import DirtyRange, Meter, MeterEvent, Reading
-from .dirty import kpi_refresh_after_commit
+from metering.choices import MeterEventKind, MeterKind
+from metering.models import DirtyRange, Meter, MeterEvent, Reading
+from metering.services.dirty import kpi_refresh_after_commit
+from metering.virtual_meters import FormulaError, formula_parse
 
 EDITABLE = (
     "code",

@@ -23,10 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import DomainError, TransitionNotAllowed
-
-from ..choices import Granularity, MeterKind
-from ..formula import FormulaError, formula_parse
-from ..models import (
+from metering.choices import Granularity, MeterKind
+from metering.models import (
     DirtyRange,
     FindingKind,
     FindingStatus,
@@ -38,8 +36,9 @@ from ..models import (
     Reading,
     SiteQualitySettings,
 )
-from ..units import canonical_unit, conversion_factor
-from .rollups import Curve, bucket_edges, bucket_next, meter_curve, refresh_window
+from metering.services.rollups import Curve, bucket_edges, bucket_next, meter_curve, refresh_window
+from metering.units import canonical_unit, conversion_factor
+from metering.virtual_meters import FormulaError, formula_parse
 
 CURVE_KINDS = (
     FindingKind.GAP,
@@ -514,13 +513,13 @@ def rederive_after_commit(*, site_id: int) -> None:
 
 
 def _stale_gateways_later() -> None:
-    from ..tasks import quality_stale_gateways
+    from metering.tasks import quality_stale_gateways
 
     quality_stale_gateways.delay()
 
 
 def _site_findings_later(site_id: int) -> None:
-    from ..tasks import quality_site_rederive
+    from metering.tasks import quality_site_rederive
 
     quality_site_rederive.delay(site_id)
 

@@ -22,10 +22,10 @@ from django.db import connection, connections, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ..choices import Granularity, MeterKind
-from ..models import DirtyRange, Meter, MeterEvent, MeterRollup, Reading
-from ..units import canonical_unit, conversion_factor
-from . import pgbinary
+from metering.choices import Granularity, MeterKind
+from metering.models import DirtyRange, Meter, MeterEvent, MeterRollup, Reading
+from metering.services import pgbinary
+from metering.units import canonical_unit, conversion_factor
 
 # Hours are kept inside their day's row (MeterRollup.hourly).
 ROLLUP_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)
@@ -451,7 +451,7 @@ def site_rollups_recompute(
                 meter_rollups_refresh(meter=meter, start=span_start, end=span_end)
                 if progress is not None:
                     progress(done, len(spans), meter)
-        from .kpis import site_kpis_recompute
+        from accounting.services.kpis import site_kpis_recompute
 
         return spans, site_kpis_recompute(site=site, start=start, end=end)
 
@@ -495,8 +495,8 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
     A worker killed midway rolls everything back, so the retry starts from the same state.
     Returns the number of ranges consumed.
     """
-    from . import quality
-    from .kpis import site_kpis_refresh
+    from accounting.services.kpis import site_kpis_refresh
+    from metering.services import quality
 
     pending = DirtyRange.objects.select_for_update(skip_locked=True).filter(consumed_at__isnull=True)
     if ids is not None:

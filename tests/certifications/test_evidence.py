@@ -31,8 +31,9 @@ def owner(staff_user):
 def _ooxml(folder: str) -> bytes:
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(f"{folder}/document.xml", "<x/>")
+        # A fixed time in the entries: the same bytes (and test ids) in every pytest-xdist worker.
+        for name, text in (("[Content_Types].xml", "<Types/>"), (f"{folder}/document.xml", "<x/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 

@@ -51,14 +51,13 @@ def test_every_marked_string_has_a_chinese_translation(tmp_path, monkeypatch):
 
 
 def test_compiled_catalogue_matches_the_source_catalogue():
-    source = {e.msgid: e for e in polib.pofile(str(CATALOGUE / "django.po")) if _translated(e)}
-    compiled = {e.msgid: e for e in polib.mofile(str(CATALOGUE / "django.mo"))}
+    # Keyed by context too: "Next" (a page) and "Next" (a period) are different messages.
+    source = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(CATALOGUE / "django.po")) if _translated(e)}
+    compiled = {(e.msgctxt, e.msgid): e for e in polib.mofile(str(CATALOGUE / "django.mo"))}
     stale = sorted(
-        msgid
-        for msgid in source
-        if msgid not in compiled
-        or compiled[msgid].msgstr != source[msgid].msgstr
-        and not source[msgid].msgid_plural
+        key[1]
+        for key in source
+        if key not in compiled or compiled[key].msgstr != source[key].msgstr and not source[key].msgid_plural
     )
     assert not stale, "django.mo is out of date (run `make messages`): " + ", ".join(stale[:10])
 

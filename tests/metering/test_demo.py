@@ -36,7 +36,7 @@ def test_demo_has_every_medium_a_virtual_meter_and_a_gateway_whose_key_works():
 def test_demo_year_has_kpis_for_every_month_and_registers_without_decreases(
     django_capture_on_commit_callbacks,
 ):
-    from metering.models import GreenCertificateRetirement, RefrigerantRefill, SiteKpi
+    from accounting.models import GreenCertificateRetirement, RefrigerantRefill, SiteKpi
 
     with django_capture_on_commit_callbacks(execute=True):
         demo_load(today=dt.date(2026, 11, 28))

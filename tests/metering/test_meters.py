@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 
 from greenfactory.core.exceptions import AlreadyExists, DomainError
 from metering.choices import Medium, MeterKind
-from metering.formula import FormulaError, formula_parse
 from metering.models import DirtyRange, MeterEvent
 from metering.services.meters import meter_create, meter_event_create, meter_update
 from metering.units import UnitError, canonical_unit, conversion_factor
+from metering.virtual_meters import FormulaError, formula_parse
 
 from .conftest import SINCE, reading
 

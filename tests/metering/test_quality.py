@@ -24,7 +24,7 @@ from metering.services import quality
 from metering.services.gateways import gateway_create
 from metering.services.meters import meter_event_create
 
-from .kpi_helpers import ingest, meter
+from .helpers import ingest, meter
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

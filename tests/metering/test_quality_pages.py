@@ -12,7 +12,7 @@ from django.utils import translation
 
 from metering.models import FindingKind, FindingStatus, QualityFinding, SiteQualitySettings
 
-from .kpi_helpers import ingest, meter
+from .helpers import ingest, meter
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

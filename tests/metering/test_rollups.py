@@ -8,15 +8,17 @@ from decimal import Decimal
 
 import pytest
 
+from accounting.models import Factor, SiteKpi
+from accounting.services.factors import factor_save
 from metering.choices import Granularity, MeterEventKind
-from metering.models import DirtyRange, Factor, MeterRollup, SiteKpi
-from metering.services.factors import factor_save
+from metering.models import DirtyRange, MeterRollup
 from metering.services.meters import meter_event_create
 from metering.services.rollups import dirty_ranges_process
 from metering.tasks import kpi_dirty_process, kpi_sweep
+from tests.accounting.kpi_helpers import march_plant
 from tests.services import need
 
-from .kpi_helpers import ingest, march_plant, meter
+from .helpers import ingest, meter
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -223,7 +225,7 @@ def test_factor_save_refuses_a_negative_value(site):
 
 def test_worker_dying_midway_leaves_nothing_half_done(site, monkeypatch):
     march_plant(site)
-    import metering.services.kpis as kpis
+    import accounting.services.kpis as kpis
 
     def die(**kwargs):
         raise SystemExit("worker killed")  # after the rollups were written, before the KPIs

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from greenfactory.core.demo import DEMO_LOGINS, demo_load
-from metering.demo import DEMO_GATEWAY_KEY
+from greenfactory.core.demo import DEMO_LOGINS, demo_load, demo_modules
 
 
 class Command(BaseCommand):
@@ -25,11 +24,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (user / password / role):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<12} {login.password:<22} {login.role.label}")
-        self.stdout.write("Demo gateway key (site TJ-01, all meters; demo only, never on a real plant):")
-        self.stdout.write(f"  {DEMO_GATEWAY_KEY}")
-        self.stdout.write(
-            "  curl -H 'Authorization: Api-Key "
-            + DEMO_GATEWAY_KEY
-            + "' -H 'Content-Type: text/csv' --data-binary $'meter,ts,value\\nW-01,<ISO time with offset>,<value>' "
-            "http://127.0.0.1:8000/api/v1/readings/"
-        )
+        for module in demo_modules():
+            for line in getattr(module, "demo_notes", list)():
+                self.stdout.write(line)

@@ -1,0 +1,126 @@
+"""Accounting's part of the demo plant: degree days for the baseline year, refrigerant refills,
+green certificates and scope 3 activity, and the organisation's GHG inventory settings (idempotent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from accounting.choices import Scope3Category
+from accounting.models import DriverValue, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
+from accounting.services.activity import activity_create
+from accounting.services.baselines import driver_value_set
+from greenfactory.sites.models import Site
+from metering.demo import TIANJIN_HDD, demo_year_start
+
+
+def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
+    """Degree days, activity data and inventory settings for the demo plant."""
+    year_start = demo_year_start(site=site, today=today)
+    return {
+        "degree_days": _degree_days_load(site=site, staff=staff, today=today),
+        "activity": _activity_load(site=site, staff=staff, year_start=year_start.date(), today=today),
+        "inventory": _inventory_load(site=site, staff=staff, today=today),
+    }
+
+
+def _degree_days_load(*, site: Site, staff, today: dt.date) -> int:
+    """Tianjin's heating degree days for the twelve months before this one (the shredder's monthly
+    readings in metering's demo follow them)."""
+    created = 0
+    month = today.replace(day=1)
+    for _ in range(12):
+        previous = (month - dt.timedelta(days=1)).replace(day=1)
+        if not DriverValue.objects.filter(site=site, period=previous).exists():
+            hdd = Decimal(TIANJIN_HDD[previous.month - 1])
+            driver_value_set(site=site, period=previous, hdd=hdd, cdd=None, by=staff)
+            created += 1
+        month = previous
+    return created
+
+
+def _inventory_load(*, site: Site, staff, today: dt.date) -> int:
+    """The organisation's inventory settings: base year, one recalculation event, category 5
+    excluded with its justification (only when the organisation has none yet)."""
+    from accounting.models import InventorySettings
+    from accounting.services import inventory
+
+    organisation = site.organisation
+    if InventorySettings.objects.filter(organisation=organisation).exists():
+        return 0
+    inventory.inventory_settings_save(
+        organisation=organisation,
+        boundary_note="All plants the organisation operates (operational control).",
+        base_year=today.year - 1,
+        base_year_tco2e=Decimal("21400"),
+        by=staff,
+    )
+    inventory.base_year_recalculation_create(
+        organisation=organisation,
+        date=dt.date(today.year, 3, 1),
+        kind="method",
+        effect_tco2e=Decimal("-480"),
+        reason="Grid factor changed from the national average to the North China grid.",
+        by=staff,
+    )
+    inventory.inventory_category_save(
+        organisation=organisation,
+        category=5,
+        included=False,
+        justification=(
+            "Black mass and recovered metals are intermediates refined by customers; "
+            "their use is outside the organisation's influence."
+        ),
+        by=staff,
+    )
+    return 1
+
+
+def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) -> int:
+    """Refrigerant refills, green certificates and scope 3 activity over the demo year (idempotent)."""
+    rows: list[tuple[type, dict]] = []
+    for months, equipment, gas, kg in (
+        (2, "Chiller 1, battery storage hall", "R-410A", "4.5"),
+        (6, "Split air conditioners, offices", "R-407C", "2.8"),
+        (9, "Chiller 1, battery storage hall", "R-410A", "3.2"),
+        (10, "Cold room, canteen", "HFC-134a", "1.6"),
+    ):
+        day = _months_after(year_start, months, 12)
+        rows.append((RefrigerantRefill, {"date": day, "equipment": equipment, "gas": gas, "kg": Decimal(kg)}))
+    for quarter in range(4):
+        day = _months_after(year_start, 3 * quarter + 2, 20)
+        ref = f"GEC-{day:%Y%m}-TJ01"
+        rows.append(
+            (
+                GreenCertificateRetirement,
+                {"date": day, "kwh": Decimal(150_000), "vintage": day.year, "certificate_ref": ref},
+            )
+        )
+    for month in range(12):
+        day = _months_after(year_start, month, 28)
+        rows.append(
+            (
+                Scope3Activity,
+                {
+                    "date": day,
+                    "category": Scope3Category.TRANSPORT,
+                    "description": "Inbound spent batteries by road",
+                    "quantity": Decimal(4200 * 320),
+                    "unit": "t·km",
+                    "factor_kg_per_unit": Decimal("0.078"),
+                    "factor_source": "Demo figure for heavy road freight; use the carrier's figure",
+                },
+            )
+        )
+    created = 0
+    for model, fields in rows:
+        if fields["date"] >= today or model.objects.filter(site=site, date=fields["date"]).exists():
+            continue
+        activity_create(model=model, site=site, by=staff, **fields)
+        created += 1
+    return created
+
+
+def _months_after(start: dt.date, months: int, day: int) -> dt.date:
+    year, month = divmod(start.month - 1 + months, 12)
+    return dt.date(start.year + year, month + 1, day)

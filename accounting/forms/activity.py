@@ -1,0 +1,72 @@
+"""Forms for activity data: one per kind, used by the page and to check every row of an import."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounting.models import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
+from greenfactory.sites.models import Site
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class _ActivityForm(forms.ModelForm):
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.order_by("code"), to_field_name="code", label=_("Site")
+    )
+
+
+class RefrigerantRefillForm(_ActivityForm):
+    class Meta:
+        model = RefrigerantRefill
+        fields = ["site", "date", "equipment", "gas", "kg", "note"]
+        widgets = {"date": _DATE}
+
+
+class FuelDeliveryForm(_ActivityForm):
+    class Meta:
+        model = FuelDelivery
+        fields = ["site", "date", "fuel", "quantity", "unit", "note"]
+        widgets = {"date": _DATE}
+
+
+class GreenCertificateForm(_ActivityForm):
+    class Meta:
+        model = GreenCertificateRetirement
+        fields = ["site", "date", "certificate_ref", "kwh", "vintage", "note"]
+        widgets = {"date": _DATE}
+
+
+class Scope3ActivityForm(_ActivityForm):
+    class Meta:
+        model = Scope3Activity
+        fields = [
+            "site",
+            "date",
+            "category",
+            "description",
+            "quantity",
+            "unit",
+            "factor_kg_per_unit",
+            "factor_source",
+            "note",
+        ]
+        widgets = {"date": _DATE}
+
+
+ACTIVITY_FORMS: dict[str, tuple[type[_ActivityForm], object]] = {
+    "refrigerant-refills": (RefrigerantRefillForm, _("Refrigerant refills")),
+    "fuel-deliveries": (FuelDeliveryForm, _("Fuel deliveries")),
+    "green-certificates": (GreenCertificateForm, _("Green-certificate retirements")),
+    "scope3": (Scope3ActivityForm, _("Scope 3 activity")),
+}
+
+
+class ActivityImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "One row per record; the header names the fields of the form above (site is the site code)."
+        ),
+    )

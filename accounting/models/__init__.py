@@ -1,0 +1,46 @@
+"""Energy and carbon accounting: factor sets, activity data, site KPIs, baselines and targets, the
+GHG inventory. These models came from metering and keep its tables (``metering_*``)."""
+
+from accounting.models.activity import (
+    FuelDelivery,
+    GreenCertificateRetirement,
+    RefrigerantRefill,
+    Scope3Activity,
+)
+from accounting.models.baselines import (
+    BaselineAdjustment,
+    DriverValue,
+    EnergyBaseline,
+    EnergyTarget,
+    TargetAlert,
+)
+from accounting.models.factors import Factor, FactorSet, SiteKpiSettings
+from accounting.models.inventory import (
+    BaseYearRecalculation,
+    InventoryCategory,
+    InventorySettings,
+    InventorySite,
+    SourceUncertainty,
+)
+from accounting.models.kpis import SiteKpi
+
+__all__ = [
+    "BaseYearRecalculation",
+    "BaselineAdjustment",
+    "DriverValue",
+    "EnergyBaseline",
+    "EnergyTarget",
+    "FuelDelivery",
+    "Factor",
+    "FactorSet",
+    "GreenCertificateRetirement",
+    "InventoryCategory",
+    "InventorySettings",
+    "InventorySite",
+    "RefrigerantRefill",
+    "Scope3Activity",
+    "SiteKpi",
+    "SiteKpiSettings",
+    "SourceUncertainty",
+    "TargetAlert",
+]

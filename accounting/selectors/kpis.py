@@ -1,0 +1,234 @@
+"""Reads of KPIs and rollups for the KPI API and the dashboard (one code path, so they agree).
+
+Day and month buckets come from stored site KPIs; a year is the sum of its months. Intensities are
+computed from the summed figures through metering.formulas, never averaged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from accounting import formulas
+from accounting.models import SiteKpi
+from accounting.services.kpis import KPI_UNIT
+from greenfactory.sites.models import Site
+from metering.choices import Granularity, Medium
+from metering.models import Meter, MeterRollup
+from metering.services.rollups import bucket_floor, bucket_next
+from metering.units import canonical_unit
+from metering.virtual_meters import FormulaError, formula_parse
+
+_SUMMED = (
+    "electricity_kwh",
+    "pv_kwh",
+    "green_kwh",
+    "certificates_kwh",
+    "water_m3",
+    "tce",
+    "scope1_tco2e",
+    "scope2_location_tco2e",
+    "scope2_market_tco2e",
+    "category3_tco2e",
+    "category4_tco2e",
+    "category5_tco2e",
+    "category6_tco2e",
+    "processed_t",
+)
+_PLACES = Decimal("0.000001")
+
+
+def q6(value: Decimal | None) -> Decimal | None:
+    """Six decimal places: the precision KPIs are reported with."""
+    return None if value is None else value.quantize(_PLACES)
+
+
+@dataclass
+class KpiBucket:
+    start: dt.date
+    end: dt.date  # inclusive
+    figures: dict[str, Decimal]
+    consumption: dict[str, Decimal]
+    meters: dict[str, float]
+    data_quality: dict[str, int]
+    factors: list[dict]
+
+    @property
+    def total_tco2e(self) -> Decimal:
+        f = self.figures
+        return (
+            f["scope1_tco2e"] + f["scope2_location_tco2e"] + sum(f[f"category{i}_tco2e"] for i in range(3, 7))
+        )
+
+    def as_dict(self) -> dict:
+        f = self.figures
+        total_kwh = f["electricity_kwh"] + f["pv_kwh"]
+        categories = {
+            "1": f["scope1_tco2e"],
+            "2": f["scope2_location_tco2e"],
+            **{str(i): f[f"category{i}_tco2e"] for i in range(3, 7)},
+        }
+        tce_per_t = formulas.intensity(numerator=f["tce"], denominator=f["processed_t"])
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "consumption": {
+                medium: {"quantity": str(q6(q)), "unit": KPI_UNIT[medium]}
+                for medium, q in self.consumption.items()
+            },
+            "meters": {code: round(q, 6) for code, q in self.meters.items()},
+            "tce": str(q6(f["tce"])),
+            "scope1_tco2e": str(q6(f["scope1_tco2e"])),
+            "scope2_location_tco2e": str(q6(f["scope2_location_tco2e"])),
+            "scope2_market_tco2e": str(q6(f["scope2_market_tco2e"])),
+            "categories_tco2e": {k: str(q6(v)) for k, v in categories.items()},
+            "total_tco2e": str(q6(self.total_tco2e)),
+            "processed_t": str(q6(f["processed_t"])),
+            "tce_per_t": _s(tce_per_t),
+            "kgce_per_t": _s(tce_per_t * 1000 if tce_per_t is not None else None),
+            "tco2e_per_t": _s(formulas.intensity(numerator=self.total_tco2e, denominator=f["processed_t"])),
+            "water_m3_per_t": _s(formulas.intensity(numerator=f["water_m3"], denominator=f["processed_t"])),
+            "renewable_share": _s(
+                formulas.renewable_share(
+                    pv_kwh=f["pv_kwh"], green_kwh=f["green_kwh"] + f["certificates_kwh"], total_kwh=total_kwh
+                )
+            ),
+            "data_quality": self.data_quality,
+            "factors": self.factors,
+        }
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(q6(value))
+
+
+TOTAL = "total"
+
+
+def kpi_series(
+    *, site: Site, start: dt.date, end: dt.date, granularity: str, with_meters: bool = True
+) -> list[KpiBucket]:
+    """The site's KPIs per day, month or year for the buckets whose first day lies in [start, end];
+    ``granularity="total"`` sums the days of [start, end] into one bucket.
+
+    At most three queries whatever the period's length: they read stored KPIs and rollups.
+    """
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    monthly = granularity in (Granularity.MONTH, Granularity.YEAR) or (granularity == TOTAL and whole_months)
+    # Whole months are summed from month rows, so a total equals the API's months to the last digit.
+    stored = Granularity.MONTH if monthly else Granularity.DAY
+    lo = dt.datetime.combine(start, dt.time(), tzinfo=zone)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    rows = SiteKpi.objects.filter(site=site, granularity=stored, start__gte=lo, start__lt=hi).order_by(
+        "start"
+    )
+    meters = meter_quantities(site=site, granularity=stored, start=lo, end=hi) if with_meters else {}
+    buckets: dict[dt.datetime, KpiBucket] = {}
+    for row in rows:
+        local = row.start.astimezone(zone)
+        key = lo if granularity == TOTAL else bucket_floor(local, granularity=granularity, zone=zone)
+        bucket = buckets.get(key)
+        if bucket is None:
+            if granularity == TOTAL:
+                last = end
+            else:
+                last = bucket_next(key, granularity=granularity, zone=zone).date() - dt.timedelta(days=1)
+            bucket = buckets[key] = KpiBucket(
+                start=key.date(),
+                end=last,
+                figures=dict.fromkeys(_SUMMED, Decimal(0)),
+                consumption=defaultdict(Decimal),
+                meters=defaultdict(float),
+                data_quality=defaultdict(int),
+                factors=[],
+            )
+        for name in _SUMMED:
+            bucket.figures[name] += getattr(row, name)
+        for medium, quantity in row.consumption.items():
+            bucket.consumption[medium] += Decimal(quantity)
+        for name, count in row.data_quality.items():
+            bucket.data_quality[name] += count
+        for code, quantity in meters.get(row.start, {}).items():
+            bucket.meters[code] += quantity
+        if row.factors not in bucket.factors:
+            bucket.factors.append(row.factors)
+    for bucket in buckets.values():
+        bucket.consumption = dict(sorted(bucket.consumption.items()))
+        bucket.meters = dict(sorted(bucket.meters.items()))
+        bucket.data_quality = dict(bucket.data_quality)
+    return list(buckets.values())
+
+
+def days_with_data(*, site: Site, periods: list[tuple[dt.date, dt.date]]) -> list[int]:
+    """For each (first day, last day) period, how many of its days have stored KPIs. One query."""
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    counts = {}
+    for i, (start, end) in enumerate(periods):
+        lo = dt.datetime.combine(start, dt.time(), tzinfo=zone)
+        hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        counts[f"p{i}"] = Count("pk", filter=Q(start__gte=lo, start__lt=hi))
+    found = SiteKpi.objects.filter(site=site, granularity=Granularity.DAY).aggregate(**counts)
+    return [found[f"p{i}"] for i in range(len(periods))]
+
+
+def meter_quantities(
+    *, site: Site, granularity: str, start: dt.datetime, end: dt.datetime
+) -> dict[dt.datetime, dict[str, float]]:
+    """Per bucket start, each meter's consumption in its canonical unit, virtual meters included."""
+    result: dict[dt.datetime, dict[str, float]] = defaultdict(dict)
+    for bucket, code, quantity in MeterRollup.objects.filter(
+        meter__site=site, granularity=granularity, start__gte=start, start__lt=end
+    ).values_list("start", "meter__code", "quantity"):
+        result[bucket][code] = quantity
+    virtual = [
+        (m.code, m.formula) for m in Meter.objects.filter(site=site, is_virtual=True).only("code", "formula")
+    ]
+    for code, text in virtual:
+        try:
+            formula = formula_parse(text)
+        except FormulaError:
+            continue
+        for values in result.values():
+            if formula.meter_codes <= values.keys():
+                try:
+                    values[code] = formula.evaluate(values)
+                except (ZeroDivisionError, FormulaError):
+                    continue
+    return result
+
+
+def meter_tree(*, site: Site) -> list[tuple[Meter, int, str]]:
+    """The site's meters in tree order (parents before children) with their depth and canonical unit."""
+    meters = list(Meter.objects.filter(site=site).order_by("medium", "code"))
+    children: dict[int | None, list[Meter]] = defaultdict(list)
+    for meter in meters:
+        children[meter.parent_id].append(meter)
+    ordered: list[tuple[Meter, int, str]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for meter in children.get(parent_id, []):
+            ordered.append((meter, depth, canonical_unit(medium=meter.medium, unit=meter.unit)))
+            walk(meter.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def medium_label(medium: str) -> str:
+    return Medium(medium).label
+
+
+def latest_kpi_day(*, site: Site) -> dt.date | None:
+    """The last day with stored KPIs: the dashboard opens on its month."""
+    latest = (
+        SiteKpi.objects.filter(site=site, granularity=Granularity.DAY)
+        .order_by("-start")
+        .values_list("start", flat=True)[:1]
+    )
+    return latest[0].astimezone(zoneinfo.ZoneInfo(site.time_zone)).date() if latest else None

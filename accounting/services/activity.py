@@ -1,0 +1,135 @@
+"""Activity data without meters: recorded and removed here, and the site's KPIs refreshed after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounting.models import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
+from accounting.services.factors import FactorMissing, FactorTable
+from greenfactory.core.exceptions import DomainError
+from metering.choices import Granularity
+from metering.services.rollups import bucket_floor, bucket_next
+from metering.units import UnitError, canonical_unit
+
+ActivityModel = (
+    type[RefrigerantRefill] | type[FuelDelivery] | type[GreenCertificateRetirement] | type[Scope3Activity]
+)
+ACTIVITY_MODELS = (RefrigerantRefill, FuelDelivery, GreenCertificateRetirement, Scope3Activity)
+
+
+class ActivityInvalid(DomainError):
+    """Activity data the KPIs could not use (unknown gas, a unit that does not measure the fuel)."""
+
+
+def refresh_after_commit(*, site, day: dt.date, last: dt.date | None = None) -> None:
+    """After commit, recompute the site's KPIs of the months from ``day`` to ``last`` (or ``day``'s)."""
+    from accounting.tasks import kpi_site_refresh
+
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    month = Granularity.MONTH
+    start = bucket_floor(dt.datetime.combine(day, dt.time(), tzinfo=zone), granularity=month, zone=zone)
+    end = bucket_floor(dt.datetime.combine(last or day, dt.time(), tzinfo=zone), granularity=month, zone=zone)
+    end = bucket_next(end, granularity=month, zone=zone)
+    transaction.on_commit(lambda: kpi_site_refresh.delay(site.pk, start.isoformat(), end.isoformat()))
+
+
+def _check(instance, factors: FactorTable | None = None) -> None:
+    if isinstance(instance, RefrigerantRefill):
+        try:
+            (factors or FactorTable.for_site(site=instance.site)).gwp(instance.gas)
+        except FactorMissing as exc:
+            raise ActivityInvalid(exc.message, field="gas") from exc
+    if isinstance(instance, FuelDelivery) and instance.fuel:
+        try:
+            canonical_unit(medium=instance.fuel, unit=instance.unit)
+        except UnitError as exc:
+            raise ActivityInvalid(str(exc), field="unit") from exc
+    if isinstance(instance, GreenCertificateRetirement) and not 2000 <= instance.vintage <= 2100:
+        raise ActivityInvalid(_("The vintage must be a year."), field="vintage")
+
+
+@transaction.atomic
+def activity_create(
+    *, model: ActivityModel, site, by=None, factors: FactorTable | None = None, refresh: bool = True, **fields
+):
+    """Record one row of activity data for a site; the KPIs of its month are recomputed after commit
+    (``refresh=False``: the caller recomputes, as an import does once for all its rows)."""
+    instance = model(site=site, created_by=by, **fields)
+    _check(instance, factors)
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ActivityInvalid("; ".join(exc.messages)) from exc
+    instance._history_user = by
+    instance.save()
+    if refresh:
+        refresh_after_commit(site=site, day=instance.date)
+    return instance
+
+
+@transaction.atomic
+def activity_delete(*, instance, by=None) -> None:
+    """Remove a row of activity data; the KPIs of its month are recomputed after commit."""
+    instance._history_user = by
+    site, day = instance.site, instance.date
+    instance.delete()
+    refresh_after_commit(site=site, day=day)
+
+
+class ActivityImportInvalid(DomainError):
+    """Rows of an activity import that cannot be recorded; nothing was written."""
+
+    def __init__(self, message: str, *, errors: list[str]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+@transaction.atomic
+def activity_import(*, form_class, rows: list[dict], by=None) -> int:
+    """Record every row of a file (each checked by the kind's form), or none: one bad row refuses
+    the file and every error is listed with its line. Returns the number of rows recorded."""
+    errors: list[str] = []
+    valid = []
+    for line, row in enumerate(rows, start=2):
+        form = form_class(data={k: "" if v is None else str(v) for k, v in row.items()})
+        if not form.is_valid():
+            errors += [f"{line}: {field}: {'; '.join(messages)}" for field, messages in form.errors.items()]
+            continue
+        valid.append((line, form.cleaned_data))
+    if not errors:
+        # One factor table per site for the checks, and one KPI refresh per site for the months
+        # the file covers, rather than one of each per row.
+        tables: dict[int, FactorTable] = {}
+        spans: dict[int, list] = {}
+        for line, data in valid:
+            data = dict(data)
+            site = data.pop("site")
+            if site.pk not in tables:
+                tables[site.pk] = FactorTable.for_site(site=site)
+            try:
+                activity_create(
+                    model=form_class._meta.model,
+                    site=site,
+                    by=by,
+                    factors=tables[site.pk],
+                    refresh=False,
+                    **data,
+                )
+            except DomainError as exc:
+                errors.append(f"{line}: {exc.field or ''}: {exc.message}")
+                continue
+            span = spans.setdefault(site.pk, [site, data["date"], data["date"]])
+            span[1], span[2] = min(span[1], data["date"]), max(span[2], data["date"])
+        if not errors:
+            for site, first, last in spans.values():
+                refresh_after_commit(site=site, day=first, last=last)
+    if errors:
+        raise ActivityImportInvalid(_("Nothing was imported; correct these rows."), errors=errors)
+    if not valid:
+        raise ActivityImportInvalid(_("The file holds no rows."), errors=[])
+    return len(valid)

@@ -1,0 +1,283 @@
+"""Site KPIs per day and month from meter rollups, activity data, production and factor sets.
+
+Every figure comes from metering.formulas; this module only gathers quantities and factors.
+Quantities per medium are in the KPI unit of the medium: kWh, m3, kg (liquid fuels, through
+their density), GJ (heat and steam).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Min, Sum
+
+from accounting import formulas
+from accounting.choices import CombustionMethod
+from accounting.models import (
+    EnergyTarget,
+    FuelDelivery,
+    GreenCertificateRetirement,
+    RefrigerantRefill,
+    Scope3Activity,
+    SiteKpi,
+)
+from accounting.services.factors import FactorTable
+from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
+from metering.choices import Granularity, Medium
+from metering.models import MeterRollup
+from metering.services.rollups import bucket_floor, bucket_next
+from metering.units import canonical_unit, conversion_factor
+
+KPI_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)
+FUELS = (Medium.NATURAL_GAS, Medium.DIESEL, Medium.GASOLINE, Medium.LPG)
+KGCE_MEDIA = (Medium.ELECTRICITY, *FUELS, Medium.HEAT, Medium.STEAM)
+KPI_UNIT = {
+    Medium.ELECTRICITY: "kWh",
+    Medium.PV_GENERATION: "kWh",
+    Medium.GREEN_ELECTRICITY: "kWh",
+    Medium.NATURAL_GAS: "m3",
+    Medium.WATER: "m3",
+    Medium.COMPRESSED_AIR: "m3",
+    Medium.DIESEL: "kg",
+    Medium.GASOLINE: "kg",
+    Medium.LPG: "kg",
+    Medium.STEAM: "GJ",
+    Medium.HEAT: "GJ",
+}
+_ZERO = Decimal(0)
+
+
+def _dec(value: float) -> Decimal:
+    return Decimal(repr(round(float(value), 9)))
+
+
+def to_kpi_unit(*, medium: str, unit: str, quantity: Decimal, factors: FactorTable) -> Decimal:
+    """Convert a quantity of a medium to its KPI unit (pint, then density or enthalpy from factors)."""
+    canonical = canonical_unit(medium=medium, unit=unit)
+    quantity = quantity * _dec(conversion_factor(unit=unit, to=canonical))
+    target = KPI_UNIT[medium]
+    if canonical == target:
+        return quantity
+    if canonical == "L":  # liquid fuels by volume -> kg
+        return quantity * factors.get("fuel-properties", f"{medium}.density")
+    if canonical == "t":  # steam by mass -> GJ
+        return quantity * factors.get("fuel-properties", f"{medium}.enthalpy")
+    return quantity * _dec(conversion_factor(unit=canonical, to=target))
+
+
+def _buckets(start: dt.datetime, end: dt.datetime, granularity: str, zone) -> list[dt.datetime]:
+    current = bucket_floor(start, granularity=granularity, zone=zone)
+    buckets = []
+    while current < end:
+        buckets.append(current)
+        current = bucket_next(current, granularity=granularity, zone=zone)
+    return buckets
+
+
+def _bucket_of_date(day: dt.date, granularity: str, zone) -> dt.datetime:
+    start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    return bucket_floor(start, granularity=granularity, zone=zone)
+
+
+@transaction.atomic
+def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> int:
+    """Recompute the site's day and month KPIs for every bucket overlapping [start, end).
+
+    Buckets are replaced in one transaction, so a retry or a second run writes the same figures.
+    Returns the number of buckets written.
+    """
+    # One refresh of a site at a time: two workers replacing the same buckets would collide.
+    site = Site.objects.select_for_update().get(pk=site_id)
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    factors = FactorTable.for_site(site=site)
+    written = 0
+    for granularity in KPI_GRANULARITIES:
+        buckets = _buckets(start, end, granularity, zone)
+        if not buckets:
+            continue
+        first, last = buckets[0], bucket_next(buckets[-1], granularity=granularity, zone=zone)
+        rows = [
+            _kpi(site, zone, factors, granularity, bucket, data)
+            for bucket, data in _gather(site, zone, factors, granularity, first, last).items()
+        ]
+        SiteKpi.objects.filter(site=site, granularity=granularity, start__gte=first, start__lt=last).delete()
+        SiteKpi.objects.bulk_create(rows)
+        written += len(rows)
+    if EnergyTarget.objects.filter(site=site).exists():
+        # Changed figures may now miss (or meet) a target: its alerts follow without waiting for the
+        # daily digest.
+        from accounting.tasks import target_alerts_refresh
+
+        transaction.on_commit(lambda: target_alerts_refresh.delay(site.pk))
+    return written
+
+
+def site_kpis_recompute(
+    *, site: Site, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> int:
+    """Recompute a site's KPIs over [start, end) (default: every bucket its rollups and activity reach)."""
+    if start is None or end is None:
+        bounds = MeterRollup.objects.filter(meter__site=site).aggregate(lo=Min("start"), hi=Max("start"))
+        lo, hi = bounds["lo"], bounds["hi"]
+        dates = [
+            model.objects.filter(site=site).aggregate(lo=Min("date"), hi=Max("date"))
+            for model in (FuelDelivery, RefrigerantRefill, GreenCertificateRetirement, Scope3Activity)
+        ]
+        zone = zoneinfo.ZoneInfo(site.time_zone)
+        for bound in dates:
+            if bound["lo"] is not None:
+                day_lo = dt.datetime.combine(bound["lo"], dt.time(), tzinfo=zone)
+                day_hi = dt.datetime.combine(bound["hi"], dt.time(), tzinfo=zone)
+                lo, hi = min(lo or day_lo, day_lo), max(hi or day_hi, day_hi)
+        if lo is None:
+            return 0
+        start = start or lo
+        end = end or hi + dt.timedelta(days=32)
+    return site_kpis_refresh(site_id=site.pk, start=start, end=end)
+
+
+class _Bucket:
+    def __init__(self) -> None:
+        self.media: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+        self.quality = {"gaps": 0, "spikes": 0, "decreases": 0}
+        self.refrigerants: list[tuple[str, Decimal]] = []
+        self.certificates = _ZERO
+        self.categories: dict[int, Decimal] = defaultdict(lambda: _ZERO)
+        self.processed = _ZERO
+        self.meters: set[str] = set()
+
+
+def _gather(site, zone, factors, granularity, first, last) -> dict[dt.datetime, _Bucket]:
+    buckets: dict[dt.datetime, _Bucket] = defaultdict(_Bucket)
+    roots = MeterRollup.objects.filter(
+        meter__site=site, granularity=granularity, start__gte=first, start__lt=last
+    )
+    for start, medium, unit, parent, quantity, gaps, spikes, decreases in (
+        roots.values_list("start", "meter__medium", "meter__unit", "meter__parent_id")
+        .annotate(q=Sum("quantity"), g=Sum("gaps"), s=Sum("spikes"), d=Sum("decreases"))
+        .order_by()
+    ):
+        bucket = buckets[start.astimezone(zone)]
+        bucket.quality["gaps"] += gaps
+        bucket.quality["spikes"] += spikes
+        bucket.quality["decreases"] += decreases
+        if parent is None:  # sub-meters are inside their parent: counting them would double it
+            canonical = canonical_unit(medium=medium, unit=unit)
+            bucket.media[medium] += to_kpi_unit(
+                medium=medium, unit=canonical, quantity=_dec(quantity), factors=factors
+            )
+    day_lo, day_hi = first.astimezone(zone).date(), last.astimezone(zone).date()
+    for delivery in FuelDelivery.objects.filter(site=site, date__gte=day_lo, date__lt=day_hi):
+        bucket = buckets[_bucket_of_date(delivery.date, granularity, zone)]
+        bucket.media[delivery.fuel] += to_kpi_unit(
+            medium=delivery.fuel, unit=delivery.unit, quantity=delivery.quantity, factors=factors
+        )
+    for refill in RefrigerantRefill.objects.filter(site=site, date__gte=day_lo, date__lt=day_hi):
+        buckets[_bucket_of_date(refill.date, granularity, zone)].refrigerants.append((refill.gas, refill.kg))
+    for certificate in GreenCertificateRetirement.objects.filter(
+        site=site, date__gte=day_lo, date__lt=day_hi
+    ):
+        bucket_start = _bucket_of_date(certificate.date, granularity, zone)
+        if certificate.vintage == bucket_start.year:  # only kWh of the matching vintage are covered
+            buckets[bucket_start].certificates += certificate.kwh
+    for activity in Scope3Activity.objects.filter(site=site, date__gte=day_lo, date__lt=day_hi):
+        tco2e = activity.quantity * activity.factor_kg_per_unit / formulas.KG_PER_TONNE
+        buckets[_bucket_of_date(activity.date, granularity, zone)].categories[activity.category] += tco2e
+    records = ProductionRecord.objects.filter(
+        site=site, kind=ProductionKind.PROCESSED, period_start__lt=day_hi, period_end__gte=day_lo
+    ).values_list("period_start", "period_end", "tonnes")
+    for bucket_start, bucket in list(buckets.items()):
+        b_lo = bucket_start.date()
+        b_hi = bucket_next(bucket_start, granularity=granularity, zone=zone).date()
+        for p_lo, p_hi, tonnes in records:
+            overlap = (min(b_hi, p_hi + dt.timedelta(days=1)) - max(b_lo, p_lo)).days
+            if overlap > 0:  # a record's tonnes are spread evenly over its days
+                bucket.processed += tonnes * overlap / ((p_hi - p_lo).days + 1)
+    return buckets
+
+
+def _kpi(site, zone, factors: FactorTable, granularity, bucket_start, data: _Bucket) -> SiteKpi:
+    year = bucket_start.year
+    settings = factors.settings
+    media = data.media
+    tce = formulas.tce_total((media[m], factors.get("gbt2589", m)) for m in KGCE_MEDIA if media.get(m))
+    scope1 = _ZERO
+    for fuel in FUELS:
+        quantity = media.get(fuel)
+        if not quantity:
+            continue
+        if settings.combustion_method == CombustionMethod.IPCC:
+            energy_tj = quantity * factors.get("ipcc-2006", f"{fuel}.ncv") / 1000
+            scope1 += formulas.combustion_co2e_ipcc(
+                energy_tj=energy_tj,
+                emission_factors_kg_per_tj={"CO2": factors.get("ipcc-2006", f"{fuel}.co2")},
+                gwp={"CO2": factors.gwp("CO2")},
+            )
+        else:
+            scope1 += formulas.combustion_co2_china(
+                fuel_quantity=quantity,
+                ncv_gj_per_unit=factors.get("china-guideline", f"{fuel}.ncv"),
+                carbon_tc_per_tj=factors.get("china-guideline", f"{fuel}.cc"),
+                oxidation=factors.get("china-guideline", f"{fuel}.of"),
+            )
+    for gas, kg in data.refrigerants:
+        leak = formulas.refrigerant_leak_kg(refills_kg=kg)
+        scope1 += formulas.refrigerant_co2e(leak_kg=leak, gwp_value=factors.gwp(gas))
+    grid = factors.get("grid-cn", settings.grid_region, year)
+    residual = factors.get("grid-cn", settings.residual_region, year)
+    heat_gj = media.get(Medium.HEAT, _ZERO) + media.get(Medium.STEAM, _ZERO)
+    heat = (
+        formulas.purchased_heat_co2(gj=heat_gj, tco2_per_gj=factors.get("china-guideline", "heat.co2"))
+        if heat_gj
+        else _ZERO
+    )
+    grid_kwh = media.get(Medium.ELECTRICITY, _ZERO)
+    green_kwh = media.get(Medium.GREEN_ELECTRICITY, _ZERO)
+    location = formulas.scope2_location(kwh=grid_kwh, grid_kg_per_kwh=grid) + heat
+    market = (
+        formulas.scope2_market(
+            kwh=grid_kwh, covered_kwh=green_kwh + data.certificates, residual_kg_per_kwh=residual
+        )
+        + heat
+    )
+    used = {
+        "sets": dict(sorted(factors.versions.items())),
+        "grid": {
+            "region": settings.grid_region,
+            "year": factors.year_of("grid-cn", settings.grid_region, year),
+            "kg_per_kwh": str(grid),
+        },
+        "residual": {
+            "region": settings.residual_region,
+            "year": factors.year_of("grid-cn", settings.residual_region, year),
+            "kg_per_kwh": str(residual),
+        },
+        "gwp": settings.gwp_set.code,
+        "combustion_method": settings.combustion_method,
+    }
+    return SiteKpi(
+        site=site,
+        granularity=granularity,
+        start=bucket_start,
+        consumption={m: str(q) for m, q in sorted(media.items())},
+        electricity_kwh=grid_kwh,
+        pv_kwh=media.get(Medium.PV_GENERATION, _ZERO),
+        green_kwh=green_kwh,
+        certificates_kwh=data.certificates,
+        water_m3=media.get(Medium.WATER, _ZERO),
+        tce=tce,
+        scope1_tco2e=scope1,
+        scope2_location_tco2e=location,
+        scope2_market_tco2e=market,
+        category3_tco2e=data.categories[3],
+        category4_tco2e=data.categories[4],
+        category5_tco2e=data.categories[5],
+        category6_tco2e=data.categories[6],
+        processed_t=data.processed,
+        data_quality=data.quality,
+        factors=used,
+    )

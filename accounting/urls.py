@@ -1,0 +1,31 @@
+"""Pages of the accounting app, under /kpis/: the dashboard, activity data, the GHG inventory and
+ISO 50001 baselines and targets."""
+
+from django.urls import include, path
+
+from accounting.views import baselines, inventory, kpis
+
+baseline_patterns = [
+    path("", baselines.BaselineListView.as_view(), name="baseline-list"),
+    path("new/", baselines.BaselineCreateView.as_view(), name="baseline-create"),
+    path("degree-days/", baselines.DriverValuesView.as_view(), name="baseline-degree-days"),
+    path("targets/", baselines.SiteTargetCreateView.as_view(), name="baseline-site-target-create"),
+    path("targets/<int:pk>/delete/", baselines.TargetDeleteView.as_view(), name="baseline-target-delete"),
+    path("<int:pk>/", baselines.BaselineDetailView.as_view(), name="baseline-detail"),
+    path("<int:pk>/refit/", baselines.BaselineRefitView.as_view(), name="baseline-refit"),
+    path("<int:pk>/delete/", baselines.BaselineDeleteView.as_view(), name="baseline-delete"),
+    path(
+        "<int:pk>/adjustments/", baselines.AdjustmentCreateView.as_view(), name="baseline-adjustment-create"
+    ),
+    path("<int:pk>/targets/", baselines.BaselineTargetCreateView.as_view(), name="baseline-target-create"),
+]
+
+kpi_patterns = [
+    path("", kpis.KpiDashboardView.as_view(), name="kpi-dashboard"),
+    path("inventory/", inventory.InventoryView.as_view(), name="ghg-inventory"),
+    path("inventory/settings/", inventory.InventorySettingsView.as_view(), name="ghg-inventory-settings"),
+    path("baselines/", include(baseline_patterns)),
+    path("activity/<slug:kind>/", kpis.ActivityView.as_view(), name="kpi-activity"),
+]
+
+urlpatterns = [path("kpis/", include(kpi_patterns))]

@@ -1,0 +1,241 @@
+"""The metering API: meters, meter events, and the readings upload used by gateways."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from greenfactory.accounts.permissions import capability_permission
+from greenfactory.accounts.roles import Capability, can
+from greenfactory.core.exceptions import PayloadTooLarge
+from greenfactory.sites.models import Site
+from metering.api.authentication import GatewayKeyAuthentication, GatewayRateThrottle
+from metering.choices import Source
+from metering.filters.readings import MeterEventFilter, MeterFilter, ReadingFilter
+from metering.models import Gateway, Meter, MeterEvent, Reading
+from metering.selectors import readings as selectors
+from metering.services import ingest, meters
+from metering.services.parsing import UnsupportedMediaType, gunzip, payload_parse
+
+
+class MeterSerializer(serializers.ModelSerializer):
+    site = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all())
+    parent = serializers.PrimaryKeyRelatedField(queryset=Meter.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Meter
+        fields = ["id", "site", *meters.EDITABLE]
+        validators = []  # uniqueness and cross-meter rules are the service's, answered as 409/400
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List meters", description="Filter by site code, medium, kind and code."),
+    create=extend_schema(summary="Register a meter (staff)"),
+    partial_update=extend_schema(summary="Change a meter (staff)"),
+)
+class MeterViewSet(viewsets.ModelViewSet):
+    serializer_class = MeterSerializer
+    permission_classes = [capability_permission(read=Capability.METERS_READ, write=Capability.METERS_WRITE)]
+    filterset_class = MeterFilter
+    ordering_fields = ["code", "name", "medium"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.meter_list()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = meters.meter_create(site=data.pop("site"), by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        site = data.pop("site", serializer.instance.site)
+        if site != serializer.instance.site:
+            raise meters.MeterInvalid(_("A meter cannot move to another site."), field="site")
+        serializer.instance = meters.meter_update(meter=serializer.instance, by=self.request.user, **data)
+
+
+class MeterEventSerializer(serializers.ModelSerializer):
+    meter = serializers.PrimaryKeyRelatedField(queryset=Meter.objects.all())
+    created_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = MeterEvent
+        fields = [
+            "id",
+            "meter",
+            "ts",
+            "kind",
+            "old_final_value",
+            "new_start_value",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_by", "created_at"]
+        validators = []
+
+    def validate_old_final_value(self, value: float) -> float:
+        return _finite_not_negative(value)
+
+    def validate_new_start_value(self, value: float) -> float:
+        return _finite_not_negative(value)
+
+
+def _finite_not_negative(value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise serializers.ValidationError(_lazy("A finite, non-negative number is required."))
+    return value
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List register resets and meter exchanges"),
+    create=extend_schema(summary="Record a register reset or meter exchange (staff)"),
+)
+class MeterEventViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = MeterEventSerializer
+    permission_classes = [capability_permission(read=Capability.METERS_READ, write=Capability.METERS_WRITE)]
+    filterset_class = MeterEventFilter
+    ordering_fields = ["ts"]
+
+    def get_queryset(self):
+        return selectors.meter_event_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = meters.meter_event_create(by=self.request.user, **serializer.validated_data)
+
+
+class CanUploadOrReadReadings(BasePermission):
+    """Gateways (with their key) and staff may POST; staff may GET. A gateway user with a session may not."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return can(request.user, Capability.READINGS_READ)
+        if request.method != "POST":
+            return False
+        if isinstance(request.auth, Gateway):
+            return can(request.user, Capability.READINGS_INGEST)
+        return can(request.user, Capability.READINGS_WRITE)
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    meter = serializers.CharField(source="meter.code")
+    site = serializers.CharField(source="meter.site.code")
+
+    class Meta:
+        model = Reading
+        fields = ["id", "site", "meter", "start", "ts", "value", "quality", "source", "created_at"]
+
+
+_RESULT = inline_serializer(
+    "IngestResult",
+    {
+        "batch_id": serializers.CharField(),
+        "rows": serializers.IntegerField(),
+        "accepted": serializers.IntegerField(),
+        "duplicate": serializers.IntegerField(),
+        "conflict": serializers.IntegerField(),
+        "corrected": serializers.IntegerField(),
+        "rejected": serializers.IntegerField(),
+        "stored": serializers.BooleanField(),
+        "replayed": serializers.BooleanField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List readings (staff)", description="Filter by meter id, time, quality and source."
+    ),
+    create=extend_schema(
+        summary="Upload a batch of readings",
+        description=(
+            "Gateways send `Authorization: Api-Key <key>`. Body: JSON "
+            '`{"batch_id": "...", "readings": [{"meter": "E-101", "ts": "2026-11-28T10:15:00+08:00", '
+            '"value": 12345.6, "quality": "actual"}]}` (interval meters: `start` and `end` instead of '
+            "`ts`), or `text/csv` with a header `meter,ts,value[,quality]` or "
+            "`meter,start,end,value[,quality]`. `Content-Encoding: gzip` is accepted. Staff must name "
+            "the site with `?site=CODE`. Answers 200 (all stored or already there), 207 (some rows "
+            "refused, the rest stored), or 400/403/409 when nothing was stored; 413 over the size "
+            "limits; 429 with Retry-After when a gateway sends too fast."
+        ),
+        request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
+        parameters=[
+            OpenApiParameter("atomic", bool, description="true: one refused row refuses the whole batch"),
+            OpenApiParameter("site", str, description="Site code (staff uploads only)"),
+            OpenApiParameter("batch_id", str, description="Batch id for CSV bodies"),
+        ],
+        responses={200: _RESULT, 207: _RESULT, 400: _RESULT, 403: _RESULT, 409: _RESULT},
+    ),
+)
+class ReadingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """GET lists readings; POST ingests a batch without per-row serializers (see services.ingest)."""
+
+    serializer_class = ReadingSerializer
+    authentication_classes = [GatewayKeyAuthentication, SessionAuthentication, TokenAuthentication]
+    permission_classes = [CanUploadOrReadReadings]
+    throttle_classes = [GatewayRateThrottle]
+    filterset_class = ReadingFilter
+    ordering_fields = ["ts"]
+    parser_classes = []  # the body is read raw: size-limited, maybe gzip, JSON or CSV
+
+    def get_queryset(self):
+        return selectors.reading_list()
+
+    def create(self, request, *args, **kwargs):
+        body = _read_body(request)
+        batch_id, rows = payload_parse(body=body, content_type=request.content_type or "")
+        batch_id = batch_id or request.query_params.get("batch_id", "")[:100]
+        gateway = request.auth if isinstance(request.auth, Gateway) else None
+        if gateway is not None:
+            site = gateway.site
+        else:
+            code = request.query_params.get("site", "")
+            if not code:
+                raise serializers.ValidationError({"site": [_("Name the site: ?site=CODE.")]})
+            site = get_object_or_404(Site, code=code)
+        result = ingest.readings_ingest(
+            site=site,
+            raw_rows=rows,
+            source=Source.GATEWAY if gateway else Source.MANUAL,
+            batch_id=batch_id,
+            gateway=gateway,
+            by=None if gateway else request.user,
+            atomic=request.query_params.get("atomic", "").lower() in ("1", "true", "yes"),
+        )
+        return Response(result.as_dict(), status=result.http_status)
+
+
+def _read_body(request) -> bytes:
+    """The request body, refused with 413 beyond the limits before it is all read or inflated."""
+    limit = settings.INGEST_MAX_BYTES
+    too_big = PayloadTooLarge(_("The body is larger than the limit of %(limit)s bytes.") % {"limit": limit})
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise too_big
+    stream = request.stream
+    body = stream.read(limit + 1) if stream is not None else b""
+    if len(body) > limit:
+        raise too_big
+    encoding = request.META.get("HTTP_CONTENT_ENCODING", "identity").strip().lower()
+    if encoding == "gzip":
+        return gunzip(body=body, max_bytes=settings.INGEST_MAX_UNCOMPRESSED_BYTES)
+    if encoding not in ("", "identity"):
+        raise UnsupportedMediaType(_("Unsupported Content-Encoding; send gzip or none."))
+    return body

@@ -1,0 +1,136 @@
+"""Activity data through the page form, the CSV/Excel import and the API; each refreshes the KPIs."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from accounting.models import FuelDelivery, RefrigerantRefill, Scope3Activity, SiteKpi
+
+pytestmark = pytest.mark.django_db
+
+
+def test_form_records_a_refill_and_the_month_is_recomputed(
+    site, staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            "/kpis/activity/refrigerant-refills/",
+            {"site": site.code, "date": "2025-06-03", "equipment": "Chiller 1", "gas": "R-410A", "kg": "10"},
+        )
+    assert response.status_code == 302
+    june = SiteKpi.objects.get(granularity="month")
+    assert june.scope1_tco2e == Decimal("19.235")
+
+
+def test_form_keeps_the_input_and_names_an_unknown_gas(site, staff_client):
+    response = staff_client.post(
+        "/kpis/activity/refrigerant-refills/",
+        {"site": site.code, "date": "2025-06-03", "equipment": "Chiller 1", "gas": "R-999", "kg": "10"},
+    )
+    assert response.status_code == 400
+    assert "R-999" in response.content.decode()
+    assert not RefrigerantRefill.objects.exists()
+
+
+def test_excel_import_records_every_row(site, staff_client, django_capture_on_commit_callbacks):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["site", "date", "fuel", "quantity", "unit"])
+    sheet.append([site.code, "2025-03-05", "diesel", 20, "t"])
+    sheet.append([site.code, "2025-03-20", "natural_gas", 50000, "m3"])
+    data = io.BytesIO()
+    book.save(data)
+    upload = SimpleUploadedFile("fuel.xlsx", data.getvalue())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post("/kpis/activity/fuel-deliveries/", {"file": upload})
+    assert response.status_code == 302
+    assert FuelDelivery.objects.count() == 2
+    march = SiteKpi.objects.get(granularity="month")
+    assert march.scope1_tco2e.quantize(Decimal("0.001")) == Decimal("170.028")
+
+
+def test_csv_import_with_a_bad_row_writes_nothing_and_lists_it(site, staff_client):
+    csv = (
+        "site,date,category,description,quantity,unit,factor_kg_per_unit,factor_source\n"
+        f"{site.code},2025-03-05,3,Trucking,1000,t·km,0.078,carrier\n"
+        f"{site.code},2025-03-06,9,Trucking,1000,t·km,0.078,carrier\n"
+    )
+    upload = SimpleUploadedFile("s3.csv", csv.encode())
+    response = staff_client.post("/kpis/activity/scope3/", {"file": upload})
+    assert response.status_code == 400
+    assert "3: category" in response.content.decode()
+    assert not Scope3Activity.objects.exists()
+
+
+def test_api_records_a_certificate_and_refuses_a_bad_unit(site, staff_client):
+    ok = staff_client.post(
+        "/api/v1/green-certificates/",
+        {"site": site.code, "date": "2025-03-15", "kwh": "300000", "vintage": 2025},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201, ok.content
+    bad = staff_client.post(
+        "/api/v1/fuel-deliveries/",
+        {"site": site.code, "date": "2025-03-15", "fuel": "diesel", "quantity": "5", "unit": "kWh"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert "unit" in bad.json()
+
+
+def test_unknown_kind_is_404(staff_client):
+    assert staff_client.get("/kpis/activity/nothing/").status_code == 404
+
+
+def test_the_activity_page_makes_as_many_queries_for_many_rows_as_for_two(
+    site, staff_user, staff_client, django_assert_max_num_queries
+):
+    from accounting.services.activity import activity_create
+
+    def add(count):
+        for n in range(count):
+            activity_create(
+                model=RefrigerantRefill,
+                site=site,
+                by=staff_user,
+                date=f"2025-06-{n % 28 + 1:02d}",
+                equipment=f"Chiller {n}",
+                gas="R-410A",
+                kg=Decimal("1"),
+            )
+
+    add(2)
+    with django_assert_max_num_queries(30) as small:
+        assert staff_client.get("/kpis/activity/refrigerant-refills/").status_code == 200
+    add(40)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = staff_client.get("/kpis/activity/refrigerant-refills/")
+    assert page.content.decode().count("Chiller ") >= 42
+
+
+def test_an_import_recomputes_the_months_it_covers_once(site, staff_user, django_capture_on_commit_callbacks):
+    from accounting.forms.activity import ACTIVITY_FORMS
+    from accounting.services.activity import activity_import
+
+    form_class = ACTIVITY_FORMS["fuel-deliveries"][0]
+    rows = [
+        {
+            "site": site.code,
+            "date": f"2025-{month:02d}-{day:02d}",
+            "fuel": "diesel",
+            "quantity": "1",
+            "unit": "t",
+        }
+        for month in (3, 4)
+        for day in (1, 10, 20)
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert activity_import(form_class=form_class, rows=rows, by=staff_user) == 6
+    assert len(callbacks) == 1  # one recomputation for March and April, not one per row
+    months = SiteKpi.objects.filter(granularity="month").order_by("start")
+    assert [Decimal(m.consumption["diesel"]) for m in months] == [3000, 3000]  # kg, 3 t a month

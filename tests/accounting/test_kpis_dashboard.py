@@ -1,0 +1,155 @@
+"""The dashboard: same figures as the API, constant queries as data grows, exports, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from accounting.models import SiteKpi
+
+from .kpi_helpers import ingest, march_plant, processed
+
+pytestmark = pytest.mark.django_db
+URL = "/kpis/"
+
+
+@pytest.fixture
+def plant(site, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        march_plant(site)
+    return site
+
+
+def test_dashboard_shows_the_api_figures(plant, staff_client):
+    page = staff_client.get(URL, {"site": plant.code, "period": "month", "on": "2025-03-10"})
+    assert page.status_code == 200
+    api = staff_client.get(
+        "/api/v1/kpis/",
+        {"site": plant.code, "start": "2025-03-01", "end": "2025-03-31", "granularity": "month"},
+    ).json()["results"][0]
+    current = page.context["current"]
+    for name in ("tce", "scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e", "tco2e_per_t"):
+        assert current[name] == api[name]
+    headline = {str(h["label"]): h["value"] for h in page.context["headline"]}
+    assert headline["Comprehensive energy (tce)"] == Decimal(api["tce"]) == Decimal("212.757")
+    html = page.content.decode()
+    assert "212.757" in html
+    assert "chart-emissions" in html
+    assert "kpi-chart-data" in html
+    assert "North China grid 2023" in html  # the factor used is on the page, by name
+    assert "GWP-100, IPCC AR5;" in html
+    assert [m["meter"].code for m in page.context["tree"]] == [
+        "D-01",
+        "E-MAIN",
+        "G-01",
+    ]  # by medium, then code
+
+
+def test_quarter_and_year_compare_with_previous_and_last_year(
+    plant, staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(
+            plant,
+            [
+                {
+                    "meter": "G-01",
+                    "start": "2024-03-01T00:00:00+08:00",
+                    "end": "2024-04-01T00:00:00+08:00",
+                    "value": 25_000,
+                },
+            ],
+        )
+        processed(plant, dt.date(2024, 3, 1), dt.date(2024, 3, 31), "1000")
+    page = staff_client.get(URL, {"site": plant.code, "period": "quarter", "on": "2025-02-01"})
+    tce = next(h for h in page.context["headline"] if str(h["label"]).startswith("Comprehensive"))
+    assert tce["value"] == Decimal("212.757")
+    assert tce["last_year"] == Decimal("30.357500")
+    # Q1 2024 has data for March only: against a quarter of data its change would measure the data.
+    assert [c["days"] for c in page.context["coverage"]] == [90, 92, 31]
+    assert tce["change_last_year"] is None
+    assert "Days with data: this period 90 of 90, previous period 92 of 92" in page.content.decode()
+    march = staff_client.get(URL, {"site": plant.code, "period": "month", "on": "2025-03-01"})
+    tce = next(h for h in march.context["headline"] if str(h["label"]).startswith("Comprehensive"))
+    assert tce["change_last_year"] == pytest.approx(Decimal("600.84"), abs=Decimal("0.01"))
+    assert page.context["granularity"] == "month"
+    year = staff_client.get(URL, {"site": plant.code, "period": "year", "on": "2025-07-01"})
+    assert year.context["period"].start == dt.date(2025, 1, 1)
+    assert year.context["next_period"].start == dt.date(2026, 1, 1)
+    assert year.context["previous_period"].end == dt.date(2024, 12, 31)
+
+
+def test_query_count_does_not_grow_with_data(
+    site, staff_client, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from .kpi_helpers import meter
+
+    meter(site, "E-MAIN")
+
+    def load(days):
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest(
+                site,
+                [
+                    {
+                        "meter": "E-MAIN",
+                        "ts": f"2025-{1 + d // 28:02d}-{1 + d % 28:02d}T00:00:00+08:00",
+                        "value": d * 100,
+                    }
+                    for d in range(days)
+                ],
+            )
+
+    load(20)
+    with django_assert_max_num_queries(20) as small:
+        staff_client.get(URL, {"site": site.code, "period": "year", "on": "2025-01-01"})
+    load(300)
+    assert SiteKpi.objects.count() > 250
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        staff_client.get(URL, {"site": site.code, "period": "year", "on": "2025-01-01"})
+
+
+def test_exports_hold_the_bucket_table(plant, staff_client):
+    csv = staff_client.get(URL, {"site": plant.code, "period": "month", "on": "2025-03-01", "export": "csv"})
+    body = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("Start,End,tce")
+    assert len(body.splitlines()) == 32  # header + 31 days
+    xlsx = staff_client.get(URL, {"site": plant.code, "period": "year", "on": "2025-03-01", "export": "xlsx"})
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"site": "NOPE"},
+        {"period": "fortnight", "on": "not-a-date"},
+        {"period": "custom", "start": "2025-05-01", "end": "2019-01-01"},
+        {"on": "99999-01-01"},
+    ],
+)
+def test_bad_query_never_fails(plant, staff_client, query):
+    response = staff_client.get(URL, query)
+    assert response.status_code in (200, 404)
+
+
+def test_empty_period_and_no_site(staff_client, site):
+    assert "No KPIs for this period yet" in staff_client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"site": "TJ-01", "start": "2025-02-01", "end": "2025-01-01"}, "end"),
+        ({"site": "TJ-01", "start": "2025-01-01", "end": "2025-01-01", "granularity": "week"}, "granularity"),
+        ({"site": "NOPE", "start": "2025-01-01", "end": "2025-01-01"}, "site"),
+        ({"site": "TJ-01", "start": "1000-01-01", "end": "2025-01-01", "granularity": "day"}, "end"),
+        ({"site": "TJ-01"}, "start"),
+    ],
+)
+def test_kpi_api_answers_bad_queries_with_400(site, staff_client, query, field):
+    response = staff_client.get("/api/v1/kpis/", query)
+    assert response.status_code == 400
+    assert field in response.json()
