@@ -52,10 +52,3 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-class Granularity(models.TextChoices):
-    HOUR = "hour", _("Hour")
-    DAY = "day", _("Day")
-    MONTH = "month", _("Month")
-    YEAR = "year", _("Year")

@@ -22,8 +22,8 @@ from accounting.selectors import kpis as kpi_selectors
 from accounting.services import activity, factors
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
+from greenfactory.core.time import Granularity
 from greenfactory.sites.models import Site
-from metering.choices import Granularity
 
 MAX_BUCKETS = {Granularity.DAY: 800, Granularity.MONTH: 240, Granularity.YEAR: 50}
 

@@ -17,10 +17,10 @@ from django.db.models import Count, Q
 from accounting import formulas
 from accounting.models import SiteKpi
 from accounting.services.kpis import KPI_UNIT
+from greenfactory.core.time import Granularity, bucket_floor, bucket_next
 from greenfactory.sites.models import Site
-from metering.choices import Granularity, Medium
+from metering.choices import Medium
 from metering.models import Meter, MeterRollup
-from metering.services.rollups import bucket_floor, bucket_next
 from metering.units import canonical_unit
 from metering.virtual_meters import FormulaError, formula_parse
 

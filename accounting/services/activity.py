@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from accounting.models import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
 from accounting.services.factors import FactorMissing, FactorTable
 from greenfactory.core.exceptions import DomainError
-from metering.choices import Granularity
-from metering.services.rollups import bucket_floor, bucket_next
+from greenfactory.core.time import Granularity, bucket_floor, bucket_next
 from metering.units import UnitError, canonical_unit
 
 ActivityModel = (

@@ -33,8 +33,9 @@ from accounting.models import (
 from accounting.models.baselines import BaselineScope, EnergyMeasure, TargetKind
 from accounting.services.kpis import KPI_UNIT
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.time import Granularity
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
-from metering.choices import Granularity, Medium
+from metering.choices import Medium
 from metering.models import Meter, MeterRollup
 from metering.units import UnitError, canonical_unit, conversion_factor
 

@@ -34,8 +34,9 @@ from accounting.models.inventory import ConsolidationApproach, EmissionSource
 from accounting.selectors.kpis import kpi_series, q6
 from accounting.services.factors import FactorMissing, FactorTable
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.time import Granularity
 from greenfactory.sites.models import Organisation, Site
-from metering.choices import Granularity, Medium
+from metering.choices import Medium
 
 CATEGORIES = (1, 2, 3, 4, 5, 6)
 GASES = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3")

@@ -26,10 +26,10 @@ from accounting.models import (
     SiteKpi,
 )
 from accounting.services.factors import FactorTable
+from greenfactory.core.time import Granularity, bucket_floor, bucket_next
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
-from metering.choices import Granularity, Medium
+from metering.choices import Medium
 from metering.models import MeterRollup
-from metering.services.rollups import bucket_floor, bucket_next
 from metering.units import canonical_unit, conversion_factor
 
 KPI_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)

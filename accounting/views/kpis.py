@@ -28,8 +28,9 @@ from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.choices import choice_label
 from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 from greenfactory.core.exports import csv_response, xlsx_response
+from greenfactory.core.time import Granularity
 from greenfactory.sites.models import Site
-from metering.choices import Granularity, Medium
+from metering.choices import Medium
 from metering.selectors import quality as quality_selectors
 from metering.services.imports import table_rows
 

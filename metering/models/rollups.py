@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from greenfactory.core.fields import FloatListField
-from metering.choices import Granularity
+from greenfactory.core.time import Granularity
 
 _DEC = {"max_digits": 22, "decimal_places": 6}
 

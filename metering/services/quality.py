@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import DomainError, TransitionNotAllowed
-from metering.choices import Granularity, MeterKind
+from greenfactory.core.time import Granularity, bucket_next
+from metering.choices import MeterKind
 from metering.models import (
     DirtyRange,
     FindingKind,
@@ -36,7 +37,7 @@ from metering.models import (
     Reading,
     SiteQualitySettings,
 )
-from metering.services.rollups import Curve, bucket_edges, bucket_next, meter_curve, refresh_window
+from metering.services.rollups import Curve, bucket_edges, meter_curve, refresh_window
 from metering.units import canonical_unit, conversion_factor
 from metering.virtual_meters import FormulaError, formula_parse
 

@@ -22,7 +22,8 @@ from django.db import connection, connections, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from metering.choices import Granularity, MeterKind
+from greenfactory.core.time import Granularity, bucket_floor, bucket_next
+from metering.choices import MeterKind
 from metering.models import DirtyRange, Meter, MeterEvent, MeterRollup, Reading
 from metering.services import pgbinary
 from metering.units import canonical_unit, conversion_factor
@@ -52,33 +53,6 @@ class Touched:
             self.spans[site_id] = [start, end]
         else:
             span[0], span[1] = min(span[0], start), max(span[1], end)
-
-
-def bucket_floor(when: dt.datetime, *, granularity: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """The start (aware, in ``zone``) of the bucket holding ``when``."""
-    local = when.astimezone(zone)
-    if granularity == Granularity.HOUR:
-        local = local.replace(minute=0, second=0, microsecond=0)
-        return local.astimezone(dt.UTC).astimezone(zone)
-    local = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone)
-    if granularity in (Granularity.MONTH, Granularity.YEAR):
-        local = local.replace(day=1)
-    if granularity == Granularity.YEAR:
-        local = local.replace(month=1)
-    return local
-
-
-def bucket_next(start: dt.datetime, *, granularity: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """The start of the bucket after the one starting at ``start``."""
-    local = start.astimezone(zone)
-    if granularity == Granularity.HOUR:
-        return (start.astimezone(dt.UTC) + dt.timedelta(hours=1)).astimezone(zone)
-    if granularity == Granularity.DAY:
-        return dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    if granularity == Granularity.MONTH:
-        year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
-        return dt.datetime(year, month, 1, tzinfo=zone)
-    return dt.datetime(local.year + 1, 1, 1, tzinfo=zone)
 
 
 def bucket_edges(start: dt.datetime, end: dt.datetime, *, granularity: str, zone) -> np.ndarray:

@@ -10,7 +10,8 @@ import pytest
 
 from accounting.models import Factor, SiteKpi
 from accounting.services.factors import factor_save
-from metering.choices import Granularity, MeterEventKind
+from greenfactory.core.time import Granularity
+from metering.choices import MeterEventKind
 from metering.models import DirtyRange, MeterRollup
 from metering.services.meters import meter_event_create
 from metering.services.rollups import dirty_ranges_process
