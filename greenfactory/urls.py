@@ -7,7 +7,7 @@ from certifications import urls as certifications_urls
 from .api import router
 
 urlpatterns = [
-    path("", include("greenfactory.core.urls")),
+    path("", include("greenfactory.web.urls")),
     path("accounts/", include("greenfactory.accounts.urls")),
     path("sites/", include("greenfactory.sites.urls")),
     path("", include("metering.urls")),

@@ -18,7 +18,7 @@ SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "greenfactory.core.apps.GreenFactoryAdminConfig",
+    "greenfactory.web.apps.GreenFactoryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "metering",
     "accounting",
     "certifications",
+    "greenfactory.web",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "greenfactory.core.context_processors.navigation",
+                "greenfactory.web.context_processors.navigation",
             ],
         },
     },

@@ -145,7 +145,7 @@ def test_an_adjustment_adds_to_expected_from_its_month_on(plant, staff_user):
 
 
 def test_the_demo_year_makes_a_sound_baseline_for_the_shredders(django_capture_on_commit_callbacks):
-    from greenfactory.core.demo import demo_load
+    from greenfactory.web.demo import demo_load
     from metering.models import Meter
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,8 +6,8 @@ import pytest
 
 from certifications import selectors
 from certifications.models import Certificate, Evidence, Reminder, Standard
-from greenfactory.core.demo import demo_load
 from greenfactory.sites.models import Site
+from greenfactory.web.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 

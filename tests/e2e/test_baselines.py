@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from accounting.models import EnergyBaseline
-from greenfactory.core.demo import demo_load
+from greenfactory.web.demo import demo_load
 from metering.models import Meter
 
 from .conftest import PHONE, screenshot, sign_in

@@ -7,7 +7,7 @@ import pytest
 
 from certifications.models import Clause, Evidence, Standard
 from certifications.services import evidence_create, standards_load_shipped
-from greenfactory.core.demo import demo_load
+from greenfactory.web.demo import demo_load
 from tests.certifications.factories import PDF_BYTES
 from tests.factories import SiteFactory
 

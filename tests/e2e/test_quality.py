@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from greenfactory.core.demo import demo_load
+from greenfactory.web.demo import demo_load
 
 from .conftest import PHONE, screenshot, sign_in
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from greenfactory.core.demo import demo_load
+from greenfactory.web.demo import demo_load
 from metering.choices import Medium
 from metering.demo import DEMO_GATEWAY_KEY
 from metering.models import Meter, Reading

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from greenfactory.core.demo import DEMO_LOGINS, demo_load, demo_modules
+from greenfactory.web.demo import DEMO_LOGINS, demo_load, demo_modules
 
 
 class Command(BaseCommand):

@@ -2,8 +2,7 @@ from django.conf import settings
 
 from greenfactory import __version__
 from greenfactory.accounts.roles import Capability, can, capabilities_of
-
-from .navigation import AREAS
+from greenfactory.web.navigation import AREAS
 
 
 def navigation(request) -> dict:

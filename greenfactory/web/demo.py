@@ -128,5 +128,5 @@ def demo_load(*, today: dt.date | None = None) -> dict:
 
 def demo_modules() -> list:
     """Each app's demo module (its AppConfig's ``demo``), in INSTALLED_APPS order: an app builds on
-    the demo data of the apps it depends on, and core never imports an app."""
+    the demo data of the apps it depends on."""
     return [import_module(config.demo) for config in apps.get_app_configs() if getattr(config, "demo", None)]

@@ -7,9 +7,8 @@ from django.views.generic import TemplateView
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
-
-from .health import broker_status, database_status
-from .navigation import AREAS
+from greenfactory.core.health import broker_status, database_status
+from greenfactory.web.navigation import AREAS
 
 
 class HomeView(TemplateView):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from greenfactory.web import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
