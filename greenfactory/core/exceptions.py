@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 class DomainError(Exception):
     """A rule of the domain refused the request. Services raise subclasses of it."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     code = "invalid"
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -49,10 +50,10 @@ class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
 
 
-def api_exception_handler(exc, context):
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus domain and Django validation errors as clear 4xx answers."""
     if isinstance(exc, DomainError):
-        body = {"detail": exc.message, "code": exc.code}
+        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body = {exc.field: [exc.message], "code": exc.code}
         return Response(body, status=exc.status_code)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -14,7 +15,7 @@ from openpyxl import Workbook
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula is prefixed with a quote; numbers stay numbers."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
@@ -26,10 +27,12 @@ class _Echo:
         return value
 
 
-def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
+def csv_response(
+    *, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
-    def lines():
+    def lines() -> Iterator[str]:
         yield "\ufeff"  # so Excel opens UTF-8 (Chinese) text correctly
         yield writer.writerow([neutralise(str(h)) for h in header])
         for row in rows:
@@ -41,7 +44,7 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
 
 
 def xlsx_response(
-    *, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence]
+    *, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet[:31])
@@ -58,7 +61,7 @@ def xlsx_response(
     return response
 
 
-def _plain(value):
+def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime | dt.date):
@@ -66,7 +69,7 @@ def _plain(value):
     return str(value)
 
 
-def _cell(value):
+def _cell(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, Decimal):
