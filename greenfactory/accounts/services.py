@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from .models import User
-from .roles import GROUP_MODEL_PERMISSIONS, Role
+from greenfactory.accounts.models import User
+from greenfactory.accounts.roles import GROUP_MODEL_PERMISSIONS, Role
+from greenfactory.core.history import history_user_set
 
 
 def roles_sync(*, using: str = "default") -> None:
@@ -17,7 +18,7 @@ def roles_sync(*, using: str = "default") -> None:
     for role in Role:
         group, _ = Group.objects.using(using).get_or_create(name=role.value)
         if role == Role.ADMIN:
-            perms = Permission.objects.using(using).all()
+            perms: Iterable[Permission] = Permission.objects.using(using).all()
         else:
             wanted = GROUP_MODEL_PERMISSIONS.get(role, ())
             perms = [
@@ -42,7 +43,7 @@ def user_create(
     """Create an active user holding the given roles."""
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
     user.set_password(password)
-    user._history_user = by
+    history_user_set(user, by)
     user.full_clean(exclude=["password"])
     user.save()
     user_set_roles(user=user, roles=roles)

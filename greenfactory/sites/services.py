@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import AlreadyExists
+from greenfactory.core.history import history_user_set
+from greenfactory.sites.models import Organisation, ProductionRecord, Site
 
-from .models import Organisation, ProductionRecord, Site
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
+
+_UNSET: Any = object()
 
 
-def _save(instance, *, by) -> None:
-    instance._history_user = by
+def _save(instance: Organisation | Site | ProductionRecord, *, by: User | None) -> None:
+    history_user_set(instance, by)
     instance.full_clean()
     instance.save()
 
 
 @transaction.atomic
-def organisation_create(*, name: str, code: str, by=None) -> Organisation:
+def organisation_create(*, name: str, code: str, by: User | None = None) -> Organisation:
     """Create an organisation with a unique code."""
     organisation = Organisation(name=name, code=code)
     _save(organisation, by=by)
@@ -28,18 +34,61 @@ def organisation_create(*, name: str, code: str, by=None) -> Organisation:
 
 
 @transaction.atomic
-def site_create(*, organisation: Organisation, by=None, **fields) -> Site:
-    """Create a site; ``fields`` are the Site model's editable fields (name, code, time_zone, ...)."""
-    site = Site(organisation=organisation, **fields)
+def site_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    code: str,
+    time_zone: str = "Asia/Shanghai",
+    address: str = "",
+    land_area_m2: Decimal | None = None,
+    floor_area_m2: Decimal | None = None,
+    industry: str = "",
+    by: User | None = None,
+) -> Site:
+    """Create a site (its time zone decides the buckets of its KPIs)."""
+    site = Site(
+        organisation=organisation,
+        name=name,
+        code=code,
+        time_zone=time_zone,
+        address=address,
+        land_area_m2=land_area_m2,
+        floor_area_m2=floor_area_m2,
+        industry=industry,
+    )
     _save(site, by=by)
     return site
 
 
 @transaction.atomic
-def site_update(*, site: Site, by=None, **fields) -> Site:
-    """Change a site's editable fields."""
-    for name, value in fields.items():
-        setattr(site, name, value)
+def site_update(
+    *,
+    site: Site,
+    organisation: Organisation = _UNSET,
+    name: str = _UNSET,
+    code: str = _UNSET,
+    time_zone: str = _UNSET,
+    address: str = _UNSET,
+    land_area_m2: Decimal | None = _UNSET,
+    floor_area_m2: Decimal | None = _UNSET,
+    industry: str = _UNSET,
+    by: User | None = None,
+) -> Site:
+    """Change the given fields of a site (those left out keep their value)."""
+    changes = {
+        "organisation": organisation,
+        "name": name,
+        "code": code,
+        "time_zone": time_zone,
+        "address": address,
+        "land_area_m2": land_area_m2,
+        "floor_area_m2": floor_area_m2,
+        "industry": industry,
+    }
+    for field, value in changes.items():
+        if value is not _UNSET:
+            setattr(site, field, value)
     _save(site, by=by)
     return site
 
@@ -54,7 +103,7 @@ def production_record_create(
     kind: str,
     tonnes: Decimal,
     note: str = "",
-    by=None,
+    by: User | None = None,
 ) -> ProductionRecord:
     """Record tonnes for a site and period. The same site, period, material and kind twice is refused."""
     record = ProductionRecord(
@@ -77,19 +126,40 @@ def production_record_create(
 
 
 @transaction.atomic
-def production_record_update(*, record: ProductionRecord, by=None, **fields) -> ProductionRecord:
-    """Change a production record; the audit trail keeps the previous values."""
-    for name, value in fields.items():
-        setattr(record, name, value.strip() if name == "material" else value)
+def production_record_update(
+    *,
+    record: ProductionRecord,
+    site: Site = _UNSET,
+    period_start: dt.date = _UNSET,
+    period_end: dt.date = _UNSET,
+    material: str = _UNSET,
+    kind: str = _UNSET,
+    tonnes: Decimal = _UNSET,
+    note: str = _UNSET,
+    by: User | None = None,
+) -> ProductionRecord:
+    """Change the given fields of a production record; the audit trail keeps the previous values."""
+    changes = {
+        "site": site,
+        "period_start": period_start,
+        "period_end": period_end,
+        "material": material.strip() if material is not _UNSET else _UNSET,
+        "kind": kind,
+        "tonnes": tonnes,
+        "note": note,
+    }
+    for field, value in changes.items():
+        if value is not _UNSET:
+            setattr(record, field, value)
     _check_unique(record)
     _save(record, by=by)
     return record
 
 
 @transaction.atomic
-def production_record_delete(*, record: ProductionRecord, by=None) -> None:
+def production_record_delete(*, record: ProductionRecord, by: User | None = None) -> None:
     """Delete a production record; the audit trail keeps what it was and who deleted it."""
-    record._history_user = by
+    history_user_set(record, by)
     record.delete()
 
 
