@@ -1,9 +1,11 @@
 """Settings for the test suite: SQLite and eager Celery unless DATABASE_URL/CELERY_BROKER_URL say otherwise."""
 
+import os
+import re
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT, env
+from .base import CELERY_BROKER_URL, STATIC_ROOT, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -21,3 +23,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+# Under pytest-xdist each test process (gw0, gw1, ...) has its own database; it gets its own Redis
+# database too, so a real Celery worker started by one process never takes another's tasks.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if CELERY_BROKER_URL.startswith("redis") and _XDIST_WORKER.startswith("gw"):
+    CELERY_BROKER_URL = re.sub(r"(/\d*)?$", f"/{1 + int(_XDIST_WORKER[2:])}", CELERY_BROKER_URL, count=1)
+    CELERY_RESULT_BACKEND = CELERY_BROKER_URL
