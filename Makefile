@@ -1,4 +1,5 @@
-# Green Factory. `make demo` runs the demo plant; `make test` runs the whole suite.
+# Green Factory. `make demo` runs the demo plant; `make test` runs the whole suite (two processes;
+# PYTEST_ARGS="-n 0" for one).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -27,7 +28,7 @@ demo: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	mkdir -p var
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
