@@ -181,7 +181,8 @@ def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
     if recipient.email and recipient.is_active:
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string(
-                "certifications/email/digest.txt", {"recipient": recipient, "reminders": new, "today": today}
+                "certifications/reminders/email/digest.txt",
+                {"recipient": recipient, "reminders": new, "today": today},
             )
             subject = _("Green Factory: %(count)s items due") % {"count": len(new)}
         # If the mail cannot be sent the reminders roll back, so tomorrow's run tries again.

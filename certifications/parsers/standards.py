@@ -1,4 +1,4 @@
-"""Reading and writing standards as YAML and Excel files.
+"""Reading standards from YAML and Excel files, and the plain data shape they are read into.
 
 Parsing never touches the database: it returns the standard's data and a list of problems, each
 naming the line (YAML) or cell (Excel) it was found at. The import service checks what needs the
@@ -12,13 +12,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import IO
 
 import yaml
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .models import MappingRelation, StandardStatus
+from ..models import MappingRelation, StandardStatus
 
 NUMBER_RE = re.compile(r"^[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*$")
 STANDARD_FIELDS = (
@@ -333,71 +334,12 @@ def validate(data: StandardData) -> list[Problem]:
     return problems
 
 
-# --- writing --------------------------------------------------------------------------------------
-
-
-def to_yaml(data: StandardData) -> str:
-    document: dict = {
-        "code": data.code,
-        "edition": data.edition,
-        "title": data.title,
-        "title_zh": data.title_zh,
-        "status": data.status,
-    }
-    if data.withdrawn_on:
-        document["withdrawn_on"] = data.withdrawn_on.isoformat()
-    if data.replaced_by:
-        document["replaced_by"] = data.replaced_by
-    if data.note:
-        document["note"] = data.note
-    if data.note_zh:
-        document["note_zh"] = data.note_zh
-    document["clauses"] = [
-        {
-            k: v
-            for k, v in (
-                ("number", c.number),
-                ("title", c.title),
-                ("title_zh", c.title_zh),
-                ("parent", c.parent),
-            )
-            if v
-        }
-        for c in data.clauses
-    ]
-    if data.mappings:
-        document["mappings"] = [
-            {"clause": m.clause, "standard": m.standard, "target": m.target, "relation": m.relation}
-            for m in data.mappings
-        ]
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=200)
-
-
-def to_xlsx(data: StandardData) -> bytes:
-    from greenfactory.core.exports import neutralise
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Standard"
-    sheet.append(["field", "value"])
-    for key in STANDARD_FIELDS:
-        value = getattr(data, key)
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        sheet.append([key, neutralise(value or "")])
-    clauses = workbook.create_sheet("Clauses")
-    clauses.append(list(CLAUSE_FIELDS))
-    for c in data.clauses:
-        # Clause numbers are written as text so 4.10 does not become the number 4.1.
-        clauses.append(
-            [neutralise(c.number), neutralise(c.title), neutralise(c.title_zh), neutralise(c.parent)]
-        )
-        for cell in clauses[clauses.max_row][:1]:
-            cell.number_format = "@"
-    mappings = workbook.create_sheet("Mappings")
-    mappings.append(list(MAPPING_FIELDS))
-    for m in data.mappings:
-        mappings.append([m.clause, m.standard, m.target, m.relation])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def read_standard_file(upload: IO[bytes]) -> tuple[StandardData | None, list[Problem]]:
+    """Parse an uploaded YAML or Excel file, told apart by its name or, failing that, its content."""
+    name = (getattr(upload, "name", "") or "").lower()
+    content = upload.read()
+    if name.endswith((".yaml", ".yml")):
+        return parse_yaml(content)
+    if name.endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
+        return parse_xlsx(content)
+    return parse_yaml(content)
