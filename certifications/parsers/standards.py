@@ -12,7 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import IO
+from typing import IO, Any
 
 import yaml
 from django.utils.translation import gettext as _
@@ -88,7 +88,7 @@ class StandardData:
 # --- YAML -----------------------------------------------------------------------------------------
 
 
-def _line(node) -> str:
+def _line(node: yaml.Node) -> str:
     return _("line %(line)s") % {"line": node.start_mark.line + 1}
 
 
@@ -152,7 +152,7 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> Problem:
     return Problem(where, _("This is not valid YAML: %(reason)s") % {"reason": reason})
 
 
-def _yaml_row(node, fields: tuple[str, ...], problems: list[Problem]) -> dict | None:
+def _yaml_row(node: yaml.Node, fields: tuple[str, ...], problems: list[Problem]) -> dict[str, str] | None:
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(_line(node), _("Each entry must be a mapping of fields.")))
         return None
@@ -204,10 +204,11 @@ def parse_xlsx(content: bytes) -> tuple[StandardData | None, list[Problem]]:
             continue
         _set_field(data, key, value, where, problems)
 
-    for title, fields, rows, cls in (
+    sheets: tuple[tuple[str, tuple[str, ...], list[Any], type[Any]], ...] = (
         ("clauses", CLAUSE_FIELDS, data.clauses, ClauseRow),
         ("mappings", MAPPING_FIELDS, data.mappings, MappingRow),
-    ):
+    )
+    for title, fields, rows, cls in sheets:
         if title not in names:
             continue
         sheet = workbook[names[title]]
@@ -236,7 +237,7 @@ def parse_xlsx(content: bytes) -> tuple[StandardData | None, list[Problem]]:
     return data, problems
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -247,7 +248,7 @@ def _text(value) -> str:
 # --- shared validation ----------------------------------------------------------------------------
 
 
-def _set_field(data: StandardData, key: str, value, where: str, problems: list[Problem]) -> None:
+def _set_field(data: StandardData, key: str, value: object, where: str, problems: list[Problem]) -> None:
     data.locations[key] = where
     if key == "withdrawn_on":
         if value in (None, ""):
@@ -314,23 +315,24 @@ def validate(data: StandardData) -> list[Problem]:
                 )
             )
         seen.add(row.number)
-    for row in data.mappings:
-        if row.clause not in seen:
+    for mapping in data.mappings:
+        if mapping.clause not in seen:
             problems.append(
                 Problem(
-                    row.location, _("Clause %(number)s is not in this standard.") % {"number": row.clause}
+                    mapping.location,
+                    _("Clause %(number)s is not in this standard.") % {"number": mapping.clause},
                 )
             )
-        if row.relation not in MappingRelation.values:
+        if mapping.relation not in MappingRelation.values:
             problems.append(
                 Problem(
-                    row.location,
+                    mapping.location,
                     _("Unknown relation “%(value)s”; use one of: %(choices)s.")
-                    % {"value": row.relation, "choices": ", ".join(MappingRelation.values)},
+                    % {"value": mapping.relation, "choices": ", ".join(MappingRelation.values)},
                 )
             )
-        if not row.standard or not row.target:
-            problems.append(Problem(row.location, _("A mapping needs a standard and a target clause.")))
+        if not mapping.standard or not mapping.target:
+            problems.append(Problem(mapping.location, _("A mapping needs a standard and a target clause.")))
     return problems
 
 

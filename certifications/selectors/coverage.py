@@ -183,11 +183,12 @@ def _evidence_links(*, standard: Standard, site: Site) -> QuerySet[Any]:
     """Links of the standard's clauses to evidence at this site, or without sites
     (organisation-wide); one filter() so the site join yields at most one row per link."""
     through: Any = Evidence.clauses.through
-    return (
+    links: QuerySet[Any] = (
         through.objects.filter(clause__standard=standard)
         .filter(Q(evidence__sites=site) | Q(evidence__sites__isnull=True))
         .exclude(evidence__status=EvidenceStatus.SUPERSEDED)
     )
+    return links
 
 
 def _link_summaries(links: QuerySet[Any], *, today: dt.date) -> dict[int, dict[str, Any]]:

@@ -67,6 +67,7 @@ def crosswalk_equivalents(*, clauses: Iterable[Clause]) -> list[ClauseMapping]:
 def standard_export_data(*, standard: Standard) -> StandardData:
     """A standard as plain data, ready to be written as YAML or Excel."""
     clauses = list(standard.clauses.select_related("parent").order_by("position"))
+    successor = standard.replaced_by if standard.replaced_by_id else None
     mappings = (
         ClauseMapping.objects.filter(source__standard=standard)
         .exclude(target__standard=standard)
@@ -80,7 +81,7 @@ def standard_export_data(*, standard: Standard) -> StandardData:
         title_zh=standard.title_zh,
         status=standard.status,
         withdrawn_on=standard.withdrawn_on,
-        replaced_by=standard.replaced_by.label if standard.replaced_by_id else "",
+        replaced_by=successor.label if successor else "",
         note=standard.note,
         note_zh=standard.note_zh,
         clauses=[
@@ -88,7 +89,7 @@ def standard_export_data(*, standard: Standard) -> StandardData:
                 number=c.number,
                 title=c.title,
                 title_zh=c.title_zh,
-                parent=c.parent.number if c.parent_id else "",
+                parent=c.parent.number if c.parent_id and c.parent else "",
             )
             for c in clauses
         ],

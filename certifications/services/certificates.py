@@ -13,7 +13,7 @@ from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionN
 from greenfactory.sites.models import Site
 
 from ..models import Certificate, CertificateStatus, Evidence, Standard, SurveillanceAudit
-from ._unset import UNSET, Unset
+from ._common import UNSET, Unset, history_by
 
 C = CertificateStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -42,7 +42,7 @@ def certificate_check(*, certificate: Certificate) -> None:
 
 def _save(certificate: Certificate, *, by: User | None) -> None:
     certificate_check(certificate=certificate)
-    certificate._history_user = by
+    history_by(certificate, by)
     certificate.full_clean(exclude=["sites"], validate_unique=False)
     certificate.save()
 

@@ -22,7 +22,7 @@ from ..exceptions import FileTooLarge
 from ..files import EXTENSIONS, sniff_media_type
 from ..models import Clause, ClauseExclusion, Evidence, EvidenceRevision, EvidenceStatus
 from ..storage import private_storage
-from ._unset import UNSET, Unset
+from ._common import UNSET, Unset, history_by
 
 S = EvidenceStatus
 # Allowed status changes. Approval needs a reviewer's decision; a new file is uploaded to a draft.
@@ -37,7 +37,7 @@ EDITABLE_FIELDS = ("title", "description", "owner", "review_date", "expiry_date"
 
 
 def _save(evidence: Evidence, *, by: User | None) -> None:
-    evidence._history_user = by
+    history_by(evidence, by)
     evidence.full_clean(exclude=["sites", "clauses"])
     evidence.save()
 
@@ -218,7 +218,7 @@ def _revision_record(
         uploaded_by=by,
     )
     revision.save()
-    locked._history_user = by
+    history_by(locked, by)
     locked.save(update_fields=["updated_at"])
     return revision
 
@@ -229,7 +229,7 @@ def evidence_link_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: 
     existing = set(evidence.clauses.values_list("pk", flat=True))
     new = [c for c in clauses if c.pk not in existing]
     if new:
-        evidence._history_user = by
+        history_by(evidence, by)
         evidence.clauses.add(*new)
     return len(new)
 
@@ -247,7 +247,7 @@ def evidence_set_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: U
 @transaction.atomic
 def evidence_unlink_clause(*, evidence: Evidence, clause: Clause, by: User | None) -> None:
     """Remove the link between an item and a clause."""
-    evidence._history_user = by
+    history_by(evidence, by)
     evidence.clauses.remove(clause)
 
 
@@ -260,7 +260,7 @@ def clause_exclude(*, clause: Clause, site: Site, justification: str, by: User |
     if ClauseExclusion.objects.filter(clause=clause, site=site).exists():
         raise AlreadyExists(_("This clause is already marked not applicable at this site."))
     exclusion = ClauseExclusion(clause=clause, site=site, justification=justification, created_by=by)
-    exclusion._history_user = by
+    history_by(exclusion, by)
     try:
         with transaction.atomic():
             exclusion.save()
@@ -272,5 +272,5 @@ def clause_exclude(*, clause: Clause, site: Site, justification: str, by: User |
 @transaction.atomic
 def clause_exclusion_remove(*, exclusion: ClauseExclusion, by: User | None) -> None:
     """Make a clause applicable at a site again."""
-    exclusion._history_user = by
+    history_by(exclusion, by)
     exclusion.delete()

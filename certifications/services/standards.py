@@ -15,6 +15,7 @@ from greenfactory.core.exceptions import DomainError
 from ..exceptions import ImportRejected
 from ..models import Clause, ClauseMapping, Evidence, MappingRelation, Standard
 from ..parsers.standards import Problem, StandardData, parse_yaml
+from ._common import history_by
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -52,7 +53,7 @@ def standard_import(
         note=data.note,
         note_zh=data.note_zh,
     )
-    standard._history_user = by
+    history_by(standard, by)
     standard.full_clean()
     standard.save()
 
@@ -259,7 +260,7 @@ def standard_carry_over(*, source: Standard, target: Standard, by: User | None =
         linked = set(through.objects.filter(clause=new).values_list("evidence_id", flat=True))
         for evidence in old.evidence.all():
             if evidence.pk not in linked:
-                evidence._history_user = by
+                history_by(evidence, by)
                 evidence.clauses.add(new)
                 counts["evidence_links"] += 1
     return counts
