@@ -55,6 +55,15 @@ class CertificateForm(forms.ModelForm):
     def validate_unique(self) -> None:
         return None  # the service's rule, reported as a form error
 
+    def clean_surveillance_dates(self) -> list[dt.date] | None:
+        raw = self.cleaned_data["surveillance_dates"].strip()
+        if not raw:
+            return None
+        try:
+            return [dt.date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()]
+        except ValueError as exc:
+            raise forms.ValidationError(_("Write dates as YYYY-MM-DD, separated by commas.")) from exc
+
 
 class CertificateUpdateForm(CertificateForm):
     """The descriptive fields; the standard stays, the status changes through its own buttons."""
@@ -65,12 +74,3 @@ class CertificateUpdateForm(CertificateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["surveillance_dates"]
-
-    def clean_surveillance_dates(self) -> list[dt.date] | None:
-        raw = self.cleaned_data["surveillance_dates"].strip()
-        if not raw:
-            return None
-        try:
-            return [dt.date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()]
-        except ValueError as exc:
-            raise forms.ValidationError(_("Write dates as YYYY-MM-DD, separated by commas.")) from exc
