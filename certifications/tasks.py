@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import services
+from .services import reminders as reminder_services
 
 
 @shared_task(
@@ -18,7 +18,7 @@ from . import services
     retry_backoff=True,
     max_retries=5,
 )
-def reminders_daily(day: str | None = None) -> dict:
+def reminders_daily(day: str | None = None) -> dict[str, int]:
     """The daily job: expire what has lapsed, then send each owner one digest. Safe to run twice."""
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
-    return services.certifications_daily(today=today)
+    return reminder_services.certifications_daily(today=today)

@@ -2,17 +2,17 @@
 
 from django.urls import path
 
-from .views import certificates, evidence, standards
+from .views import certificates, coverage, evidence, reminders, standards
 
 standards_urlpatterns = [
     path("", standards.StandardListView.as_view(), name="standard-list"),
     path("import/", standards.StandardImportView.as_view(), name="standard-import"),
     path("<int:pk>/", standards.StandardDetailView.as_view(), name="standard-detail"),
-    path("coverage/", standards.CoverageView.as_view(), name="coverage"),
-    path("coverage/not-applicable/", standards.ClauseExcludeView.as_view(), name="clause-exclude"),
+    path("coverage/", coverage.CoverageView.as_view(), name="coverage"),
+    path("coverage/not-applicable/", coverage.ClauseExcludeView.as_view(), name="clause-exclude"),
     path(
         "coverage/not-applicable/<int:pk>/delete/",
-        standards.ClauseExclusionDeleteView.as_view(),
+        coverage.ClauseExclusionDeleteView.as_view(),
         name="clause-exclusion-delete",
     ),
     path("certificates/", certificates.CertificateListView.as_view(), name="certificate-list"),
@@ -43,6 +43,6 @@ evidence_urlpatterns = [
     path("<int:pk>/link/", evidence.EvidenceLinkView.as_view(), name="evidence-link"),
     path("<int:pk>/unlink/<int:clause_id>/", evidence.EvidenceUnlinkView.as_view(), name="evidence-unlink"),
     path("files/<int:pk>/", evidence.EvidenceDownloadView.as_view(), name="evidence-download"),
-    path("notifications/", evidence.NotificationListView.as_view(), name="notification-list"),
-    path("notifications/<int:pk>/read/", evidence.NotificationReadView.as_view(), name="notification-read"),
+    path("notifications/", reminders.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/<int:pk>/read/", reminders.NotificationReadView.as_view(), name="notification-read"),
 ]

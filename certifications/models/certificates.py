@@ -19,6 +19,8 @@ class CertificateStatus(models.TextChoices):
 
 # A certificate in one of these states no longer backs the clauses of its standard.
 LAPSED_STATUSES = (CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN, CertificateStatus.EXPIRED)
+# The statuses a certificate may be recorded with; the others are reached through transitions.
+INITIAL_STATUSES = (CertificateStatus.PLANNED, CertificateStatus.IN_PROGRESS, CertificateStatus.CERTIFIED)
 
 
 class Certificate(models.Model):

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
+from greenfactory.sites.models import Site
 
 from ..models import Certificate, CertificateStatus, Evidence, Standard, SurveillanceAudit
+from ._common import UNSET, Unset, history_by
 
 C = CertificateStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -25,7 +27,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 EDITABLE_FIELDS = ("certification_body", "number", "scope", "issued_on", "expires_on", "owner", "evidence")
 
 
-def _check(certificate: Certificate) -> None:
+def certificate_check(*, certificate: Certificate) -> None:
+    """Raise DomainError (or AlreadyExists) when a certificate's fields break a rule; writes nothing."""
     if certificate.issued_on and certificate.expires_on and certificate.expires_on <= certificate.issued_on:
         raise DomainError(_("The certificate must expire after it was issued."), field="expires_on")
     if certificate.status == C.CERTIFIED and not (certificate.issued_on and certificate.expires_on):
@@ -38,14 +41,14 @@ def _check(certificate: Certificate) -> None:
 
 
 def _save(certificate: Certificate, *, by: User | None) -> None:
-    _check(certificate)
-    certificate._history_user = by
+    certificate_check(certificate=certificate)
+    history_by(certificate, by)
     certificate.full_clean(exclude=["sites"], validate_unique=False)
     certificate.save()
 
 
 def _yearly(issued_on: dt.date, expires_on: dt.date) -> list[dt.date]:
-    dates = []
+    dates: list[dt.date] = []
     year = 1
     while True:
         try:
@@ -65,7 +68,7 @@ def certificate_create(
     certification_body: str,
     number: str,
     scope: str,
-    sites: Iterable,
+    sites: Iterable[Site],
     owner: User,
     by: User | None,
     issued_on: dt.date | None = None,
@@ -101,16 +104,34 @@ def certificate_create(
 
 @transaction.atomic
 def certificate_update(
-    *, certificate: Certificate, by, sites: Iterable | None = None, **fields
+    *,
+    certificate: Certificate,
+    by: User | None,
+    certification_body: str | Unset = UNSET,
+    number: str | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    issued_on: dt.date | None | Unset = UNSET,
+    expires_on: dt.date | None | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    evidence: Evidence | None | Unset = UNSET,
+    sites: Iterable[Site] | None = None,
 ) -> Certificate:
-    """Change a certificate's descriptive fields and sites (its status goes through certificate_set_status)."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise DomainError(
-            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
-    for name, value in fields.items():
-        setattr(certificate, name, value)
+    """Change a certificate's descriptive fields and sites; a field left out stays as it is (its
+    status goes through certificate_set_status)."""
+    if not isinstance(certification_body, Unset):
+        certificate.certification_body = certification_body
+    if not isinstance(number, Unset):
+        certificate.number = number
+    if not isinstance(scope, Unset):
+        certificate.scope = scope
+    if not isinstance(issued_on, Unset):
+        certificate.issued_on = issued_on
+    if not isinstance(expires_on, Unset):
+        certificate.expires_on = expires_on
+    if not isinstance(owner, Unset):
+        certificate.owner = owner
+    if not isinstance(evidence, Unset):
+        certificate.evidence = evidence
     _save(certificate, by=by)
     if sites is not None:
         sites = list(sites)
@@ -150,7 +171,7 @@ def certificates_expire_due(*, today: dt.date, by: User | None = None) -> int:
 
 @transaction.atomic
 def surveillance_audit_record(
-    *, audit: SurveillanceAudit, done_on: dt.date, by, note: str = ""
+    *, audit: SurveillanceAudit, done_on: dt.date, by: User | None, note: str = ""
 ) -> SurveillanceAudit:
     """Record that a surveillance audit took place."""
     audit.done_on = done_on

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Iterable
+from typing import IO
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,11 +15,14 @@ from django.utils.translation import gettext as _
 
 from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
+from greenfactory.core.uploads import file_too_large_message
+from greenfactory.sites.models import Site
 
 from ..exceptions import FileTooLarge
 from ..files import EXTENSIONS, sniff_media_type
 from ..models import Clause, ClauseExclusion, Evidence, EvidenceRevision, EvidenceStatus
 from ..storage import private_storage
+from ._common import UNSET, Unset, history_by
 
 S = EvidenceStatus
 # Allowed status changes. Approval needs a reviewer's decision; a new file is uploaded to a draft.
@@ -33,12 +37,13 @@ EDITABLE_FIELDS = ("title", "description", "owner", "review_date", "expiry_date"
 
 
 def _save(evidence: Evidence, *, by: User | None) -> None:
-    evidence._history_user = by
+    history_by(evidence, by)
     evidence.full_clean(exclude=["sites", "clauses"])
     evidence.save()
 
 
-def _check_dates(*, review_date: dt.date | None, expiry_date: dt.date | None) -> None:
+def evidence_dates_check(*, review_date: dt.date | None, expiry_date: dt.date | None) -> None:
+    """Raise DomainError when the review date is after the expiry date (writes nothing)."""
     if review_date and expiry_date and review_date > expiry_date:
         raise DomainError(_("The review date cannot be after the expiry date."), field="review_date")
 
@@ -50,13 +55,13 @@ def evidence_create(
     owner: User,
     by: User | None,
     description: str = "",
-    sites: Iterable = (),
+    sites: Iterable[Site] = (),
     clauses: Iterable[Clause] = (),
     review_date: dt.date | None = None,
     expiry_date: dt.date | None = None,
 ) -> Evidence:
     """Create an evidence item as a draft, with its sites and clause links."""
-    _check_dates(review_date=review_date, expiry_date=expiry_date)
+    evidence_dates_check(review_date=review_date, expiry_date=expiry_date)
     evidence = Evidence(
         title=title.strip(),
         description=description,
@@ -72,17 +77,29 @@ def evidence_create(
 
 @transaction.atomic
 def evidence_update(
-    *, evidence: Evidence, by: User | None, sites: Iterable | None = None, **fields
+    *,
+    evidence: Evidence,
+    by: User | None,
+    title: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    review_date: dt.date | None | Unset = UNSET,
+    expiry_date: dt.date | None | Unset = UNSET,
+    sites: Iterable[Site] | None = None,
 ) -> Evidence:
-    """Change an item's descriptive fields and sites (status changes go through evidence_transition)."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise DomainError(
-            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
-    for name, value in fields.items():
-        setattr(evidence, name, value.strip() if name == "title" else value)
-    _check_dates(review_date=evidence.review_date, expiry_date=evidence.expiry_date)
+    """Change an item's descriptive fields and sites; a field left out stays as it is (status
+    changes go through evidence_transition)."""
+    if not isinstance(title, Unset):
+        evidence.title = title.strip()
+    if not isinstance(description, Unset):
+        evidence.description = description
+    if not isinstance(owner, Unset):
+        evidence.owner = owner
+    if not isinstance(review_date, Unset):
+        evidence.review_date = review_date
+    if not isinstance(expiry_date, Unset):
+        evidence.expiry_date = expiry_date
+    evidence_dates_check(review_date=evidence.review_date, expiry_date=evidence.expiry_date)
     _save(evidence, by=by)
     if sites is not None:
         evidence.sites.set(list(sites))
@@ -132,7 +149,7 @@ def evidence_expire_due(*, today: dt.date, by: User | None = None) -> int:
 
 
 def evidence_revision_add(
-    *, evidence: Evidence, file, name: str, by: User | None, note: str = ""
+    *, evidence: Evidence, file: IO[bytes], name: str, by: User | None, note: str = ""
 ) -> EvidenceRevision:
     """Store a new file revision of a draft: size-checked, type sniffed from content, SHA-256 recorded.
 
@@ -146,9 +163,7 @@ def evidence_revision_add(
         size = file.tell()
         file.seek(0)
     if size > limit:
-        raise FileTooLarge(
-            _("The file is larger than the limit of %(limit)s MB.") % {"limit": round(limit / 1024 / 1024, 1)}
-        )
+        raise FileTooLarge(file_too_large_message(limit))
     if size == 0:
         raise DomainError(_("The file is empty."), field="file")
     if evidence.status != S.DRAFT:
@@ -177,7 +192,15 @@ def evidence_revision_add(
 
 @transaction.atomic
 def _revision_record(
-    *, evidence, stored_name, name, sha256, size, media_type, note, by: User | None
+    *,
+    evidence: Evidence,
+    stored_name: str,
+    name: str,
+    sha256: str,
+    size: int,
+    media_type: str,
+    note: str,
+    by: User | None,
 ) -> EvidenceRevision:
     locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if locked.status != S.DRAFT:
@@ -195,7 +218,7 @@ def _revision_record(
         uploaded_by=by,
     )
     revision.save()
-    locked._history_user = by
+    history_by(locked, by)
     locked.save(update_fields=["updated_at"])
     return revision
 
@@ -206,7 +229,7 @@ def evidence_link_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: 
     existing = set(evidence.clauses.values_list("pk", flat=True))
     new = [c for c in clauses if c.pk not in existing]
     if new:
-        evidence._history_user = by
+        history_by(evidence, by)
         evidence.clauses.add(*new)
     return len(new)
 
@@ -224,12 +247,12 @@ def evidence_set_clauses(*, evidence: Evidence, clauses: Iterable[Clause], by: U
 @transaction.atomic
 def evidence_unlink_clause(*, evidence: Evidence, clause: Clause, by: User | None) -> None:
     """Remove the link between an item and a clause."""
-    evidence._history_user = by
+    history_by(evidence, by)
     evidence.clauses.remove(clause)
 
 
 @transaction.atomic
-def clause_exclude(*, clause: Clause, site, justification: str, by: User | None) -> ClauseExclusion:
+def clause_exclude(*, clause: Clause, site: Site, justification: str, by: User | None) -> ClauseExclusion:
     """Mark a clause not applicable at a site; the justification is required."""
     justification = justification.strip()
     if not justification:
@@ -237,7 +260,7 @@ def clause_exclude(*, clause: Clause, site, justification: str, by: User | None)
     if ClauseExclusion.objects.filter(clause=clause, site=site).exists():
         raise AlreadyExists(_("This clause is already marked not applicable at this site."))
     exclusion = ClauseExclusion(clause=clause, site=site, justification=justification, created_by=by)
-    exclusion._history_user = by
+    history_by(exclusion, by)
     try:
         with transaction.atomic():
             exclusion.save()
@@ -249,5 +272,5 @@ def clause_exclude(*, clause: Clause, site, justification: str, by: User | None)
 @transaction.atomic
 def clause_exclusion_remove(*, exclusion: ClauseExclusion, by: User | None) -> None:
     """Make a clause applicable at a site again."""
-    exclusion._history_user = by
+    history_by(exclusion, by)
     exclusion.delete()

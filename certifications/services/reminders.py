@@ -45,6 +45,8 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
     for e in Evidence.objects.filter(status__in=live, review_date__lte=horizon).only(
         "id", "owner_id", "title", "review_date"
     ):
+        if e.review_date is None:  # excluded by the filter; tells the type checker
+            continue
         items.append(
             _Due(
                 e.owner_id,
@@ -58,6 +60,8 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
     for e in Evidence.objects.filter(status=EvidenceStatus.APPROVED, expiry_date__lte=horizon).only(
         "id", "owner_id", "title", "expiry_date"
     ):
+        if e.expiry_date is None:
+            continue
         items.append(
             _Due(
                 e.owner_id,
@@ -70,6 +74,8 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
         )
     held = [CertificateStatus.CERTIFIED, CertificateStatus.SUSPENDED]
     for c in Certificate.objects.filter(status__in=held, expires_on__lte=horizon).select_related("standard"):
+        if c.expires_on is None:
+            continue
         items.append(
             _Due(
                 c.owner_id,
@@ -181,7 +187,8 @@ def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
     if recipient.email and recipient.is_active:
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string(
-                "certifications/email/digest.txt", {"recipient": recipient, "reminders": new, "today": today}
+                "certifications/reminders/email/digest.txt",
+                {"recipient": recipient, "reminders": new, "today": today},
             )
             subject = _("Green Factory: %(count)s items due") % {"count": len(new)}
         # If the mail cannot be sent the reminders roll back, so tomorrow's run tries again.

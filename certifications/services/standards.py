@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.db import transaction
@@ -13,7 +14,8 @@ from greenfactory.core.exceptions import DomainError
 
 from ..exceptions import ImportRejected
 from ..models import Clause, ClauseMapping, Evidence, MappingRelation, Standard
-from ..standards_io import Problem, StandardData, parse_yaml
+from ..parsers.standards import Problem, StandardData, parse_yaml
+from ._common import history_by
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -39,6 +41,37 @@ def standard_import(
     ``carry_over_from`` (an earlier edition of the same standard) its crosswalk mappings and evidence
     links are copied to the new clauses with the same numbers, in the same transaction.
     """
+    replaced_by, targets = _import_check(data=data, carry_over_from=carry_over_from)
+    standard = Standard(
+        code=data.code,
+        edition=data.edition,
+        title=data.title,
+        title_zh=data.title_zh,
+        status=data.status,
+        withdrawn_on=data.withdrawn_on,
+        replaced_by=replaced_by,
+        note=data.note,
+        note_zh=data.note_zh,
+    )
+    history_by(standard, by)
+    standard.full_clean()
+    standard.save()
+
+    by_number = _clauses_create(standard=standard, data=data)
+    for row in data.mappings:
+        clause_mapping_add(
+            source=by_number[row.clause], target=targets[(row.standard, row.target)], relation=row.relation
+        )
+    if carry_over_from is not None:
+        standard_carry_over(source=carry_over_from, target=standard, by=by)
+    return standard
+
+
+def _import_check(
+    *, data: StandardData, carry_over_from: Standard | None
+) -> tuple[Standard | None, dict[tuple[str, str], Clause]]:
+    """What an import needs from the database (the successor, the crosswalk's target clauses),
+    or ImportRejected listing every problem found."""
     problems: list[Problem] = []
     where = data.locations.get("edition", _("file"))
     if Standard.objects.filter(code=data.code, edition=data.edition).exists():
@@ -83,22 +116,12 @@ def standard_import(
         )
     if problems:
         raise ImportRejected(_("The standard was not imported."), problems=problems)
+    return replaced_by, targets
 
-    standard = Standard(
-        code=data.code,
-        edition=data.edition,
-        title=data.title,
-        title_zh=data.title_zh,
-        status=data.status,
-        withdrawn_on=data.withdrawn_on,
-        replaced_by=replaced_by,
-        note=data.note,
-        note_zh=data.note_zh,
-    )
-    standard._history_user = by
-    standard.full_clean()
-    standard.save()
 
+def _clauses_create(*, standard: Standard, data: StandardData) -> dict[str, Clause]:
+    """Create the clause tree in file order; a clause without a listed parent hangs under its
+    nearest listed ancestor. Answers the new clauses by number."""
     numbers: list[str] = []
     parents: dict[str, str] = {}
     for row in data.clauses:
@@ -130,13 +153,7 @@ def standard_import(
             clause.parent = by_number[parent_number]
             with_parent.append(clause)
     Clause.objects.bulk_update(with_parent, ["parent"])
-    for row in data.mappings:
-        clause_mapping_add(
-            source=by_number[row.clause], target=targets[(row.standard, row.target)], relation=row.relation
-        )
-    if carry_over_from is not None:
-        standard_carry_over(source=carry_over_from, target=standard, by=by)
-    return standard
+    return by_number
 
 
 def _inferred_parent(number: str, earlier: list[str]) -> str:
@@ -167,7 +184,7 @@ def clause_mapping_add(*, source: Clause, target: Clause, relation: str) -> Clau
 
 
 @transaction.atomic
-def crosswalk_load(*, groups: list[dict]) -> int:
+def crosswalk_load(*, groups: list[dict[str, Any]]) -> int:
     """Load crosswalk groups: each names a relation and, per standard label, one clause number.
 
     Within a group the first clause relates to the others by the relation; the others relate to
@@ -243,7 +260,7 @@ def standard_carry_over(*, source: Standard, target: Standard, by: User | None =
         linked = set(through.objects.filter(clause=new).values_list("evidence_id", flat=True))
         for evidence in old.evidence.all():
             if evidence.pk not in linked:
-                evidence._history_user = by
+                history_by(evidence, by)
                 evidence.clauses.add(new)
                 counts["evidence_links"] += 1
     return counts

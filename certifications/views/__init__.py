@@ -1,2 +1,2 @@
-"""Pages of certifications: thin views that validate, check the capability, call one service or
-selector and render."""
+"""Pages of certifications, one module per subdomain: thin views that validate, check the
+capability, call one service or selector and render."""

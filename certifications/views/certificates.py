@@ -1,3 +1,8 @@
+"""Pages of certificates: the list, recording and editing one, its status and surveillance audits."""
+
+from __future__ import annotations
+
+from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -8,20 +13,22 @@ from django.views.generic import FormView, TemplateView, View
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.forms import form_add_domain_error
 
-from .. import selectors, services
-from ..forms import CertificateForm, CertificateUpdateForm
+from ..forms.certificates import CertificateForm, CertificateUpdateForm
 from ..models import Certificate, CertificateStatus, SurveillanceAudit
+from ..selectors import certificates as certificate_selectors
+from ..services import certificates as certificate_services
 from ..services.certificates import TRANSITIONS
 
 
 class CertificateListView(CapabilityRequiredMixin, TemplateView):
     capability = Capability.CERTIFICATES_READ
-    template_name = "certifications/certificate_list.html"
+    template_name = "certifications/certificates/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["certificates"] = selectors.certificate_list()
+        context["certificates"] = certificate_selectors.certificate_list()
         context["can_write"] = can(self.request.user, Capability.CERTIFICATES_WRITE)
         context["today"] = timezone.localdate()
         return context
@@ -29,7 +36,7 @@ class CertificateListView(CapabilityRequiredMixin, TemplateView):
 
 class CertificateCreateView(CapabilityRequiredMixin, FormView):
     capability = Capability.CERTIFICATES_WRITE
-    template_name = "certifications/certificate_form.html"
+    template_name = "certifications/certificates/form.html"
     form_class = CertificateForm
     http_method_names = ["get", "post", "head", "options"]
 
@@ -38,9 +45,9 @@ class CertificateCreateView(CapabilityRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            certificate = services.certificate_create(by=self.request.user, **form.cleaned_data)
+            certificate = certificate_services.certificate_create(by=self.request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Certificate recorded."))
         return redirect("certificate-detail", pk=certificate.pk)
@@ -48,7 +55,7 @@ class CertificateCreateView(CapabilityRequiredMixin, FormView):
 
 class CertificateUpdateView(CapabilityRequiredMixin, FormView):
     capability = Capability.CERTIFICATES_WRITE
-    template_name = "certifications/certificate_form.html"
+    template_name = "certifications/certificates/form.html"
     form_class = CertificateUpdateForm
     http_method_names = ["get", "post", "head", "options"]
 
@@ -63,11 +70,11 @@ class CertificateUpdateView(CapabilityRequiredMixin, FormView):
         fields = dict(form.cleaned_data)
         sites = fields.pop("sites")
         try:
-            services.certificate_update(
+            certificate_services.certificate_update(
                 certificate=self.certificate, by=self.request.user, sites=sites, **fields
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Certificate saved."))
         return redirect("certificate-detail", pk=self.certificate.pk)
@@ -78,11 +85,11 @@ class CertificateUpdateView(CapabilityRequiredMixin, FormView):
 
 class CertificateDetailView(CapabilityRequiredMixin, TemplateView):
     capability = Capability.CERTIFICATES_READ
-    template_name = "certifications/certificate_detail.html"
+    template_name = "certifications/certificates/detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        certificate = get_object_or_404(selectors.certificate_list(), pk=kwargs["pk"])
+        certificate = get_object_or_404(certificate_selectors.certificate_list(), pk=kwargs["pk"])
         context.update(
             certificate=certificate,
             transitions=[(s, CertificateStatus(s).label) for s in sorted(TRANSITIONS[certificate.status])],
@@ -98,7 +105,7 @@ class CertificateStatusView(CapabilityRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         certificate = get_object_or_404(Certificate, pk=kwargs["pk"])
         try:
-            certificate = services.certificate_set_status(
+            certificate = certificate_services.certificate_set_status(
                 certificate=certificate, status=request.POST.get("status", ""), by=request.user
             )
         except DomainError as exc:
@@ -116,12 +123,10 @@ class SurveillanceDoneView(CapabilityRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         audit = get_object_or_404(SurveillanceAudit, pk=kwargs["pk"])
-        from django import forms
-
         field = forms.DateField()
         try:
             done_on = field.clean(request.POST.get("done_on"))
-            services.surveillance_audit_record(audit=audit, done_on=done_on, by=request.user)
+            certificate_services.surveillance_audit_record(audit=audit, done_on=done_on, by=request.user)
         except forms.ValidationError:
             messages.error(request, _("Enter the date the audit took place."))
         else:

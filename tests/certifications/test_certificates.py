@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from certifications import services
-from certifications.models import CertificateStatus
+from certifications.models import Certificate, CertificateStatus
 from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +164,55 @@ def test_the_list_shows_the_next_surveillance_audit_not_yet_done(staff_client, s
     services.surveillance_audit_record(audit=first, done_on=dt.date(2026, 3, 3), by=staff_user)
     listed = staff_client.get("/standards/certificates/").context["certificates"]
     assert listed[0].next_surveillance == second
+
+
+def _page_form(standard, site, owner, **changes):
+    data = {
+        "standard": standard.pk,
+        "certification_body": "TÜV",
+        "number": "E-9",
+        "scope": "Recycling",
+        "sites": [site.pk],
+        "issued_on": "2025-01-10",
+        "expires_on": "2028-01-09",
+        "status": "certified",
+        "owner": owner.pk,
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_certificate_recorded_on_the_page_without_dates_gets_yearly_surveillance_audits(
+    staff_client, standard, site, staff_user
+):
+    response = staff_client.post("/standards/certificates/new/", _page_form(standard, site, staff_user))
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(number="E-9")
+    assert list(certificate.surveillance_audits.values_list("due_on", flat=True)) == [
+        dt.date(2026, 1, 10),
+        dt.date(2027, 1, 10),
+    ]
+
+
+def test_surveillance_dates_given_on_the_page_replace_the_yearly_plan(
+    staff_client, standard, site, staff_user
+):
+    response = staff_client.post(
+        "/standards/certificates/new/",
+        _page_form(standard, site, staff_user, surveillance_dates="2026-06-01, 2027-06-01"),
+    )
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(number="E-9")
+    assert list(certificate.surveillance_audits.values_list("due_on", flat=True)) == [
+        dt.date(2026, 6, 1),
+        dt.date(2027, 6, 1),
+    ]
+
+
+def test_unreadable_surveillance_dates_on_the_page_are_a_form_error(staff_client, standard, site, staff_user):
+    response = staff_client.post(
+        "/standards/certificates/new/", _page_form(standard, site, staff_user, surveillance_dates="next year")
+    )
+    assert response.status_code == 200
+    assert "Write dates as YYYY-MM-DD, separated by commas." in response.content.decode()
+    assert not Certificate.objects.exists()

@@ -8,8 +8,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from certifications import selectors, services
+from certifications import services
 from certifications.models import CertificateStatus, EvidenceStatus
+from certifications.selectors import coverage as coverage_selectors
 from greenfactory.core.exceptions import DomainError
 from tests.factories import SiteFactory, UserFactory
 
@@ -24,7 +25,7 @@ def owner(staff_user):
 
 
 def _states(standard, site, **kwargs) -> dict[str, str]:
-    report = selectors.coverage(standard=standard, site=site, today=TODAY, **kwargs)
+    report = coverage_selectors.coverage_report(standard=standard, site=site, today=TODAY, **kwargs)
     return {row.clause.number: row.state for row in report.rows if not row.is_heading}
 
 
@@ -77,7 +78,7 @@ def test_evidence_of_another_site_does_not_count_but_organisation_wide_evidence_
 
 
 def test_headings_are_shown_but_not_counted(owner, standard, clauses, site):
-    report = selectors.coverage(standard=standard, site=site, today=TODAY)
+    report = coverage_selectors.coverage_report(standard=standard, site=site, today=TODAY)
     assert [r.clause.number for r in report.rows if r.is_heading] == ["4"]
     assert report.requirement_count == 3
 
@@ -85,7 +86,7 @@ def test_headings_are_shown_but_not_counted(owner, standard, clauses, site):
 def test_totals_add_up_and_the_percentage_leaves_out_not_applicable(owner, standard, clauses, site):
     make_evidence(owner=owner, clauses=[clauses["4.1"]])
     services.clause_exclude(clause=clauses["5"], site=site, justification="Not relevant.", by=owner)
-    report = selectors.coverage(standard=standard, site=site, today=TODAY)
+    report = coverage_selectors.coverage_report(standard=standard, site=site, today=TODAY)
     assert report.totals == {"covered": 1, "expiring": 0, "expired": 0, "missing": 1, "not_applicable": 1}
     assert report.covered_percent == 50
 
@@ -112,7 +113,7 @@ def test_a_suspended_certificate_flags_every_applicable_clause(owner, standard, 
     make_evidence(owner=owner, clauses=[clauses["4.1"]])
     services.clause_exclude(clause=clauses["5"], site=site, justification="Not relevant.", by=owner)
     certificate = _certificate(standard, site, owner, status=CertificateStatus.SUSPENDED)
-    report = selectors.coverage(standard=standard, site=site, today=TODAY)
+    report = coverage_selectors.coverage_report(standard=standard, site=site, today=TODAY)
     assert report.lapsed_certificates == [certificate]
     flagged = {r.clause.number: r.certificate_lapsed for r in report.rows}
     assert flagged["4.1"] is True
@@ -121,14 +122,14 @@ def test_a_suspended_certificate_flags_every_applicable_clause(owner, standard, 
 
 def test_a_certificate_past_its_expiry_flags_the_clauses(owner, standard, clauses, site):
     _certificate(standard, site, owner)
-    report = selectors.coverage(standard=standard, site=site, today=dt.date(2028, 2, 1))
+    report = coverage_selectors.coverage_report(standard=standard, site=site, today=dt.date(2028, 2, 1))
     assert report.lapsed_certificates
     assert all(r.certificate_lapsed for r in report.rows)
 
 
 def test_a_valid_certificate_flags_nothing(owner, standard, clauses, site):
     _certificate(standard, site, owner)
-    report = selectors.coverage(standard=standard, site=site, today=TODAY)
+    report = coverage_selectors.coverage_report(standard=standard, site=site, today=TODAY)
     assert not report.lapsed_certificates
     assert not any(r.certificate_lapsed for r in report.rows)
 
@@ -206,9 +207,9 @@ def test_a_clause_shows_its_first_evidence_and_links_to_the_rest(
     for n in range(7):
         make_evidence(owner=owner, title=f"Record {n}", clauses=[clauses["4.1"]])
     make_evidence(owner=owner, title="Draft record", clauses=[clauses["4.1"]], status=EvidenceStatus.DRAFT)
-    report = selectors.coverage(standard=standard, site=site, today=TODAY)
+    report = coverage_selectors.coverage_report(standard=standard, site=site, today=TODAY)
     row = next(r for r in report.rows if r.clause.number == "4.1")
-    assert len(row.evidence) == selectors.COVERAGE_EVIDENCE_SHOWN
+    assert len(row.evidence) == coverage_selectors.COVERAGE_EVIDENCE_SHOWN
     assert all(e.status == EvidenceStatus.APPROVED for e in row.evidence)
     assert row.more_evidence == 3
     page = staff_client.get(f"/standards/coverage/?standard={standard.pk}&site={site.code}").content.decode()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certifications import selectors
 from certifications.models import Certificate, Evidence, Reminder, Standard
+from certifications.selectors import coverage as coverage_selectors
 from greenfactory.sites.models import Site
 from greenfactory.web.demo import demo_load
 
@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_evidence_for_all_ten_standards_with_gaps_and_a_lapsed_certificate():
     demo_load()
     site = Site.objects.get(code="TJ-01")
-    reports = {s.code: selectors.coverage(standard=s, site=site) for s in Standard.objects.all()}
+    reports = {
+        s.code: coverage_selectors.coverage_report(standard=s, site=site) for s in Standard.objects.all()
+    }
     assert len(reports) == 10
     for code, report in reports.items():
         if code != "PAS 2060":  # withdrawn: its only evidence is superseded

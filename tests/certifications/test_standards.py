@@ -8,10 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from certifications import selectors, services
+from certifications import services
 from certifications.exceptions import ImportRejected
+from certifications.exports.standards import to_xlsx, to_yaml
 from certifications.models import Clause, ClauseMapping, Standard, StandardStatus
-from certifications.standards_io import parse_xlsx, parse_yaml, to_xlsx, to_yaml
+from certifications.parsers.standards import parse_xlsx, parse_yaml
+from certifications.selectors import standards as standard_selectors
 from tests.factories import UserFactory
 
 from .factories import make_evidence
@@ -148,7 +150,7 @@ def test_a_file_that_is_not_a_workbook_is_reported_not_raised():
 
 def test_yaml_export_imports_back_as_the_same_standard(shipped):
     original = Standard.objects.get(code="ISO 45001")
-    data = selectors.standard_export_data(standard=original)
+    data = standard_selectors.standard_export_data(standard=original)
     again, problems = parse_yaml(to_yaml(data))
     assert problems == []
     assert again == data
@@ -156,7 +158,7 @@ def test_yaml_export_imports_back_as_the_same_standard(shipped):
 
 def test_excel_export_imports_back_as_the_same_standard(shipped):
     original = Standard.objects.get(code="IATF 16949")
-    data = selectors.standard_export_data(standard=original)
+    data = standard_selectors.standard_export_data(standard=original)
     again, problems = parse_xlsx(to_xlsx(data))
     assert problems == []
     assert again == data
@@ -164,7 +166,7 @@ def test_excel_export_imports_back_as_the_same_standard(shipped):
 
 
 def test_an_edition_already_loaded_is_refused_and_nothing_is_written(shipped):
-    data = selectors.standard_export_data(standard=Standard.objects.get(code="ISO 9001"))
+    data = standard_selectors.standard_export_data(standard=Standard.objects.get(code="ISO 9001"))
     before = Clause.objects.count()
     with pytest.raises(ImportRejected) as refused:
         services.standard_import(data=data)
@@ -189,7 +191,7 @@ def test_a_new_edition_loads_beside_the_old_and_carries_mappings_and_evidence_ov
     owner = UserFactory()
     audit = Clause.objects.get(standard=old, number="9.2")
     evidence = make_evidence(owner=owner, clauses=[audit])
-    data = selectors.standard_export_data(standard=old)
+    data = standard_selectors.standard_export_data(standard=old)
     data.edition = "2026"
     data.mappings = []
     new = services.standard_import(data=data)
@@ -277,7 +279,7 @@ def test_the_api_imports_a_new_edition_and_carries_evidence_over_in_one_step(
     old = Standard.objects.get(code="ISO 50001")
     review = Clause.objects.get(standard=old, number="6.3")
     evidence = make_evidence(owner=staff_user, clauses=[review])
-    data = selectors.standard_export_data(standard=old)
+    data = standard_selectors.standard_export_data(standard=old)
     data.edition = "2026"
     upload = SimpleUploadedFile("iso-50001-2026.yaml", to_yaml(data).encode())
     response = staff_client.post("/api/v1/standards/import/", {"file": upload, "carry_over_from": old.pk})

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from certifications.services import standards_load_shipped
+from certifications.services.standards import standards_load_shipped
 
 
 class Command(BaseCommand):

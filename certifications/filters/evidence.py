@@ -1,3 +1,5 @@
+"""The evidence register's filter, shared by the page and the API."""
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -6,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from greenfactory.accounts.models import User
 from greenfactory.sites.models import Site
 
-from .models import Clause, Evidence, EvidenceStatus, Standard
+from ..models import Clause, Evidence, EvidenceStatus, Standard
 
 
 class EvidenceFilter(django_filters.FilterSet):

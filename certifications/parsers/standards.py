@@ -1,4 +1,4 @@
-"""Reading and writing standards as YAML and Excel files.
+"""Reading standards from YAML and Excel files, and the plain data shape they are read into.
 
 Parsing never touches the database: it returns the standard's data and a list of problems, each
 naming the line (YAML) or cell (Excel) it was found at. The import service checks what needs the
@@ -12,13 +12,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import IO, Any
 
 import yaml
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .models import MappingRelation, StandardStatus
+from ..models import MappingRelation, StandardStatus
 
 NUMBER_RE = re.compile(r"^[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*$")
 STANDARD_FIELDS = (
@@ -87,7 +88,7 @@ class StandardData:
 # --- YAML -----------------------------------------------------------------------------------------
 
 
-def _line(node) -> str:
+def _line(node: yaml.Node) -> str:
     return _("line %(line)s") % {"line": node.start_mark.line + 1}
 
 
@@ -151,7 +152,7 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> Problem:
     return Problem(where, _("This is not valid YAML: %(reason)s") % {"reason": reason})
 
 
-def _yaml_row(node, fields: tuple[str, ...], problems: list[Problem]) -> dict | None:
+def _yaml_row(node: yaml.Node, fields: tuple[str, ...], problems: list[Problem]) -> dict[str, str] | None:
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(_line(node), _("Each entry must be a mapping of fields.")))
         return None
@@ -203,10 +204,11 @@ def parse_xlsx(content: bytes) -> tuple[StandardData | None, list[Problem]]:
             continue
         _set_field(data, key, value, where, problems)
 
-    for title, fields, rows, cls in (
+    sheets: tuple[tuple[str, tuple[str, ...], list[Any], type[Any]], ...] = (
         ("clauses", CLAUSE_FIELDS, data.clauses, ClauseRow),
         ("mappings", MAPPING_FIELDS, data.mappings, MappingRow),
-    ):
+    )
+    for title, fields, rows, cls in sheets:
         if title not in names:
             continue
         sheet = workbook[names[title]]
@@ -235,7 +237,7 @@ def parse_xlsx(content: bytes) -> tuple[StandardData | None, list[Problem]]:
     return data, problems
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -246,7 +248,7 @@ def _text(value) -> str:
 # --- shared validation ----------------------------------------------------------------------------
 
 
-def _set_field(data: StandardData, key: str, value, where: str, problems: list[Problem]) -> None:
+def _set_field(data: StandardData, key: str, value: object, where: str, problems: list[Problem]) -> None:
     data.locations[key] = where
     if key == "withdrawn_on":
         if value in (None, ""):
@@ -313,91 +315,33 @@ def validate(data: StandardData) -> list[Problem]:
                 )
             )
         seen.add(row.number)
-    for row in data.mappings:
-        if row.clause not in seen:
+    for mapping in data.mappings:
+        if mapping.clause not in seen:
             problems.append(
                 Problem(
-                    row.location, _("Clause %(number)s is not in this standard.") % {"number": row.clause}
+                    mapping.location,
+                    _("Clause %(number)s is not in this standard.") % {"number": mapping.clause},
                 )
             )
-        if row.relation not in MappingRelation.values:
+        if mapping.relation not in MappingRelation.values:
             problems.append(
                 Problem(
-                    row.location,
+                    mapping.location,
                     _("Unknown relation “%(value)s”; use one of: %(choices)s.")
-                    % {"value": row.relation, "choices": ", ".join(MappingRelation.values)},
+                    % {"value": mapping.relation, "choices": ", ".join(MappingRelation.values)},
                 )
             )
-        if not row.standard or not row.target:
-            problems.append(Problem(row.location, _("A mapping needs a standard and a target clause.")))
+        if not mapping.standard or not mapping.target:
+            problems.append(Problem(mapping.location, _("A mapping needs a standard and a target clause.")))
     return problems
 
 
-# --- writing --------------------------------------------------------------------------------------
-
-
-def to_yaml(data: StandardData) -> str:
-    document: dict = {
-        "code": data.code,
-        "edition": data.edition,
-        "title": data.title,
-        "title_zh": data.title_zh,
-        "status": data.status,
-    }
-    if data.withdrawn_on:
-        document["withdrawn_on"] = data.withdrawn_on.isoformat()
-    if data.replaced_by:
-        document["replaced_by"] = data.replaced_by
-    if data.note:
-        document["note"] = data.note
-    if data.note_zh:
-        document["note_zh"] = data.note_zh
-    document["clauses"] = [
-        {
-            k: v
-            for k, v in (
-                ("number", c.number),
-                ("title", c.title),
-                ("title_zh", c.title_zh),
-                ("parent", c.parent),
-            )
-            if v
-        }
-        for c in data.clauses
-    ]
-    if data.mappings:
-        document["mappings"] = [
-            {"clause": m.clause, "standard": m.standard, "target": m.target, "relation": m.relation}
-            for m in data.mappings
-        ]
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=200)
-
-
-def to_xlsx(data: StandardData) -> bytes:
-    from greenfactory.core.exports import neutralise
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Standard"
-    sheet.append(["field", "value"])
-    for key in STANDARD_FIELDS:
-        value = getattr(data, key)
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        sheet.append([key, neutralise(value or "")])
-    clauses = workbook.create_sheet("Clauses")
-    clauses.append(list(CLAUSE_FIELDS))
-    for c in data.clauses:
-        # Clause numbers are written as text so 4.10 does not become the number 4.1.
-        clauses.append(
-            [neutralise(c.number), neutralise(c.title), neutralise(c.title_zh), neutralise(c.parent)]
-        )
-        for cell in clauses[clauses.max_row][:1]:
-            cell.number_format = "@"
-    mappings = workbook.create_sheet("Mappings")
-    mappings.append(list(MAPPING_FIELDS))
-    for m in data.mappings:
-        mappings.append([m.clause, m.standard, m.target, m.relation])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def read_standard_file(upload: IO[bytes]) -> tuple[StandardData | None, list[Problem]]:
+    """Parse an uploaded YAML or Excel file, told apart by its name or, failing that, its content."""
+    name = (getattr(upload, "name", "") or "").lower()
+    content = upload.read()
+    if name.endswith((".yaml", ".yml")):
+        return parse_yaml(content)
+    if name.endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
+        return parse_xlsx(content)
+    return parse_yaml(content)

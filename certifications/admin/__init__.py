@@ -1,0 +1,7 @@
+"""Django admin of certifications, one module per subdomain (imported here so that the admin's
+autodiscovery registers them). Records written only by services are read-only; every other
+change goes through the service that holds its rules."""
+
+from . import certificates, coverage, evidence, reminders, standards
+
+__all__ = ["certificates", "coverage", "evidence", "reminders", "standards"]

@@ -1,0 +1,1 @@
+"""Filters shared by the pages and the API of certifications, one module per subdomain."""
