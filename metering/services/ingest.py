@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import PayloadTooLarge
+from greenfactory.core.spans import spans_cover_by
 from greenfactory.sites.models import Site
 from metering.choices import MeterKind, Quality
 from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
 from metering.services import ingest_write
-from metering.services.dirty import kpi_refresh_after_commit
 from metering.services.ingest_write import Row
+from metering.services.pipeline import dirty_ranges_process_after_commit
 
 _QUALITIES = frozenset(Quality.values)
 _fromisoformat = dt.datetime.fromisoformat
@@ -432,20 +433,12 @@ def _write(
 
 
 def _dirty_ranges_record(*, rows: list[Row], batch: IngestBatch) -> None:
-    spans: dict[int, list[dt.datetime]] = {}
-    for row in rows:
-        first = row.start or row.ts
-        span = spans.get(row.meter_id)
-        if span is None:
-            spans[row.meter_id] = [first, row.ts]
-        else:
-            span[0] = min(span[0], first)
-            span[1] = max(span[1], row.ts)
+    spans = spans_cover_by((row.meter_id, row.start or row.ts, row.ts) for row in rows)
     created = DirtyRange.objects.bulk_create(
-        DirtyRange(meter_id=meter_id, start=start, end=end, batch=batch)
-        for meter_id, (start, end) in spans.items()
+        DirtyRange(meter_id=meter_id, start=span.start, end=span.end, batch=batch)
+        for meter_id, span in spans.items()
     )
-    kpi_refresh_after_commit(dirty=created)
+    dirty_ranges_process_after_commit(dirty=created)
 
 
 def _last_seen_record(*, rows: list[Row], gateway: Gateway, now: dt.datetime) -> None:
