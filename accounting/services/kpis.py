@@ -224,11 +224,10 @@ def _gather(site, zone, factors, granularity, first, last) -> dict[dt.datetime, 
     return buckets
 
 
-def _kpi(site, zone, factors: FactorTable, granularity, bucket_start, data: _Bucket) -> SiteKpi:
-    year = bucket_start.year
+def _scope1(factors: FactorTable, data: _Bucket) -> Decimal:
+    """Direct emissions (tCO2e): fuels burnt on site, by the configured method, and refrigerant leaks."""
     settings = factors.settings
     media = data.media
-    tce = formulas.tce_total((media[m], factors.get("gbt2589", m)) for m in KGCE_MEDIA if media.get(m))
     scope1 = _ZERO
     for fuel in FUELS:
         quantity = media.get(fuel)
@@ -251,6 +250,15 @@ def _kpi(site, zone, factors: FactorTable, granularity, bucket_start, data: _Buc
     for gas, kg in data.refrigerants:
         leak = formulas.refrigerant_leak_kg(refills_kg=kg)
         scope1 += formulas.refrigerant_co2e(leak_kg=leak, gwp_value=factors.gwp(gas))
+    return scope1
+
+
+def _kpi(site, zone, factors: FactorTable, granularity, bucket_start, data: _Bucket) -> SiteKpi:
+    year = bucket_start.year
+    settings = factors.settings
+    media = data.media
+    tce = formulas.tce_total((media[m], factors.get("gbt2589", m)) for m in KGCE_MEDIA if media.get(m))
+    scope1 = _scope1(factors, data)
     grid = factors.get("grid-cn", settings.grid_region, year)
     residual = factors.get("grid-cn", settings.residual_region, year)
     heat_gj = media.get(Medium.HEAT, _ZERO) + media.get(Medium.STEAM, _ZERO)
