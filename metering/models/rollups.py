@@ -56,7 +56,7 @@ class MeterRollup(models.Model):
 
 
 class RollupChange(models.Model):
-    """An outbox row: a site's rollups changed over [start, end] (whole buckets).
+    """An outbox row: a site's rollups changed over [start, end) (whole local months).
 
     Metering's pipeline writes one per touched site and span in the same transaction as the rollups,
     so a reader that consumes these rows (accounting's KPIs) misses nothing when a message is lost or
