@@ -156,9 +156,13 @@ def test_two_consumers_on_postgresql_never_take_the_same_rows(site, monkeypatch)
     from django.db import connections, transaction
 
     import accounting.services.kpis as kpis
+    from accounting.services.factors import FactorTable
 
     other = SiteFactory(code="SH-02")
-    RollupChange.objects.all().delete()
+    # Factor sets and KPI settings exist before the consumers start (a flushed test database has
+    # none): two transactions creating the same defaults would wait for each other.
+    for target in (site, other):
+        FactorTable.for_site(site=target)
     months = [dt.datetime(2025, m, 1, tzinfo=SHANGHAI) for m in range(1, 6)]
     # The two oldest rows are the first site's, the next two the other site's: the first consumer
     # (limit 2) takes and locks the first site's rows and the site itself; the second must skip them.
