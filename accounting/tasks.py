@@ -51,3 +51,37 @@ def target_alerts_refresh(site_id: int) -> int:
 
     site = Site.objects.filter(pk=site_id).first()
     return baselines.target_alerts_refresh(site=site) if site is not None else 0
+
+
+@shared_task(
+    name="accounting.rollup_changes_consume",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def rollup_changes_consume(change_ids: list[int] | None = None) -> int:
+    """Turn these rollup changes of metering's outbox (None: the oldest pending) into site KPIs (runs on
+    the ``kpi`` queue)."""
+    from accounting.services import kpis
+
+    return kpis.rollup_changes_consume(ids=change_ids)
+
+
+@shared_task(
+    name="accounting.rollup_changes_sweep", acks_late=True, autoretry_for=(OperationalError,), max_retries=3
+)
+def rollup_changes_sweep() -> int:
+    """Periodic: consume rollup changes left pending (a lost message, a broker that was down)."""
+    from accounting.services import kpis
+
+    total = 0
+    while consumed := kpis.rollup_changes_consume(limit=500):
+        total += consumed
+    return total
+
+
+def rollups_changed_receiver(sender, *, change_ids: list[int] | None = None, **kwargs) -> None:
+    """Connected to metering's ``rollups_changed`` (after the rollups committed): queue the
+    consumption of those outbox rows. Nothing else: the rows are the record, the task the work."""
+    rollup_changes_consume.delay(change_ids)

@@ -31,20 +31,21 @@ def imports_sweep() -> int:
     retry_backoff=True,
     max_retries=5,
 )
-def kpi_dirty_process(dirty_range_ids: list[int]) -> int:
-    """Turn these dirty ranges into rollups and KPIs (runs on the ``kpi`` queue)."""
-    from metering.services import rollups
+def kpi_dirty_process(dirty_range_ids: list[int] | None) -> int:
+    """Run metering's pipeline on these dirty ranges (None: the oldest pending): rollups, findings and
+    the outbox rows that readers of rollups consume (runs on the ``kpi`` queue, hence the name)."""
+    from metering.services import pipeline
 
-    return rollups.dirty_ranges_process(ids=dirty_range_ids)
+    return pipeline.dirty_ranges_process(ids=dirty_range_ids)
 
 
 @shared_task(name="metering.kpi_sweep", acks_late=True, autoretry_for=(OperationalError,), max_retries=3)
 def kpi_sweep() -> int:
     """Periodic: consume dirty ranges left pending (a lost message, a broker that was down)."""
-    from metering.services import rollups
+    from metering.services import pipeline
 
     total = 0
-    while consumed := rollups.dirty_ranges_process(limit=500):
+    while consumed := pipeline.dirty_ranges_process(limit=500):
         total += consumed
     return total
 

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from accounting.models import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
 from accounting.services.factors import FactorMissing, FactorTable
 from greenfactory.core.exceptions import DomainError
-from greenfactory.core.time import Granularity, bucket_floor, bucket_next
+from greenfactory.core.spans import spans_cover_by
+from greenfactory.core.time import months_around
+from greenfactory.core.validators import year_is_plausible
 from metering.units import UnitError, canonical_unit
 
 ActivityModel = (
@@ -30,10 +32,9 @@ def refresh_after_commit(*, site, day: dt.date, last: dt.date | None = None) -> 
     from accounting.tasks import kpi_site_refresh
 
     zone = zoneinfo.ZoneInfo(site.time_zone)
-    month = Granularity.MONTH
-    start = bucket_floor(dt.datetime.combine(day, dt.time(), tzinfo=zone), granularity=month, zone=zone)
-    end = bucket_floor(dt.datetime.combine(last or day, dt.time(), tzinfo=zone), granularity=month, zone=zone)
-    end = bucket_next(end, granularity=month, zone=zone)
+    start, end = months_around(
+        *(dt.datetime.combine(d, dt.time(), tzinfo=zone) for d in (day, last or day)), zone=zone
+    )
     transaction.on_commit(lambda: kpi_site_refresh.delay(site.pk, start.isoformat(), end.isoformat()))
 
 
@@ -48,7 +49,7 @@ def _check(instance, factors: FactorTable | None = None) -> None:
             canonical_unit(medium=instance.fuel, unit=instance.unit)
         except UnitError as exc:
             raise ActivityInvalid(str(exc), field="unit") from exc
-    if isinstance(instance, GreenCertificateRetirement) and not 2000 <= instance.vintage <= 2100:
+    if isinstance(instance, GreenCertificateRetirement) and not year_is_plausible(instance.vintage):
         raise ActivityInvalid(_("The vintage must be a year."), field="vintage")
 
 
@@ -104,7 +105,8 @@ def activity_import(*, form_class, rows: list[dict], by=None) -> int:
         # One factor table per site for the checks, and one KPI refresh per site for the months
         # the file covers, rather than one of each per row.
         tables: dict[int, FactorTable] = {}
-        spans: dict[int, list] = {}
+        sites: dict[int, object] = {}
+        recorded: list[tuple[int, dt.date, dt.date]] = []
         for line, data in valid:
             data = dict(data)
             site = data.pop("site")
@@ -122,11 +124,11 @@ def activity_import(*, form_class, rows: list[dict], by=None) -> int:
             except DomainError as exc:
                 errors.append(f"{line}: {exc.field or ''}: {exc.message}")
                 continue
-            span = spans.setdefault(site.pk, [site, data["date"], data["date"]])
-            span[1], span[2] = min(span[1], data["date"]), max(span[2], data["date"])
+            sites[site.pk] = site
+            recorded.append((site.pk, data["date"], data["date"]))
         if not errors:
-            for site, first, last in spans.values():
-                refresh_after_commit(site=site, day=first, last=last)
+            for site_id, span in spans_cover_by(recorded).items():
+                refresh_after_commit(site=sites[site_id], day=span.start, last=span.end)
     if errors:
         raise ActivityImportInvalid(_("Nothing was imported; correct these rows."), errors=errors)
     if not valid:

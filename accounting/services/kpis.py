@@ -1,8 +1,13 @@
 """Site KPIs per day and month from meter rollups, activity data, production and factor sets.
 
-Every figure comes from metering.formulas; this module only gathers quantities and factors.
+Every figure comes from accounting.formulas; this module only gathers quantities and factors.
 Quantities per medium are in the KPI unit of the medium: kWh, m3, kg (liquid fuels, through
 their density), GJ (heat and steam).
+
+KPIs follow the rollups through metering's outbox: metering writes a ``RollupChange`` row per touched
+site and span in the transaction of the rollups, and ``rollup_changes_consume`` turns pending rows into
+refreshed KPI buckets (sent by the ``accounting.rollup_changes_consume`` task when metering signals
+``rollups_changed``, and by the periodic sweeper for rows whose message was lost).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Min, Sum
+from django.utils import timezone
 
 from accounting import formulas
 from accounting.choices import CombustionMethod
@@ -26,10 +32,11 @@ from accounting.models import (
     SiteKpi,
 )
 from accounting.services.factors import FactorTable
-from greenfactory.core.time import Granularity, bucket_floor, bucket_next
+from greenfactory.core.spans import Span, span_cover, spans_merge
+from greenfactory.core.time import Granularity, bucket_floor, bucket_next, bucket_starts
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
 from metering.choices import Medium
-from metering.models import MeterRollup
+from metering.models import MeterRollup, RollupChange
 from metering.units import canonical_unit, conversion_factor
 
 KPI_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)
@@ -69,15 +76,6 @@ def to_kpi_unit(*, medium: str, unit: str, quantity: Decimal, factors: FactorTab
     return quantity * _dec(conversion_factor(unit=canonical, to=target))
 
 
-def _buckets(start: dt.datetime, end: dt.datetime, granularity: str, zone) -> list[dt.datetime]:
-    current = bucket_floor(start, granularity=granularity, zone=zone)
-    buckets = []
-    while current < end:
-        buckets.append(current)
-        current = bucket_next(current, granularity=granularity, zone=zone)
-    return buckets
-
-
 def _bucket_of_date(day: dt.date, granularity: str, zone) -> dt.datetime:
     start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
     return bucket_floor(start, granularity=granularity, zone=zone)
@@ -96,7 +94,7 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
     factors = FactorTable.for_site(site=site)
     written = 0
     for granularity in KPI_GRANULARITIES:
-        buckets = _buckets(start, end, granularity, zone)
+        buckets = bucket_starts(start, end, granularity=granularity, zone=zone)
         if not buckets:
             continue
         first, last = buckets[0], bucket_next(buckets[-1], granularity=granularity, zone=zone)
@@ -121,23 +119,49 @@ def site_kpis_recompute(
 ) -> int:
     """Recompute a site's KPIs over [start, end) (default: every bucket its rollups and activity reach)."""
     if start is None or end is None:
-        bounds = MeterRollup.objects.filter(meter__site=site).aggregate(lo=Min("start"), hi=Max("start"))
-        lo, hi = bounds["lo"], bounds["hi"]
-        dates = [
-            model.objects.filter(site=site).aggregate(lo=Min("date"), hi=Max("date"))
-            for model in (FuelDelivery, RefrigerantRefill, GreenCertificateRetirement, Scope3Activity)
-        ]
         zone = zoneinfo.ZoneInfo(site.time_zone)
-        for bound in dates:
-            if bound["lo"] is not None:
-                day_lo = dt.datetime.combine(bound["lo"], dt.time(), tzinfo=zone)
-                day_hi = dt.datetime.combine(bound["hi"], dt.time(), tzinfo=zone)
-                lo, hi = min(lo or day_lo, day_lo), max(hi or day_hi, day_hi)
-        if lo is None:
+        bounds = MeterRollup.objects.filter(meter__site=site).aggregate(lo=Min("start"), hi=Max("start"))
+        found = [Span(bounds["lo"], bounds["hi"])] if bounds["lo"] is not None else []
+        for model in (FuelDelivery, RefrigerantRefill, GreenCertificateRetirement, Scope3Activity):
+            dates = model.objects.filter(site=site).aggregate(lo=Min("date"), hi=Max("date"))
+            if dates["lo"] is not None:
+                day_lo, day_hi = (
+                    dt.datetime.combine(d, dt.time(), tzinfo=zone) for d in (dates["lo"], dates["hi"])
+                )
+                found.append(Span(day_lo, day_hi))
+        covered = span_cover(found)
+        if covered is None:
             return 0
-        start = start or lo
-        end = end or hi + dt.timedelta(days=32)
+        start = start or covered.start
+        end = end or covered.end + dt.timedelta(days=32)
     return site_kpis_refresh(site_id=site.pk, start=start, end=end)
+
+
+@transaction.atomic
+def rollup_changes_consume(*, ids: list[int] | None = None, limit: int = 500) -> int:
+    """Consume pending rollup changes (these ids, or the oldest ``limit``): refresh the KPI buckets of
+    their sites and spans (overlapping spans of a site merged, so a bucket is computed once) and mark
+    them consumed, all in one transaction.
+
+    Rows another worker holds are skipped (it consumes them); a worker killed midway rolls back and
+    leaves them pending for the retry or the sweeper; consumed rows are never consumed again, so a
+    retried task does nothing. Returns the number of rows consumed.
+    """
+    pending = RollupChange.objects.select_for_update(skip_locked=True).filter(consumed_at__isnull=True)
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
+    changes = list(pending.order_by("created_at", "pk")[:limit])
+    if not changes:
+        return 0
+    per_site: dict[int, list[Span[dt.datetime]]] = defaultdict(list)
+    for change in changes:
+        per_site[change.site_id].append(Span(change.start, change.end))
+    # Sites in id order, as every KPI refresh locks them: no deadlock between two consumers.
+    for site_id, spans in sorted(per_site.items()):
+        for span in spans_merge(spans):
+            site_kpis_refresh(site_id=site_id, start=span.start, end=span.end)
+    RollupChange.objects.filter(pk__in=[c.pk for c in changes]).update(consumed_at=timezone.now())
+    return len(changes)
 
 
 class _Bucket:
@@ -200,11 +224,10 @@ def _gather(site, zone, factors, granularity, first, last) -> dict[dt.datetime, 
     return buckets
 
 
-def _kpi(site, zone, factors: FactorTable, granularity, bucket_start, data: _Bucket) -> SiteKpi:
-    year = bucket_start.year
+def _scope1(factors: FactorTable, data: _Bucket) -> Decimal:
+    """Direct emissions (tCO2e): fuels burnt on site, by the configured method, and refrigerant leaks."""
     settings = factors.settings
     media = data.media
-    tce = formulas.tce_total((media[m], factors.get("gbt2589", m)) for m in KGCE_MEDIA if media.get(m))
     scope1 = _ZERO
     for fuel in FUELS:
         quantity = media.get(fuel)
@@ -227,6 +250,15 @@ def _kpi(site, zone, factors: FactorTable, granularity, bucket_start, data: _Buc
     for gas, kg in data.refrigerants:
         leak = formulas.refrigerant_leak_kg(refills_kg=kg)
         scope1 += formulas.refrigerant_co2e(leak_kg=leak, gwp_value=factors.gwp(gas))
+    return scope1
+
+
+def _kpi(site, zone, factors: FactorTable, granularity, bucket_start, data: _Bucket) -> SiteKpi:
+    year = bucket_start.year
+    settings = factors.settings
+    media = data.media
+    tce = formulas.tce_total((media[m], factors.get("gbt2589", m)) for m in KGCE_MEDIA if media.get(m))
+    scope1 = _scope1(factors, data)
     grid = factors.get("grid-cn", settings.grid_region, year)
     residual = factors.get("grid-cn", settings.residual_region, year)
     heat_gj = media.get(Medium.HEAT, _ZERO) + media.get(Medium.STEAM, _ZERO)

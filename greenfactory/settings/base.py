@@ -181,12 +181,15 @@ CELERY_TASK_ROUTES = {
     "metering.import*": {"queue": "ingest"},
     "metering.kpi*": {"queue": "kpi"},
     "accounting.kpi*": {"queue": "kpi"},
+    "accounting.rollup_changes*": {"queue": "kpi"},
 }
 CELERY_BEAT_SCHEDULE = {
     # A confirmed import whose message was lost is sent again (the task is idempotent).
     "metering-imports-sweep": {"task": "metering.imports_sweep", "schedule": 300.0},
     # Dirty ranges whose message was lost are consumed here (the task is idempotent).
     "metering-kpi-sweep": {"task": "metering.kpi_sweep", "schedule": 300.0},
+    # Rollup changes (metering's outbox) whose message was lost become KPIs here (idempotent too).
+    "accounting-rollup-changes-sweep": {"task": "accounting.rollup_changes_sweep", "schedule": 300.0},
     # Gateways silent for longer than their site's threshold become data-quality findings.
     "metering-quality-stale-gateways": {"task": "metering.quality_stale_gateways", "schedule": 900.0},
     # The daily reminder digest (evidence reviews and expiries, certificates, surveillance).

@@ -9,7 +9,7 @@ from metering.models.quality import (
     SiteQualitySettings,
 )
 from metering.models.readings import DirtyRange, IngestBatch, Reading, ReadingCorrection
-from metering.models.rollups import MeterRollup
+from metering.models.rollups import MeterRollup, RollupChange
 
 __all__ = [
     "DirtyRange",
@@ -26,5 +26,6 @@ __all__ = [
     "QualityFinding",
     "Reading",
     "ReadingCorrection",
+    "RollupChange",
     "SiteQualitySettings",
 ]

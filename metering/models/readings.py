@@ -160,7 +160,7 @@ class ReadingCorrection(models.Model):
 
 
 class DirtyRange(models.Model):
-    """A meter's time range whose readings changed: KPI recomputation consumes these.
+    """A meter's time range whose readings changed: metering's pipeline (rollups, findings) consumes these.
 
     Rows are written in the same transaction as the readings, so nothing depends on a broker.
     [start, end] spans the changed readings' own times (interval starts included); a consumer turning

@@ -1,12 +1,13 @@
 """Rollups: consumption per meter and bucket. Pages and accounting's KPIs read only these.
 
 Buckets start at the site's local midnight (or hour, or first of the month), stored in UTC.
+``RollupChange`` is the outbox that tells readers of rollups (accounting) which spans changed.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from greenfactory.core.fields import FloatListField
@@ -52,3 +53,36 @@ class MeterRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter_id} {self.granularity} {self.start.isoformat()} {self.quantity}"
+
+
+class RollupChange(models.Model):
+    """An outbox row: a site's rollups changed over [start, end) (whole local months).
+
+    Metering's pipeline writes one per touched site and span in the same transaction as the rollups,
+    so a reader that consumes these rows (accounting's KPIs) misses nothing when a message is lost or
+    the broker is down; ``consumed_at`` is set by that reader, in the transaction of its own work.
+    """
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="rollup_changes", verbose_name=_("site")
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    consumed_at = models.DateTimeField(_("consumed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("rollup change")
+        verbose_name_plural = _("rollup changes")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="rollup_change_ordered"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(consumed_at__isnull=True), name="rollup_change_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.start.isoformat()}–{self.end.isoformat()}"

@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import PayloadTooLarge
+from greenfactory.core.spans import spans_cover_by
 from greenfactory.sites.models import Site
 from metering.choices import MeterKind, Quality
 from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
 from metering.services import ingest_write
-from metering.services.dirty import kpi_refresh_after_commit
 from metering.services.ingest_write import Row
+from metering.services.pipeline import dirty_ranges_process_after_commit
 
 _QUALITIES = frozenset(Quality.values)
 _fromisoformat = dt.datetime.fromisoformat
@@ -186,94 +187,91 @@ def readings_validate(
     }
     problems: list[RowProblem] = []
     good: list[Row] = []
-    append = good.append
     for index, raw in enumerate(raw_rows):
-        code = raw.get("meter")
-        if not isinstance(code, str) or not code:
-            problems.append(RowProblem(index, None, _("missing field: meter.")))
-            continue
-        rule = rules.get(code)
-        if scope is not None and (rule is None or not rule.allowed):
-            problems.append(
-                RowProblem(index, code, _("this gateway may not send readings for this meter."), 403)
-            )
-            continue
-        if rule is None:
-            problems.append(RowProblem(index, code, _("unknown meter at this site.")))
-            continue
-        if rule.virtual:
-            problems.append(RowProblem(index, code, _("a virtual meter takes no readings.")))
-            continue
-        ts_raw, start_raw, end_raw = raw.get("ts"), raw.get("start"), raw.get("end")
-        if rule.register:
-            if _missing(ts_raw) or not _missing(start_raw) or not _missing(end_raw):
-                problems.append(
-                    RowProblem(index, code, _("this meter is a cumulative register: send ts, not start/end."))
-                )
-                continue
-            start = None
-            end = _parse_time(ts_raw, naive_zone=naive_zone)
-        else:
-            if not _missing(ts_raw) or _missing(start_raw) or _missing(end_raw):
-                problems.append(
-                    RowProblem(index, code, _("this meter is an interval meter: send start and end, not ts."))
-                )
-                continue
-            start = _parse_time(start_raw, naive_zone=naive_zone)
-            if isinstance(start, str):
-                problems.append(RowProblem(index, code, _("start: %(reason)s") % {"reason": start}))
-                continue
-            end = _parse_time(end_raw, naive_zone=naive_zone)
-        if isinstance(end, str):
-            problems.append(RowProblem(index, code, end))
-            continue
-        if start is not None and start >= end:
-            problems.append(RowProblem(index, code, _("the interval must end after it starts.")))
-            continue
-        if end > limit:
-            problems.append(RowProblem(index, code, _("the time is more than 5 minutes in the future.")))
-            continue
-        if (start or end) < rule.active_from or (rule.active_to is not None and end > rule.active_to):
-            problems.append(RowProblem(index, code, _("the meter is not active at this time.")))
-            continue
-        value = raw.get("value")
-        if type(value) is not float or not math.isfinite(value):  # the common case is a JSON float
-            value = _parse_value(value)
-            if isinstance(value, str):
-                problems.append(RowProblem(index, code, value))
-                continue
-        if value < 0:
-            problems.append(
-                RowProblem(
-                    index,
-                    code,
-                    _("an interval quantity cannot be negative.")
-                    if start is not None
-                    else _("a register cannot show a negative value."),
-                )
-            )
-            continue
-        quality = raw.get("quality") or Quality.ACTUAL
-        if quality not in _QUALITIES:
-            problems.append(
-                RowProblem(
-                    index,
-                    code,
-                    _("quality must be one of: %(choices)s.") % {"choices": ", ".join(Quality.values)},
-                )
-            )
-            continue
-        correction = raw.get("correction")
-        if correction in _FALSE:
-            correction = False
-        elif correction in _TRUE:
-            correction = True
-        else:
-            problems.append(RowProblem(index, code, _("correction must be true or false.")))
-            continue
-        append(Row(index, rule.pk, start, end, value, quality, correction))
+        checked = _row_check(index, raw, rules=rules, scope=scope, limit=limit, naive_zone=naive_zone)
+        (problems if type(checked) is RowProblem else good).append(checked)
 
     return _within_batch_duplicates(good=good, problems=problems, meters=meters)
+
+
+def _row_times(
+    index: int, code: str, raw: dict, rule: _MeterRule, naive_zone: zoneinfo.ZoneInfo | None
+) -> tuple[dt.datetime | None, dt.datetime] | RowProblem:
+    """A row's (start, end): (None, ts) for a register, (start, end) for an interval meter."""
+    ts_raw, start_raw, end_raw = raw.get("ts"), raw.get("start"), raw.get("end")
+    if rule.register:
+        if _missing(ts_raw) or not _missing(start_raw) or not _missing(end_raw):
+            return RowProblem(index, code, _("this meter is a cumulative register: send ts, not start/end."))
+        start = None
+        end = _parse_time(ts_raw, naive_zone=naive_zone)
+    else:
+        if not _missing(ts_raw) or _missing(start_raw) or _missing(end_raw):
+            return RowProblem(index, code, _("this meter is an interval meter: send start and end, not ts."))
+        start = _parse_time(start_raw, naive_zone=naive_zone)
+        if isinstance(start, str):
+            return RowProblem(index, code, _("start: %(reason)s") % {"reason": start})
+        end = _parse_time(end_raw, naive_zone=naive_zone)
+    if isinstance(end, str):
+        return RowProblem(index, code, end)
+    if start is not None and start >= end:
+        return RowProblem(index, code, _("the interval must end after it starts."))
+    return start, end
+
+
+def _row_check(
+    index: int,
+    raw: dict,
+    *,
+    rules: dict[str, _MeterRule],
+    scope: frozenset[int] | None,
+    limit: dt.datetime,
+    naive_zone: zoneinfo.ZoneInfo | None,
+) -> Row | RowProblem:
+    """One row checked: the ``Row`` to write, or the first problem found with it."""
+    code = raw.get("meter")
+    if not isinstance(code, str) or not code:
+        return RowProblem(index, None, _("missing field: meter."))
+    rule = rules.get(code)
+    if scope is not None and (rule is None or not rule.allowed):
+        return RowProblem(index, code, _("this gateway may not send readings for this meter."), 403)
+    if rule is None:
+        return RowProblem(index, code, _("unknown meter at this site."))
+    if rule.virtual:
+        return RowProblem(index, code, _("a virtual meter takes no readings."))
+    times = _row_times(index, code, raw, rule, naive_zone)
+    if type(times) is RowProblem:
+        return times
+    start, end = times
+    if end > limit:
+        return RowProblem(index, code, _("the time is more than 5 minutes in the future."))
+    if (start or end) < rule.active_from or (rule.active_to is not None and end > rule.active_to):
+        return RowProblem(index, code, _("the meter is not active at this time."))
+    value = raw.get("value")
+    if type(value) is not float or not math.isfinite(value):  # the common case is a JSON float
+        value = _parse_value(value)
+        if isinstance(value, str):
+            return RowProblem(index, code, value)
+    if value < 0:
+        return RowProblem(
+            index,
+            code,
+            _("an interval quantity cannot be negative.")
+            if start is not None
+            else _("a register cannot show a negative value."),
+        )
+    quality = raw.get("quality") or Quality.ACTUAL
+    if quality not in _QUALITIES:
+        return RowProblem(
+            index, code, _("quality must be one of: %(choices)s.") % {"choices": ", ".join(Quality.values)}
+        )
+    correction = raw.get("correction")
+    if correction in _FALSE:
+        correction = False
+    elif correction in _TRUE:
+        correction = True
+    else:
+        return RowProblem(index, code, _("correction must be true or false."))
+    return Row(index, rule.pk, start, end, value, quality, correction)
 
 
 def _within_batch_duplicates(
@@ -432,20 +430,12 @@ def _write(
 
 
 def _dirty_ranges_record(*, rows: list[Row], batch: IngestBatch) -> None:
-    spans: dict[int, list[dt.datetime]] = {}
-    for row in rows:
-        first = row.start or row.ts
-        span = spans.get(row.meter_id)
-        if span is None:
-            spans[row.meter_id] = [first, row.ts]
-        else:
-            span[0] = min(span[0], first)
-            span[1] = max(span[1], row.ts)
+    spans = spans_cover_by((row.meter_id, row.start or row.ts, row.ts) for row in rows)
     created = DirtyRange.objects.bulk_create(
-        DirtyRange(meter_id=meter_id, start=start, end=end, batch=batch)
-        for meter_id, (start, end) in spans.items()
+        DirtyRange(meter_id=meter_id, start=span.start, end=span.end, batch=batch)
+        for meter_id, span in spans.items()
     )
-    kpi_refresh_after_commit(dirty=created)
+    dirty_ranges_process_after_commit(dirty=created)
 
 
 def _last_seen_record(*, rows: list[Row], gateway: Gateway, now: dt.datetime) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from greenfactory.core.exceptions import AlreadyExists, DomainError
 from metering.choices import MeterEventKind, MeterKind
 from metering.models import DirtyRange, Meter, MeterEvent, Reading
-from metering.services.dirty import kpi_refresh_after_commit
+from metering.services.pipeline import dirty_ranges_process_after_commit
 from metering.virtual_meters import FormulaError, formula_parse
 
 EDITABLE = (
@@ -181,5 +181,5 @@ def meter_event_create(
     event.full_clean()
     event.save()
     # Consumption across the event changes: recompute around it.
-    kpi_refresh_after_commit(dirty=[DirtyRange.objects.create(meter=meter, start=ts, end=ts)])
+    dirty_ranges_process_after_commit(dirty=[DirtyRange.objects.create(meter=meter, start=ts, end=ts)])
     return event

@@ -1,11 +1,10 @@
-"""Data-quality findings: derived from a meter's consumption curve, from day rollups and from gateways.
+"""Data-quality findings kept in step with the data: curve findings per meter, energy balance per
+site, stale gateways, and what people do with findings (explain them, set thresholds).
 
-Gaps, spikes and unexplained decreases of registers are the ones the rollups flag
-(``rollups.meter_curve``), with their span and size; an interval is a spike when its quantity exceeds
-the rated flow over its hours; flatlines are runs of a register standing still or of zero intervals
-longer than the threshold; negative intervals are found in SQL; energy balance compares a parent's day rollups with its sub-meters'. Findings are keyed by
-(meter or gateway, kind, start): a recomputation updates them, removes open ones that no longer
-follow from the data, and never touches an explanation.
+What a meter's curve shows is detected in ``quality_detection``; this module stores it. Energy
+balance compares a parent's day rollups with its sub-meters'. Findings are keyed by (meter or
+gateway, kind, start): a recomputation updates them, removes open ones that no longer follow from
+the data, and never touches an explanation.
 """
 
 from __future__ import annotations
@@ -23,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import DomainError, TransitionNotAllowed
+from greenfactory.core.spans import Span, span_cover
 from greenfactory.core.time import Granularity, bucket_next
 from metering.choices import MeterKind
 from metering.models import (
-    DirtyRange,
     FindingKind,
     FindingStatus,
     Gateway,
@@ -37,8 +36,10 @@ from metering.models import (
     Reading,
     SiteQualitySettings,
 )
-from metering.services.rollups import Curve, bucket_edges, meter_curve, refresh_window
-from metering.units import canonical_unit, conversion_factor
+from metering.services.curves import meter_curve, refresh_window
+from metering.services.quality_detection import curve_findings, negative_intervals, ns, when
+from metering.services.quality_detection import flatline_runs as flatline_runs  # re-exported
+from metering.services.rollups import bucket_edges
 from metering.virtual_meters import FormulaError, formula_parse
 
 CURVE_KINDS = (
@@ -50,20 +51,10 @@ CURVE_KINDS = (
 )
 # Sub-meters may exceed their parent by this relative amount (floating-point noise) before it is a finding.
 _EXCESS_EPSILON = 1e-6
-_NS = 1_000_000_000
-_HOUR_NS = 3600 * _NS
 
 
 class QualityInvalid(DomainError):
     pass
-
-
-def _when(ns: int) -> dt.datetime:
-    return pd.Timestamp(int(ns), tz="UTC").to_pydatetime(warn=False)
-
-
-def _ns(when: dt.datetime) -> int:
-    return pd.Timestamp(when).tz_convert("UTC").as_unit("ns").value
 
 
 def site_quality_settings(*, site) -> SiteQualitySettings:
@@ -73,164 +64,6 @@ def site_quality_settings(*, site) -> SiteQualitySettings:
 
 def _meter_overrides(meter_ids: Iterable[int]) -> dict[int, MeterQualitySettings]:
     return {s.meter_id: s for s in MeterQualitySettings.objects.filter(meter_id__in=list(meter_ids))}
-
-
-# --- Detection on a curve (pure functions of numpy arrays, tested directly) -------------------------
-
-
-def flatline_runs(x: np.ndarray, y: np.ndarray, *, exclude: np.ndarray, min_ns: int) -> list[tuple[int, int]]:
-    """Runs of consecutive steps where the cumulative curve does not rise, longer than ``min_ns``.
-
-    ``exclude`` marks steps that are zero for another reason (an unexplained decrease). Returns
-    (first index, last index) pairs into ``x``.
-    """
-    if len(x) < 2:
-        return []
-    still = (np.diff(y) == 0) & ~exclude
-    edges = np.diff(np.concatenate([[0], still.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    long = (x[ends] - x[starts]) > min_ns
-    return list(zip(starts[long].tolist(), ends[long].tolist(), strict=True))
-
-
-def _curve_findings(
-    meter: Meter, curve: Curve, *, lo_ns: int, hi_ns: int, flatline_hours: int
-) -> list[QualityFinding]:
-    """Gaps, spikes, decreases and flatlines of one meter whose step starts in [lo, hi)."""
-    x, y = curve.x, curve.y
-    if len(x) < 2:
-        return []
-    found: list[QualityFinding] = []
-    scale = conversion_factor(unit=meter.unit, to=canonical_unit(medium=meter.medium, unit=meter.unit))
-    per_register_unit = float(meter.multiplier) * scale
-
-    def make(kind, start_ns, end_ns, magnitude, **details):
-        return QualityFinding(
-            site_id=meter.site_id,
-            meter=meter,
-            kind=kind,
-            start=_when(start_ns),
-            end=_when(end_ns),
-            magnitude=round(float(magnitude), 6),
-            details=details,
-        )
-
-    def within(instants: np.ndarray) -> np.ndarray:
-        return instants[(instants >= lo_ns) & (instants < hi_ns)]
-
-    register = meter.kind == MeterKind.REGISTER
-    if register:
-        # The usual spacing around each gap, as the rollups judged it.
-        usual = dict(zip(curve.gaps.tolist(), (curve.gap_usual / _HOUR_NS).tolist(), strict=True))
-        for g in within(curve.gaps):
-            i = int(np.searchsorted(x, g))
-            found.append(
-                make(
-                    FindingKind.GAP,
-                    x[i],
-                    x[i + 1],
-                    (x[i + 1] - x[i]) / _HOUR_NS,
-                    usual_hours=round(usual[int(g)], 3),
-                )
-            )
-    else:
-        for g in within(curve.gaps):
-            i = int(np.searchsorted(x, g)) - 1  # the previous interval's end
-            found.append(make(FindingKind.GAP, x[i], g, (g - x[i]) / _HOUR_NS))
-        # The curve holds each interval as two points (its start, its end).
-        if meter.rated_max_flow is not None:
-            begins, ends = x[0::2], x[1::2]
-            hours = (ends - begins) / _HOUR_NS
-            rates = (y[1::2] - y[0::2]) / per_register_unit / np.maximum(hours, 1 / 3600)
-            over = (rates > float(meter.rated_max_flow)) & (begins >= lo_ns) & (begins < hi_ns)
-            for i in np.flatnonzero(over):
-                found.append(
-                    make(
-                        FindingKind.SPIKE,
-                        begins[i],
-                        ends[i],
-                        rates[i],
-                        unit=f"{meter.unit}/h",
-                        rated_max_flow=float(meter.rated_max_flow),
-                    )
-                )
-    if register:
-        for s in within(curve.spikes):
-            i = int(np.searchsorted(x, s))
-            hours = (x[i + 1] - x[i]) / _HOUR_NS
-            rate = (y[i + 1] - y[i]) / per_register_unit / hours
-            found.append(
-                make(
-                    FindingKind.SPIKE,
-                    x[i],
-                    x[i + 1],
-                    rate,
-                    unit=f"{meter.unit}/h",
-                    rated_max_flow=float(meter.rated_max_flow) if meter.rated_max_flow is not None else None,
-                )
-            )
-        decreases = within(curve.decreases)
-        if len(decreases):
-            index = np.searchsorted(x, decreases)
-            instants = [_when(n) for n in np.concatenate([x[index], x[index + 1]])]
-            values = dict(
-                Reading.objects.filter(meter=meter, start__isnull=True, ts__in=instants).values_list(
-                    "ts", "value"
-                )
-            )
-            for i in index:
-                before, after = values.get(_when(x[i])), values.get(_when(x[i + 1]))
-                drop = before - after if before is not None and after is not None else 0.0
-                found.append(
-                    make(
-                        FindingKind.DECREASE,
-                        x[i],
-                        x[i + 1],
-                        drop,
-                        unit=meter.unit,
-                        before=before,
-                        after=after,
-                    )
-                )
-        excluded = np.isin(x[:-1], curve.decreases)
-    else:
-        # Between two intervals the curve stands still too: a hole there is a gap, not a flatline, so it
-        # ends a run of zero intervals; back-to-back intervals (no hole) continue it.
-        excluded = np.zeros(len(x) - 1, dtype=bool)
-        excluded[1::2] = x[2::2] > x[1:-1:2]
-    active_from = _ns(meter.active_from)
-    active_to = _ns(meter.active_to) if meter.active_to else None
-    for first, last in flatline_runs(x, y, exclude=excluded, min_ns=flatline_hours * _HOUR_NS):
-        start, end = max(int(x[first]), active_from), int(x[last])
-        if active_to is not None:
-            end = min(end, active_to)
-        if end - start <= flatline_hours * _HOUR_NS or not lo_ns <= x[first] < hi_ns:
-            continue  # the meter was not active for long enough of it
-        found.append(
-            make(FindingKind.FLATLINE, start, end, (end - start) / _HOUR_NS, threshold_hours=flatline_hours)
-        )
-    return found
-
-
-def _negative_intervals(meter: Meter, lo: dt.datetime, hi: dt.datetime) -> list[QualityFinding]:
-    """Interval readings below zero (the ingest refuses them; data restored or loaded otherwise may not)."""
-    if meter.kind != MeterKind.INTERVAL:
-        return []
-    rows = Reading.objects.filter(
-        meter=meter, start__isnull=False, value__lt=0, start__gte=lo, start__lt=hi
-    ).values_list("start", "ts", "value")
-    return [
-        QualityFinding(
-            site_id=meter.site_id,
-            meter=meter,
-            kind=FindingKind.NEGATIVE_INTERVAL,
-            start=start,
-            end=end,
-            magnitude=value,
-            details={"unit": meter.unit},
-        )
-        for start, end, value in rows
-    ]
 
 
 # --- Keeping findings in step with the data ------------------------------------------------------------
@@ -301,8 +134,8 @@ def meter_findings_refresh(
         # Intervals (few rows) are read again: one ending exactly at the window's start is outside
         # the rollups' window but bounds a gap in it.
         curve = meter_curve(meter=meter, lo=lo - dt.timedelta(microseconds=1), hi=hi)
-    found = _curve_findings(meter, curve, lo_ns=_ns(lo), hi_ns=_ns(hi), flatline_hours=flatline_hours)
-    found += _negative_intervals(meter, lo, hi)
+    found = curve_findings(meter, curve, lo_ns=ns(lo), hi_ns=ns(hi), flatline_hours=flatline_hours)
+    found += negative_intervals(meter, lo, hi)
     # A gap's start may be the reading just before the window: include the keys found as well.
     existing = QualityFinding.objects.filter(meter=meter, kind__in=CURVE_KINDS).filter(
         Q(start__gte=lo, start__lt=hi) | Q(start__in=[f.start for f in found])
@@ -322,7 +155,7 @@ def site_balance_refresh(*, site, start: dt.datetime, end: dt.datetime) -> int:
     """
     zone = zoneinfo.ZoneInfo(site.time_zone)
     edges = bucket_edges(start, end, granularity=Granularity.DAY, zone=zone)
-    lo, hi = _when(edges[0]), _when(edges[-1])
+    lo, hi = when(edges[0]), when(edges[-1])
     meters = list(
         Meter.objects.filter(site=site).values_list("pk", "code", "parent_id", "is_virtual", "formula")
     )
@@ -405,24 +238,6 @@ def _parents_with_a_remainder(meters: list[tuple], children: dict[int, list[int]
             if codes[parent] in used and used & {codes[k] for k in kids}:
                 found.add(parent)
     return found
-
-
-def findings_after_rollups(*, ranges: list[DirtyRange], curves: dict | None = None) -> None:
-    """After the rollups of these dirty ranges were refreshed: their meters' findings and their sites'
-    energy balance, over the same windows, reusing the curves (``curves``) the rollups were built from."""
-    spans: dict[int, list[dt.datetime]] = {}
-    for dirty in ranges:
-        span = spans.setdefault(dirty.meter_id, [dirty.start, dirty.end])
-        span[0], span[1] = min(span[0], dirty.start), max(span[1], dirty.end)
-    sites: dict[int, list] = {}
-    for meter in Meter.objects.select_related("site").filter(pk__in=spans, is_virtual=False).order_by("pk"):
-        lo, hi = meter_findings_refresh(
-            meter=meter, start=spans[meter.pk][0], end=spans[meter.pk][1], known=(curves or {}).get(meter.pk)
-        )
-        site_span = sites.setdefault(meter.site_id, [meter.site, lo, hi])
-        site_span[1], site_span[2] = min(site_span[1], lo), max(site_span[2], hi)
-    for _site_id, (site, lo, hi) in sorted(sites.items()):
-        site_balance_refresh(site=site, start=lo, end=hi)
 
 
 @transaction.atomic
@@ -547,14 +362,14 @@ def site_findings_rederive(*, site) -> int:
         .annotate(first=Min("ts"), first_start=Min("start"), last=Max("ts"))
         .order_by()
     }
-    lo = hi = None
+    windows = []
     for meter in meters:
         span = spans.get(meter.pk)
         if span is None:
             continue
         first = min(span["first"], span["first_start"]) if span["first_start"] else span["first"]
-        start, end = meter_findings_refresh(meter=meter, start=first, end=span["last"])
-        lo, hi = (start, end) if lo is None else (min(lo, start), max(hi, end))
-    if lo is not None:
-        site_balance_refresh(site=site, start=lo, end=hi)
+        windows.append(Span(*meter_findings_refresh(meter=meter, start=first, end=span["last"])))
+    covered = span_cover(windows)
+    if covered is not None:
+        site_balance_refresh(site=site, start=covered.start, end=covered.end)
     return len(spans)

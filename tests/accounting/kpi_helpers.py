@@ -5,10 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from accounting.services.kpis import rollup_changes_consume
 from greenfactory.sites.models import ProductionKind
 from greenfactory.sites.services import production_record_create
 from metering.choices import Medium, MeterKind
+from metering.services.pipeline import dirty_ranges_process
 from tests.metering.helpers import ingest, meter
+
+
+def pipeline_run(**kwargs) -> int:
+    """Dirty ranges -> rollups -> findings -> outbox (metering), then outbox -> KPIs (accounting), as
+    the two tasks do once committed; inside a test's transaction nothing is sent after commit, so
+    the outbox is consumed here. Returns the number of dirty ranges consumed."""
+    consumed = dirty_ranges_process(**kwargs)
+    rollup_changes_consume(limit=100_000)
+    return consumed
 
 
 def processed(site, start: dt.date, end: dt.date, tonnes: str):

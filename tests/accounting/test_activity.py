@@ -134,3 +134,23 @@ def test_an_import_recomputes_the_months_it_covers_once(site, staff_user, django
     assert len(callbacks) == 1  # one recomputation for March and April, not one per row
     months = SiteKpi.objects.filter(granularity="month").order_by("start")
     assert [Decimal(m.consumption["diesel"]) for m in months] == [3000, 3000]  # kg, 3 t a month
+
+
+@pytest.mark.parametrize(("vintage", "accepted"), [(1989, False), (1990, True), (2100, True), (2101, False)])
+def test_a_certificate_vintage_lies_in_the_one_plausible_range(site, vintage, accepted):
+    import datetime as dt
+
+    from accounting.models import GreenCertificateRetirement
+    from accounting.services.activity import ActivityInvalid, activity_create
+
+    def record():
+        return activity_create(
+            model=GreenCertificateRetirement, site=site, date=dt.date(2025, 3, 5), kwh=1, vintage=vintage
+        )
+
+    if accepted:
+        assert record().vintage == vintage
+    else:
+        with pytest.raises(ActivityInvalid, match="The vintage must be a year."):
+            record()
+        assert not GreenCertificateRetirement.objects.exists()

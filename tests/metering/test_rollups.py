@@ -10,13 +10,15 @@ import pytest
 
 from accounting.models import Factor, SiteKpi
 from accounting.services.factors import factor_save
+from accounting.services.kpis import rollup_changes_consume
+from accounting.tasks import rollup_changes_sweep
 from greenfactory.core.time import Granularity
 from metering.choices import MeterEventKind
-from metering.models import DirtyRange, MeterRollup
+from metering.models import DirtyRange, MeterRollup, RollupChange
 from metering.services.meters import meter_event_create
-from metering.services.rollups import dirty_ranges_process
+from metering.services.pipeline import dirty_ranges_process
 from metering.tasks import kpi_dirty_process, kpi_sweep
-from tests.accounting.kpi_helpers import march_plant
+from tests.accounting.kpi_helpers import march_plant, pipeline_run
 from tests.services import need
 
 from .helpers import ingest, meter
@@ -169,7 +171,7 @@ def test_late_data_recomputes_exactly_the_touched_buckets(site, eager):
 def test_retried_task_changes_nothing(site, eager):
     march_plant(site)  # without running the task: the dirty ranges are pending
     ids = list(DirtyRange.objects.values_list("pk", flat=True))
-    kpi_dirty_process(ids)
+    eager(kpi_dirty_process, ids)  # and the KPI task it sends once committed
     first = list(
         SiteKpi.objects.order_by("granularity", "start").values_list(
             "granularity", "start", "tce", "scope1_tco2e"
@@ -179,7 +181,7 @@ def test_retried_task_changes_nothing(site, eager):
         MeterRollup.objects.order_by("pk").values_list("meter", "granularity", "start", "quantity")
     )
     DirtyRange.objects.update(consumed_at=None)  # a worker died after the work, before the ack
-    kpi_dirty_process(ids)
+    eager(kpi_dirty_process, ids)
     assert (
         list(
             SiteKpi.objects.order_by("granularity", "start").values_list(
@@ -199,9 +201,12 @@ def test_sweeper_recovers_a_dropped_message(site):
     assert not SiteKpi.objects.exists()
     assert kpi_sweep() == 3
     assert not DirtyRange.objects.filter(consumed_at__isnull=True).exists()
+    # The outbox's message is lost as well: accounting's sweeper turns the rows into KPIs.
+    assert rollup_changes_sweep() == RollupChange.objects.count() > 0
     march = SiteKpi.objects.get(granularity=Granularity.MONTH)
     assert march.tce == Decimal("212.757")
     assert dirty_ranges_process() == 0
+    assert rollup_changes_sweep() == 0
 
 
 def test_factor_change_bumps_the_version_and_recomputes(site, eager, admin_client):
@@ -226,18 +231,38 @@ def test_factor_save_refuses_a_negative_value(site):
 
 def test_worker_dying_midway_leaves_nothing_half_done(site, monkeypatch):
     march_plant(site)
-    import accounting.services.kpis as kpis
+    from metering.services import pipeline
 
     def die(**kwargs):
-        raise SystemExit("worker killed")  # after the rollups were written, before the KPIs
+        raise SystemExit("worker killed")  # after the rollups and findings, before the outbox row
 
-    monkeypatch.setattr(kpis, "site_kpis_refresh", die)
+    monkeypatch.setattr(pipeline, "rollup_changes_record", die)
     with pytest.raises(SystemExit):
         dirty_ranges_process()
     assert not MeterRollup.objects.exists()
+    assert not RollupChange.objects.exists()
     assert DirtyRange.objects.filter(consumed_at__isnull=True).count() == 3
     monkeypatch.undo()
     assert dirty_ranges_process() == 3  # the retry
+    assert rollup_changes_consume() == RollupChange.objects.count()
+    assert SiteKpi.objects.get(granularity=Granularity.MONTH).tce == Decimal("212.757")
+
+
+def test_kpi_worker_dying_midway_leaves_the_outbox_pending(site, monkeypatch):
+    march_plant(site)
+    dirty_ranges_process()
+    import accounting.services.kpis as kpis
+
+    def die(**kwargs):
+        raise SystemExit("worker killed")  # the rows were taken, the KPIs not yet written
+
+    monkeypatch.setattr(kpis, "site_kpis_refresh", die)
+    with pytest.raises(SystemExit):
+        kpis.rollup_changes_consume()
+    assert not SiteKpi.objects.exists()
+    assert RollupChange.objects.filter(consumed_at__isnull=True).count() == RollupChange.objects.count() > 0
+    monkeypatch.undo()
+    assert kpis.rollup_changes_consume() == RollupChange.objects.count()  # the retry
     assert SiteKpi.objects.get(granularity=Granularity.MONTH).tce == Decimal("212.757")
 
 
@@ -255,11 +280,12 @@ def test_bulk_recompute_reading_ahead_gives_what_the_task_gives(site, monkeypatc
     this one writes) writes exactly the rows the dirty-range task wrote."""
     from django.db import connection
 
-    from metering.services import rollups
+    from accounting.services.kpis import site_kpis_recompute
+    from metering.services import pipeline
 
     need(connection.vendor == "postgresql", "reading ahead runs on PostgreSQL only")
     march_plant(site)
-    dirty_ranges_process()
+    pipeline_run()
     expected = _rollup_table()
     kpis = list(SiteKpi.objects.order_by("granularity", "start").values_list("start", "tce", "scope1_tco2e"))
     assert expected
@@ -267,19 +293,20 @@ def test_bulk_recompute_reading_ahead_gives_what_the_task_gives(site, monkeypatc
     MeterRollup.objects.all().delete()
     SiteKpi.objects.all().delete()
     read_ahead = []
-    original = rollups._read_ahead
-    monkeypatch.setattr(rollups, "_read_ahead", lambda *a: read_ahead.append(a[0].code) or original(*a))
+    original = pipeline._read_ahead
+    monkeypatch.setattr(pipeline, "_read_ahead", lambda *a: read_ahead.append(a[0].code) or original(*a))
 
-    meters, buckets = rollups.site_rollups_recompute(site=site)
+    meters = pipeline.site_rollups_recompute(site=site)  # committed: its outbox row becomes the KPIs
 
     assert read_ahead == [m.code for m, _, _ in meters]  # every meter read by the second connection
     assert len(meters) > 1
     assert _rollup_table() == expected
+    assert not RollupChange.objects.filter(consumed_at__isnull=True).exists()
     assert (
         list(SiteKpi.objects.order_by("granularity", "start").values_list("start", "tce", "scope1_tco2e"))
         == kpis
     )
-    assert buckets == len(kpis)
+    assert site_kpis_recompute(site=site) == len(kpis)
 
 
 def test_every_day_of_a_long_window_keeps_all_its_hours(site, eager):
@@ -323,11 +350,13 @@ def test_gaps_are_judged_against_the_spacing_around_them_whatever_window_is_reco
 
 
 def test_a_dirty_range_reads_a_registers_readings_once_for_rollups_and_findings(site, eager, monkeypatch):
-    from metering.services import rollups
+    from metering.services import curves
 
     reads = []
-    original = rollups._frame
-    monkeypatch.setattr(rollups, "_frame", lambda m, lo, hi: reads.append(m.code) or original(m, lo, hi))
+    original = curves.readings_frame
+    monkeypatch.setattr(
+        curves, "readings_frame", lambda m, lo, hi: reads.append(m.code) or original(m, lo, hi)
+    )
     meter(site, "E-1")
     meter(site, "G-1", medium="natural_gas", unit="m3", kind="interval")
     eager(

@@ -4,10 +4,12 @@ import zoneinfo
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounting.services.kpis import site_kpis_recompute
+from greenfactory.core.spans import Span, span_cover
 from greenfactory.sites.models import Site
 from metering.models import Meter
+from metering.services.pipeline import dirty_ranges_process, site_rollups_recompute
 from metering.services.quality import meter_findings_refresh, site_balance_refresh
-from metering.services.rollups import dirty_ranges_process, site_rollups_recompute
 
 
 def _date(value: str) -> dt.date:
@@ -38,7 +40,10 @@ class Command(BaseCommand):
             if options["verbosity"] >= 1:
                 self.stdout.write(f"  rollups {done}/{total}: {meter.code}")
 
-        spans, buckets = site_rollups_recompute(site=site_obj, start=lo, end=hi, progress=progress)
+        # Metering's rollups (their outbox row is consumed like any other), then accounting's KPIs over
+        # the same days, activity data included.
+        spans = site_rollups_recompute(site=site_obj, start=lo, end=hi, progress=progress)
+        buckets = site_kpis_recompute(site=site_obj, start=lo, end=hi)
         with transaction.atomic():
             # Meters (in id order), then the site, locked as dirty-range processing locks them: a
             # sweep running meanwhile waits instead of writing the same findings at the same time.
@@ -49,11 +54,9 @@ class Command(BaseCommand):
                 .values_list("pk", flat=True)
             )
             Site.objects.select_for_update().filter(pk=site_obj.pk).values_list("pk", flat=True).first()
-            windows = [meter_findings_refresh(meter=m, start=s, end=e) for m, s, e in spans]
-            if windows:
-                site_balance_refresh(
-                    site=site_obj, start=min(w[0] for w in windows), end=max(w[1] for w in windows)
-                )
+            windows = span_cover(Span(*meter_findings_refresh(meter=m, start=s, end=e)) for m, s, e in spans)
+            if windows is not None:
+                site_balance_refresh(site=site_obj, start=windows.start, end=windows.end)
         self.stdout.write(
             f"{dirty} pending dirty range(s) consumed; {buckets} KPI bucket(s) written for {site}."
         )
