@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounting.models import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
 from accounting.services.factors import FactorMissing, FactorTable
+from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.spans import spans_cover_by
 from greenfactory.core.time import months_around
@@ -29,13 +30,11 @@ class ActivityInvalid(DomainError):
 
 def refresh_after_commit(*, site, day: dt.date, last: dt.date | None = None) -> None:
     """After commit, recompute the site's KPIs of the months from ``day`` to ``last`` (or ``day``'s)."""
-    from accounting.tasks import kpi_site_refresh
-
     zone = zoneinfo.ZoneInfo(site.time_zone)
     start, end = months_around(
         *(dt.datetime.combine(d, dt.time(), tzinfo=zone) for d in (day, last or day)), zone=zone
     )
-    transaction.on_commit(lambda: kpi_site_refresh.delay(site.pk, start.isoformat(), end.isoformat()))
+    task_after_commit("accounting.kpi_site_refresh", site.pk, start.isoformat(), end.isoformat())
 
 
 def _check(instance, factors: FactorTable | None = None) -> None:

@@ -32,6 +32,7 @@ from accounting.models import (
     SiteKpi,
 )
 from accounting.services.factors import FactorTable
+from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.spans import Span, span_cover, spans_merge
 from greenfactory.core.time import Granularity, bucket_floor, bucket_next, bucket_starts
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
@@ -108,9 +109,7 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
     if EnergyTarget.objects.filter(site=site).exists():
         # Changed figures may now miss (or meet) a target: its alerts follow without waiting for the
         # daily digest.
-        from accounting.tasks import target_alerts_refresh
-
-        transaction.on_commit(lambda: target_alerts_refresh.delay(site.pk))
+        task_after_commit("accounting.target_alerts_refresh", site.pk)
     return written
 
 

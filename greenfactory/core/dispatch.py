@@ -17,7 +17,12 @@ from django.db import transaction
 def task_send(name: str, *args: Any, **kwargs: Any) -> None:
     """Send the task registered as ``name`` now (outside a transaction, or when its work is already
     committed)."""
-    current_app.tasks[name].delay(*args, **kwargs)
+    tasks = current_app.tasks
+    if name not in tasks:
+        # Outside a worker the apps' tasks modules are imported on first need (Celery's
+        # autodiscovery runs when the default modules are imported).
+        current_app.loader.import_default_modules()
+    tasks[name].delay(*args, **kwargs)
 
 
 def task_after_commit(name: str, *args: Any, **kwargs: Any) -> None:

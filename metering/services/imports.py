@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from greenfactory.core.dispatch import task_after_commit, task_send
 from greenfactory.core.exceptions import AlreadyExists, DomainError, PayloadTooLarge, TransitionNotAllowed
 from greenfactory.sites.models import ProductionKind, Site
 from greenfactory.sites.services import production_record_create
@@ -235,9 +236,7 @@ def import_job_commit(*, job: ImportJob, by) -> ImportJob:
     job.status = ImportStatus.QUEUED
     job.queued_at = timezone.now()
     job.save(update_fields=["status", "queued_at"])
-    from metering.tasks import import_run  # tasks call services; the service only dispatches after commit
-
-    transaction.on_commit(lambda: import_run.delay(job.pk))
+    task_after_commit("metering.import_run", job.pk)
     return job
 
 
@@ -246,15 +245,13 @@ def import_jobs_requeue_stale(*, older_than: dt.timedelta) -> int:
 
     Runs periodically, so an import never depends on one message reaching the broker.
     """
-    from metering.tasks import import_run
-
     stale = list(
         ImportJob.objects.filter(
             status=ImportStatus.QUEUED, queued_at__lt=timezone.now() - older_than
         ).values_list("pk", flat=True)
     )
     for job_id in stale:
-        import_run.delay(job_id)
+        task_send("metering.import_run", job_id)
     return len(stale)
 
 

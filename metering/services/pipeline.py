@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.spans import Span, spans_cover_by, spans_merge
 from greenfactory.sites.models import Site
 from metering.choices import MeterKind
@@ -36,13 +37,8 @@ Progress = Callable[[int, int, Meter], None]
 def dirty_ranges_process_after_commit(*, dirty: Iterable[DirtyRange]) -> None:
     """Queue the processing of these dirty ranges after commit. Their ids are known on both
     backends only when bulk_create returns them; otherwise the sweeper consumes the ranges."""
-    from metering.tasks import kpi_dirty_process
-
     ids = [d.pk for d in dirty if d.pk is not None]
-    if ids:
-        transaction.on_commit(lambda: kpi_dirty_process.delay(ids))
-    else:
-        transaction.on_commit(lambda: kpi_dirty_process.delay(None))
+    task_after_commit("metering.kpi_dirty_process", ids or None)
 
 
 # --- the outbox -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError, TransitionNotAllowed
 from greenfactory.core.spans import Span, span_cover
 from greenfactory.core.time import Granularity, bucket_next
@@ -317,7 +318,7 @@ def site_quality_settings_save(
             "flatline_hours": flatline_hours,
         },
     )
-    transaction.on_commit(_stale_gateways_later)
+    task_after_commit("metering.quality_stale_gateways")
     rederive_after_commit(site_id=site.pk)
     return settings_
 
@@ -325,19 +326,7 @@ def site_quality_settings_save(
 def rederive_after_commit(*, site_id: int) -> None:
     """Once the current transaction commits, re-derive the site's findings over its whole history
     (a threshold changed)."""
-    transaction.on_commit(lambda: _site_findings_later(site_id))
-
-
-def _stale_gateways_later() -> None:
-    from metering.tasks import quality_stale_gateways
-
-    quality_stale_gateways.delay()
-
-
-def _site_findings_later(site_id: int) -> None:
-    from metering.tasks import quality_site_rederive
-
-    quality_site_rederive.delay(site_id)
+    task_after_commit("metering.quality_site_rederive", site_id)
 
 
 @transaction.atomic
