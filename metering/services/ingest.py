@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,6 +27,9 @@ from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewa
 from metering.services import ingest_write
 from metering.services.ingest_write import Row
 from metering.services.pipeline import dirty_ranges_process_after_commit
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
 
 _QUALITIES = frozenset(Quality.values)
 _fromisoformat = dt.datetime.fromisoformat
@@ -324,7 +328,7 @@ def readings_ingest(
     source: str,
     batch_id: str = "",
     gateway: Gateway | None = None,
-    by=None,
+    by: User | None = None,
     atomic: bool = False,
     naive_zone: zoneinfo.ZoneInfo | None = None,
     now: dt.datetime | None = None,
@@ -390,7 +394,14 @@ def _replayed(batch: IngestBatch) -> IngestResult:
 
 
 def _write(
-    *, result: IngestResult, checked: _Validated, source: str, gateway, by, now, code_of: dict[int, str]
+    *,
+    result: IngestResult,
+    checked: _Validated,
+    source: str,
+    gateway,
+    by: User | None,
+    now,
+    code_of: dict[int, str],
 ) -> None:
     batch = IngestBatch.objects.create(
         source=source, gateway=gateway, client_batch_id=result.batch_id, created_by=by, rows=result.rows
