@@ -83,13 +83,13 @@ def _table_rows(data: bytes) -> tuple[str, list[dict]]:
     return "csv", rows
 
 
-def _plain(value) -> str:
+def _plain(value: object) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return "" if value is None else str(value)
 
 
-def _parse_date(value) -> dt.date | None:
+def _parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
