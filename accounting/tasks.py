@@ -81,7 +81,9 @@ def rollup_changes_sweep() -> int:
     return total
 
 
-def rollups_changed_receiver(sender, *, change_ids: list[int] | None = None, **kwargs) -> None:
+def rollups_changed_receiver(
+    sender: object, *, change_ids: list[int] | None = None, **kwargs: object
+) -> None:
     """Connected to metering's ``rollups_changed`` (after the rollups committed): queue the
     consumption of those outbox rows. Nothing else: the rows are the record, the task the work."""
     rollup_changes_consume.delay(change_ids)

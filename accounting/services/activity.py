@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,14 +15,20 @@ from accounting.models import FuelDelivery, GreenCertificateRetirement, Refriger
 from accounting.services.factors import FactorMissing, FactorTable
 from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.history import history_user_set
 from greenfactory.core.spans import spans_cover_by
 from greenfactory.core.time import months_around
 from greenfactory.core.validators import year_is_plausible
 from metering.units import UnitError, canonical_unit
 
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
+    from greenfactory.sites.models import Site
+
 ActivityModel = (
     type[RefrigerantRefill] | type[FuelDelivery] | type[GreenCertificateRetirement] | type[Scope3Activity]
 )
+Activity = RefrigerantRefill | FuelDelivery | GreenCertificateRetirement | Scope3Activity
 ACTIVITY_MODELS = (RefrigerantRefill, FuelDelivery, GreenCertificateRetirement, Scope3Activity)
 
 
@@ -28,7 +36,7 @@ class ActivityInvalid(DomainError):
     """Activity data the KPIs could not use (unknown gas, a unit that does not measure the fuel)."""
 
 
-def refresh_after_commit(*, site, day: dt.date, last: dt.date | None = None) -> None:
+def refresh_after_commit(*, site: Site, day: dt.date, last: dt.date | None = None) -> None:
     """After commit, recompute the site's KPIs of the months from ``day`` to ``last`` (or ``day``'s)."""
     zone = zoneinfo.ZoneInfo(site.time_zone)
     start, end = months_around(
@@ -37,7 +45,7 @@ def refresh_after_commit(*, site, day: dt.date, last: dt.date | None = None) -> 
     task_after_commit("accounting.kpi_site_refresh", site.pk, start.isoformat(), end.isoformat())
 
 
-def _check(instance, factors: FactorTable | None = None) -> None:
+def _check(instance: Activity, factors: FactorTable | None = None) -> None:
     if isinstance(instance, RefrigerantRefill):
         try:
             (factors or FactorTable.for_site(site=instance.site)).gwp(instance.gas)
@@ -54,8 +62,14 @@ def _check(instance, factors: FactorTable | None = None) -> None:
 
 @transaction.atomic
 def activity_create(
-    *, model: ActivityModel, site, by=None, factors: FactorTable | None = None, refresh: bool = True, **fields
-):
+    *,
+    model: ActivityModel,
+    site: Site,
+    by: User | None = None,
+    factors: FactorTable | None = None,
+    refresh: bool = True,
+    **fields: Any,
+) -> Activity:
     """Record one row of activity data for a site; the KPIs of its month are recomputed after commit
     (``refresh=False``: the caller recomputes, as an import does once for all its rows)."""
     instance = model(site=site, created_by=by, **fields)
@@ -64,7 +78,7 @@ def activity_create(
         instance.full_clean()
     except ValidationError as exc:
         raise ActivityInvalid("; ".join(exc.messages)) from exc
-    instance._history_user = by
+    history_user_set(instance, by)
     instance.save()
     if refresh:
         refresh_after_commit(site=site, day=instance.date)
@@ -72,9 +86,9 @@ def activity_create(
 
 
 @transaction.atomic
-def activity_delete(*, instance, by=None) -> None:
+def activity_delete(*, instance: Activity, by: User | None = None) -> None:
     """Remove a row of activity data; the KPIs of its month are recomputed after commit."""
-    instance._history_user = by
+    history_user_set(instance, by)
     site, day = instance.site, instance.date
     instance.delete()
     refresh_after_commit(site=site, day=day)
@@ -89,7 +103,9 @@ class ActivityImportInvalid(DomainError):
 
 
 @transaction.atomic
-def activity_import(*, form_class, rows: list[dict], by=None) -> int:
+def activity_import(
+    *, form_class: type[forms.ModelForm[Activity]], rows: list[dict], by: User | None = None
+) -> int:
     """Record every row of a file (each checked by the kind's form), or none: one bad row refuses
     the file and every error is listed with its line. Returns the number of rows recorded."""
     errors: list[str] = []
@@ -97,14 +113,18 @@ def activity_import(*, form_class, rows: list[dict], by=None) -> int:
     for line, row in enumerate(rows, start=2):
         form = form_class(data={k: "" if v is None else str(v) for k, v in row.items()})
         if not form.is_valid():
-            errors += [f"{line}: {field}: {'; '.join(messages)}" for field, messages in form.errors.items()]
+            # An ErrorList yields its messages as text (the stubs type its items as ValidationError too).
+            errors += [
+                f"{line}: {field}: {'; '.join(str(m) for m in messages)}"
+                for field, messages in form.errors.items()
+            ]
             continue
         valid.append((line, form.cleaned_data))
     if not errors:
         # One factor table per site for the checks, and one KPI refresh per site for the months
         # the file covers, rather than one of each per row.
         tables: dict[int, FactorTable] = {}
-        sites: dict[int, object] = {}
+        sites: dict[int, Site] = {}
         recorded: list[tuple[int, dt.date, dt.date]] = []
         for line, data in valid:
             data = dict(data)

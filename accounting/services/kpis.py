@@ -43,7 +43,7 @@ from metering.units import canonical_unit, conversion_factor
 KPI_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)
 FUELS = (Medium.NATURAL_GAS, Medium.DIESEL, Medium.GASOLINE, Medium.LPG)
 KGCE_MEDIA = (Medium.ELECTRICITY, *FUELS, Medium.HEAT, Medium.STEAM)
-KPI_UNIT = {
+KPI_UNIT: dict[str, str] = {
     Medium.ELECTRICITY: "kWh",
     Medium.PV_GENERATION: "kWh",
     Medium.GREEN_ELECTRICITY: "kWh",
@@ -77,7 +77,7 @@ def to_kpi_unit(*, medium: str, unit: str, quantity: Decimal, factors: FactorTab
     return quantity * _dec(conversion_factor(unit=canonical, to=target))
 
 
-def _bucket_of_date(day: dt.date, granularity: str, zone) -> dt.datetime:
+def _bucket_of_date(day: dt.date, granularity: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
     return bucket_floor(start, granularity=granularity, zone=zone)
 
@@ -174,7 +174,14 @@ class _Bucket:
         self.meters: set[str] = set()
 
 
-def _gather(site, zone, factors, granularity, first, last) -> dict[dt.datetime, _Bucket]:
+def _gather(
+    site: Site,
+    zone: zoneinfo.ZoneInfo,
+    factors: FactorTable,
+    granularity: str,
+    first: dt.datetime,
+    last: dt.datetime,
+) -> dict[dt.datetime, _Bucket]:
     buckets: dict[dt.datetime, _Bucket] = defaultdict(_Bucket)
     roots = MeterRollup.objects.filter(
         meter__site=site, granularity=granularity, start__gte=first, start__lt=last
@@ -252,7 +259,14 @@ def _scope1(factors: FactorTable, data: _Bucket) -> Decimal:
     return scope1
 
 
-def _kpi(site, zone, factors: FactorTable, granularity, bucket_start, data: _Bucket) -> SiteKpi:
+def _kpi(
+    site: Site,
+    zone: zoneinfo.ZoneInfo,
+    factors: FactorTable,
+    granularity: str,
+    bucket_start: dt.datetime,
+    data: _Bucket,
+) -> SiteKpi:
     year = bucket_start.year
     settings = factors.settings
     media = data.media

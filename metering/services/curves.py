@@ -32,6 +32,9 @@ from metering.units import canonical_unit, conversion_factor
 GAP_FACTOR = 1.5
 GAP_NEIGHBOURS = 4
 _NS = 1_000_000_000
+# (lo, hi, month_lo, month_hi), as ``refresh_window`` answers it.
+Window = tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]
+
 _READING_COLUMNS = [("begin", "timestamptz"), ("ts", "timestamptz"), ("value", "float8")]
 
 
@@ -152,8 +155,8 @@ def readings_frame(meter: Meter, lo: dt.datetime, hi: dt.datetime) -> pd.DataFra
         for column in ("start", "ts"):
             frame[column] = pd.to_datetime(frame[column], unit="us", utc=True).dt.as_unit("ns")
         return frame
-    rows = list(readings.order_by("ts").values_list("start", "ts", "value"))
-    frame = pd.DataFrame.from_records(rows, columns=["start", "ts", "value"])
+    records = list(readings.order_by("ts").values_list("start", "ts", "value"))
+    frame = pd.DataFrame.from_records(records, columns=["start", "ts", "value"])
     for column in ("start", "ts"):
         frame[column] = pd.to_datetime(frame[column], utc=True).dt.as_unit("ns")
     return frame
@@ -173,9 +176,7 @@ def meter_curve(
     return _interval_curve(meter, frame, scale)
 
 
-def refresh_window(
-    meter: Meter, start: dt.datetime, end: dt.datetime
-) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
+def refresh_window(meter: Meter, start: dt.datetime, end: dt.datetime) -> Window:
     """(lo, hi, month_lo, month_hi): the span whose buckets readings changed in [start, end] can
     change (from the reading before to the reading after), and the whole months around it."""
     zone = zoneinfo.ZoneInfo(meter.site.time_zone)

@@ -7,6 +7,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,8 +16,12 @@ from django.utils.translation import gettext as _
 from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.history import history_user_set
 from greenfactory.sites.models import Site
 from metering.models import Gateway, Meter
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
 
 KEY_PREFIX = "gfk_"
 _PREFIX_LENGTH = 8
@@ -52,7 +57,7 @@ def gateway_create(
     site: Site,
     name: str,
     meters: Iterable[Meter] | None = None,
-    by=None,
+    by: User | None = None,
     key: str | None = None,
 ) -> IssuedKey:
     """Create a gateway for a site, scoped to ``meters`` (None: all the site's meters).
@@ -96,7 +101,7 @@ def gateway_create(
         key_prefix=prefix,
         key_hash=key_hash(key),
     )
-    gateway._history_user = by
+    history_user_set(gateway, by)
     gateway.full_clean(exclude=["user"])
     gateway.save()
     if meters:
@@ -105,24 +110,24 @@ def gateway_create(
 
 
 @transaction.atomic
-def gateway_rotate_key(*, gateway: Gateway, by=None) -> IssuedKey:
+def gateway_rotate_key(*, gateway: Gateway, by: User | None = None) -> IssuedKey:
     """Give a gateway a new key; the old one stops working at once."""
     _prefix, key = _new_key()
     # The prefix stays: it names the gateway's user. Only the secret part changes.
     key = f"{KEY_PREFIX}{gateway.key_prefix}.{key.partition('.')[2]}"
     gateway.key_hash = key_hash(key)
     gateway.revoked_at = None
-    gateway._history_user = by
+    history_user_set(gateway, by)
     gateway.save(update_fields=["key_hash", "revoked_at"])
     return IssuedKey(gateway=gateway, key=key)
 
 
 @transaction.atomic
-def gateway_revoke(*, gateway: Gateway, by=None) -> Gateway:
+def gateway_revoke(*, gateway: Gateway, by: User | None = None) -> Gateway:
     """Revoke a gateway's key: its next request is refused."""
     if gateway.revoked_at is None:
         gateway.revoked_at = timezone.now()
-        gateway._history_user = by
+        history_user_set(gateway, by)
         gateway.save(update_fields=["revoked_at"])
     return gateway
 

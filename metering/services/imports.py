@@ -14,6 +14,7 @@ import io
 import uuid
 import zoneinfo
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -29,6 +30,9 @@ from greenfactory.sites.services import production_record_create
 from metering.choices import ImportKind, ImportStatus, Source
 from metering.models import ImportJob, Meter
 from metering.services.ingest import readings_ingest, readings_validate
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
 
 PREVIEW_ROWS = 20
 MAX_LISTED_ERRORS = 500
@@ -79,13 +83,13 @@ def _table_rows(data: bytes) -> tuple[str, list[dict]]:
     return "csv", rows
 
 
-def _plain(value) -> str:
+def _plain(value: object) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return "" if value is None else str(value)
 
 
-def _parse_date(value) -> dt.date | None:
+def _parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -170,7 +174,7 @@ def _readings_check(*, site: Site, rows: list[dict], now: dt.datetime) -> tuple[
 
 
 @transaction.atomic
-def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by) -> ImportJob:
+def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by: User | None) -> ImportJob:
     """Store an uploaded file and check every row; the job waits for confirmation with a preview."""
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise PayloadTooLarge(
@@ -224,7 +228,7 @@ def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by) -> I
 
 
 @transaction.atomic
-def import_job_commit(*, job: ImportJob, by) -> ImportJob:
+def import_job_commit(*, job: ImportJob, by: User | None) -> ImportJob:
     """Confirm a checked import: it is queued and written by a background task."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportStatus.PREVIEW:
@@ -256,7 +260,7 @@ def import_jobs_requeue_stale(*, older_than: dt.timedelta) -> int:
 
 
 @transaction.atomic
-def import_job_cancel(*, job: ImportJob, by) -> ImportJob:
+def import_job_cancel(*, job: ImportJob, by: User | None) -> ImportJob:
     """Drop an import that was checked but not confirmed."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportStatus.PREVIEW:

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,6 +27,9 @@ from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewa
 from metering.services import ingest_write
 from metering.services.ingest_write import Row
 from metering.services.pipeline import dirty_ranges_process_after_commit
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
 
 _QUALITIES = frozenset(Quality.values)
 _fromisoformat = dt.datetime.fromisoformat
@@ -109,7 +113,7 @@ class _Validated:
     duplicates_in_batch: int
 
 
-def _parse_time(value, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.datetime | str:
+def _parse_time(value: object, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.datetime | str:
     """An aware UTC datetime, or the reason the value is not one."""
     if isinstance(value, str):
         try:
@@ -127,7 +131,7 @@ def _parse_time(value, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.datetime |
     return parsed.astimezone(dt.UTC)
 
 
-def _parse_value(value) -> float | str:
+def _parse_value(value: object) -> float | str:
     if isinstance(value, bool) or value is None or value == "":
         return _("value is missing or not a number.")
     if isinstance(value, int | float):
@@ -156,7 +160,7 @@ class _MeterRule:
     allowed: bool
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or value == ""
 
 
@@ -189,7 +193,10 @@ def readings_validate(
     good: list[Row] = []
     for index, raw in enumerate(raw_rows):
         checked = _row_check(index, raw, rules=rules, scope=scope, limit=limit, naive_zone=naive_zone)
-        (problems if type(checked) is RowProblem else good).append(checked)
+        if isinstance(checked, RowProblem):
+            problems.append(checked)
+        else:
+            good.append(checked)
 
     return _within_batch_duplicates(good=good, problems=problems, meters=meters)
 
@@ -202,18 +209,19 @@ def _row_times(
     if rule.register:
         if _missing(ts_raw) or not _missing(start_raw) or not _missing(end_raw):
             return RowProblem(index, code, _("this meter is a cumulative register: send ts, not start/end."))
-        start = None
-        end = _parse_time(ts_raw, naive_zone=naive_zone)
-    else:
-        if not _missing(ts_raw) or _missing(start_raw) or _missing(end_raw):
-            return RowProblem(index, code, _("this meter is an interval meter: send start and end, not ts."))
-        start = _parse_time(start_raw, naive_zone=naive_zone)
-        if isinstance(start, str):
-            return RowProblem(index, code, _("start: %(reason)s") % {"reason": start})
-        end = _parse_time(end_raw, naive_zone=naive_zone)
+        ts = _parse_time(ts_raw, naive_zone=naive_zone)
+        if isinstance(ts, str):
+            return RowProblem(index, code, ts)
+        return None, ts
+    if not _missing(ts_raw) or _missing(start_raw) or _missing(end_raw):
+        return RowProblem(index, code, _("this meter is an interval meter: send start and end, not ts."))
+    start = _parse_time(start_raw, naive_zone=naive_zone)
+    if isinstance(start, str):
+        return RowProblem(index, code, _("start: %(reason)s") % {"reason": start})
+    end = _parse_time(end_raw, naive_zone=naive_zone)
     if isinstance(end, str):
         return RowProblem(index, code, end)
-    if start is not None and start >= end:
+    if start >= end:
         return RowProblem(index, code, _("the interval must end after it starts."))
     return start, end
 
@@ -239,7 +247,7 @@ def _row_check(
     if rule.virtual:
         return RowProblem(index, code, _("a virtual meter takes no readings."))
     times = _row_times(index, code, raw, rule, naive_zone)
-    if type(times) is RowProblem:
+    if isinstance(times, RowProblem):
         return times
     start, end = times
     if end > limit:
@@ -324,7 +332,7 @@ def readings_ingest(
     source: str,
     batch_id: str = "",
     gateway: Gateway | None = None,
-    by=None,
+    by: User | None = None,
     atomic: bool = False,
     naive_zone: zoneinfo.ZoneInfo | None = None,
     now: dt.datetime | None = None,
@@ -390,7 +398,14 @@ def _replayed(batch: IngestBatch) -> IngestResult:
 
 
 def _write(
-    *, result: IngestResult, checked: _Validated, source: str, gateway, by, now, code_of: dict[int, str]
+    *,
+    result: IngestResult,
+    checked: _Validated,
+    source: str,
+    gateway: Gateway | None,
+    by: User | None,
+    now: dt.datetime,
+    code_of: dict[int, str],
 ) -> None:
     batch = IngestBatch.objects.create(
         source=source, gateway=gateway, client_batch_id=result.batch_id, created_by=by, rows=result.rows

@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import connection
 
-from metering.models import IngestBatch, Reading, ReadingCorrection
+from metering.models import Gateway, IngestBatch, Reading, ReadingCorrection
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
 
 
 class Row(NamedTuple):
-    index: int
+    # Shadows tuple.index(); mypy refuses the field name although NamedTuple allows it.
+    index: int  # type: ignore[assignment]
     meter_id: int
     start: dt.datetime | None
     ts: dt.datetime
@@ -150,7 +154,9 @@ def _write_postgresql(
         }
 
 
-def corrections_apply(*, corrected: list[tuple[Row, Stored]], batch: IngestBatch, by, gateway) -> None:
+def corrections_apply(
+    *, corrected: list[tuple[Row, Stored]], batch: IngestBatch, by: User | None, gateway: Gateway | None
+) -> None:
     """Replace corrected values, keeping each old value with who and when."""
     readings = []
     history = []

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import AlreadyExists, DomainError
+from greenfactory.core.history import history_user_set
 from metering.choices import MeterEventKind, MeterKind
 from metering.models import DirtyRange, Meter, MeterEvent, Reading
 from metering.services.pipeline import dirty_ranges_process_after_commit
 from metering.virtual_meters import FormulaError, formula_parse
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
+    from greenfactory.sites.models import Site
 
 EDITABLE = (
     "code",
@@ -92,22 +98,24 @@ def meter_check(*, meter: Meter) -> None:
         if stored and Reading.objects.filter(meter_id=meter.pk).exists():
             for name, value in stored.items():
                 if getattr(meter, name) != value:
+                    field = Meter._meta.get_field(name)  # kind, medium, is_virtual: model fields
+                    label = field.verbose_name if isinstance(field, models.Field) else name
                     raise ValidationError(
                         {
                             name: _(
                                 "The %(field)s of a meter with readings cannot change; register a new meter."
                             )
-                            % {"field": Meter._meta.get_field(name).verbose_name}
+                            % {"field": label}
                         }
                     )
     if meter.parent_id is not None:
         if meter.parent_id == meter.pk:
             raise ValidationError({"parent": _("A meter cannot be its own parent.")})
-        if meter.parent.site_id != meter.site_id:
+        ancestor = meter.parent  # not None: parent_id is set (a missing row raises DoesNotExist)
+        if ancestor is not None and ancestor.site_id != meter.site_id:
             raise ValidationError({"parent": _("The parent meter must be at the same site.")})
-        ancestor = meter.parent
         for _depth in range(100):
-            if ancestor.parent_id is None:
+            if ancestor is None or ancestor.parent_id is None:
                 break
             if ancestor.parent_id == meter.pk:
                 raise ValidationError({"parent": _("This parent would make a loop of sub-meters.")})
@@ -116,8 +124,8 @@ def meter_check(*, meter: Meter) -> None:
     formula_check(meter=meter)
 
 
-def _save(meter: Meter, *, by) -> Meter:
-    meter._history_user = by
+def _save(meter: Meter, *, by: User | None) -> Meter:
+    history_user_set(meter, by)
     if Meter.objects.filter(site_id=meter.site_id, code=meter.code).exclude(pk=meter.pk).exists():
         raise AlreadyExists(_("Site already has a meter with code %(code)s.") % {"code": meter.code})
     meter_check(meter=meter)
@@ -130,7 +138,7 @@ def _save(meter: Meter, *, by) -> Meter:
 
 
 @transaction.atomic
-def meter_create(*, site, by=None, **fields) -> Meter:
+def meter_create(*, site: Site, by: User | None = None, **fields: Any) -> Meter:
     """Register a meter at a site; unit, period, formula and parent are checked."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -139,7 +147,7 @@ def meter_create(*, site, by=None, **fields) -> Meter:
 
 
 @transaction.atomic
-def meter_update(*, meter: Meter, by=None, **fields) -> Meter:
+def meter_update(*, meter: Meter, by: User | None = None, **fields: Any) -> Meter:
     """Change a meter. Its kind, medium and virtual flag are fixed once it has readings."""
     for name, value in fields.items():
         if name not in EDITABLE:
@@ -157,7 +165,7 @@ def meter_event_create(
     old_final_value: float,
     new_start_value: float,
     note: str = "",
-    by=None,
+    by: User | None = None,
 ) -> MeterEvent:
     """Record a register reset or meter exchange: consumption across it continues from the new value."""
     if meter.kind != MeterKind.REGISTER or meter.is_virtual:
@@ -177,7 +185,7 @@ def meter_event_create(
         note=note,
         created_by=by,
     )
-    event._history_user = by
+    history_user_set(event, by)
     event.full_clean()
     event.save()
     # Consumption across the event changes: recompute around it.

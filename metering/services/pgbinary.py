@@ -9,6 +9,9 @@ values into one bytea and the client reads the whole result as one numpy structu
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 
 # Microseconds from 1970-01-01 to 2000-01-01 (PostgreSQL's timestamp epoch).
@@ -22,7 +25,13 @@ class BinaryLayoutError(ValueError):
     """Binary data from the server does not have the expected layout."""
 
 
-def read(cursor, query: str, params, columns: list[tuple[str, str]], order_by: str) -> np.ndarray:
+def read(
+    cursor: Any,
+    query: str,
+    params: Sequence[Any] | Mapping[str, Any],
+    columns: list[tuple[str, str]],
+    order_by: str,
+) -> np.ndarray:
     """The rows of ``query``, sorted by its column ``order_by``, as a structured array.
 
     ``columns`` are (name, type) pairs of the query's columns, types among int8, int4, float8 and

@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
+import pandas as pd
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -85,7 +86,9 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
         return 0
     spans = spans_cover_by((d.meter_id, d.start, d.end) for d in ranges)
     touched: list[tuple[int, dt.datetime, dt.datetime]] = []
-    known: dict = {}  # the findings below reuse the curves the rollups were built from
+    known: dict[
+        int, tuple[curves.Window, curves.Curve]
+    ] = {}  # the findings below reuse the curves the rollups were built from
     # Meters in id order, then sites: locks are always taken in the same order, so no deadlock.
     meters = list(Meter.objects.select_related("site").filter(pk__in=spans, is_virtual=False).order_by("pk"))
     for meter in meters:
@@ -132,7 +135,7 @@ def _reading_bounds(meter: Meter) -> tuple[dt.datetime, dt.datetime] | None:
     return (first[0] or first[1]), last
 
 
-def _read_ahead(meter: Meter, start: dt.datetime, end: dt.datetime):
+def _read_ahead(meter: Meter, start: dt.datetime, end: dt.datetime) -> tuple[curves.Window, pd.DataFrame]:
     """In the reading thread: a meter's window and its readings (see ``site_rollups_recompute``)."""
     window = curves.refresh_window(meter, start, end)
     return window, curves.readings_frame(meter, window[2], window[3])

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError, TransitionNotAllowed
+from greenfactory.core.history import history_reason_set, history_user_set
 from greenfactory.core.spans import Span, span_cover
 from greenfactory.core.time import Granularity, bucket_next
 from metering.choices import MeterKind
@@ -37,11 +39,15 @@ from metering.models import (
     Reading,
     SiteQualitySettings,
 )
-from metering.services.curves import meter_curve, refresh_window
+from metering.services.curves import Curve, Window, meter_curve, refresh_window
 from metering.services.quality_detection import curve_findings, negative_intervals, ns, when
 from metering.services.quality_detection import flatline_runs as flatline_runs  # re-exported
 from metering.services.rollups import bucket_edges
 from metering.virtual_meters import FormulaError, formula_parse
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
+    from greenfactory.sites.models import Site
 
 CURVE_KINDS = (
     FindingKind.GAP,
@@ -58,7 +64,7 @@ class QualityInvalid(DomainError):
     pass
 
 
-def site_quality_settings(*, site) -> SiteQualitySettings:
+def site_quality_settings(*, site: Site) -> SiteQualitySettings:
     """The site's thresholds (an unsaved row with the defaults when none was set)."""
     return SiteQualitySettings.objects.filter(site=site).first() or SiteQualitySettings(site=site)
 
@@ -70,7 +76,12 @@ def _meter_overrides(meter_ids: Iterable[int]) -> dict[int, MeterQualitySettings
 # --- Keeping findings in step with the data ------------------------------------------------------------
 
 
-def _reconcile(existing: QuerySet[QualityFinding], found: list[QualityFinding], *, key) -> dict[str, int]:
+def _reconcile(
+    existing: QuerySet[QualityFinding],
+    found: list[QualityFinding],
+    *,
+    key: Callable[[QualityFinding], Hashable],
+) -> dict[str, int]:
     """Make ``existing`` (the findings a detection pass covers) match ``found``.
 
     New ones are created; ones found again get the new span and size (their status and explanation
@@ -115,7 +126,7 @@ def _reconcile(existing: QuerySet[QualityFinding], found: list[QualityFinding], 
 
 @transaction.atomic
 def meter_findings_refresh(
-    *, meter: Meter, start: dt.datetime, end: dt.datetime, known=None
+    *, meter: Meter, start: dt.datetime, end: dt.datetime, known: tuple[Window, Curve] | None = None
 ) -> tuple[dt.datetime, dt.datetime]:
     """(Re)derive the meter's gaps, spikes, decreases, flatlines and negative intervals for readings
     changed in [start, end], over the whole months ``rollups.meter_rollups_refresh`` builds its
@@ -146,7 +157,7 @@ def meter_findings_refresh(
 
 
 @transaction.atomic
-def site_balance_refresh(*, site, start: dt.datetime, end: dt.datetime) -> int:
+def site_balance_refresh(*, site: Site, start: dt.datetime, end: dt.datetime) -> int:
     """(Re)derive energy-balance findings for the site's days overlapping [start, end), from day rollups.
 
     Per parent meter and day: the physical sub-meters summing above the parent is a finding; so are
@@ -278,7 +289,7 @@ def gateways_stale_refresh(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def finding_explain(*, finding: QualityFinding, by, note: str) -> QualityFinding:
+def finding_explain(*, finding: QualityFinding, by: User | None, note: str) -> QualityFinding:
     """Mark an open finding explained with a note (kept across recomputations); history records who."""
     note = (note or "").strip()
     if not note:
@@ -292,15 +303,20 @@ def finding_explain(*, finding: QualityFinding, by, note: str) -> QualityFinding
         by,
         timezone.now(),
     )
-    locked._change_reason = "explained"
-    locked._history_user = by
+    history_reason_set(locked, "explained")
+    history_user_set(locked, by)
     locked.save()
     return locked
 
 
 @transaction.atomic
 def site_quality_settings_save(
-    *, site, by, balance_tolerance_pct: Decimal, stale_gateway_hours: int, flatline_hours: int
+    *,
+    site: Site,
+    by: User | None,
+    balance_tolerance_pct: Decimal,
+    stale_gateway_hours: int,
+    flatline_hours: int,
 ) -> SiteQualitySettings:
     """Set a site's thresholds; after commit the site's findings are re-derived over its whole history
     (and stale gateways checked)."""
@@ -330,7 +346,7 @@ def rederive_after_commit(*, site_id: int) -> None:
 
 
 @transaction.atomic
-def site_findings_rederive(*, site) -> int:
+def site_findings_rederive(*, site: Site) -> int:
     """Re-derive the findings of the site's real meters and its energy balance over all their readings
     (thresholds changed: dirty-range recomputation would only reach recent windows). Idempotent;
     returns the number of meters re-derived."""

@@ -57,7 +57,9 @@ class _Detector:
         self.per_register_unit = float(meter.multiplier) * scale
         self.rated = float(meter.rated_max_flow) if meter.rated_max_flow is not None else None
 
-    def make(self, kind: str, start_ns: int, end_ns: int, magnitude: float, **details) -> QualityFinding:
+    def make(
+        self, kind: str, start_ns: int, end_ns: int, magnitude: float, **details: object
+    ) -> QualityFinding:
         return QualityFinding(
             site_id=self.meter.site_id,
             meter=self.meter,
@@ -75,7 +77,10 @@ class _Detector:
         """A register's gaps, spikes and unexplained decreases."""
         x, y, curve = self.curve.x, self.curve.y, self.curve
         # The usual spacing around each gap, as the curve judged it.
-        usual = dict(zip(curve.gaps.tolist(), (curve.gap_usual / _HOUR_NS).tolist(), strict=True))
+        if curve.gap_usual is None:
+            raise TypeError("a register's curve carries the usual spacing around its gaps")
+        usual_hours: np.ndarray = curve.gap_usual / _HOUR_NS
+        usual = dict(zip(curve.gaps.tolist(), usual_hours.tolist(), strict=True))
         found = []
         for g in self.within(curve.gaps):
             i = int(np.searchsorted(x, g))
@@ -146,13 +151,13 @@ class _Detector:
         hours = (ends - begins) / _HOUR_NS
         rates = (y[1::2] - y[0::2]) / self.per_register_unit / np.maximum(hours, 1 / 3600)
         over = (rates > self.rated) & (begins >= self.lo_ns) & (begins < self.hi_ns)
-        for i in np.flatnonzero(over):
+        for k in np.flatnonzero(over):
             found.append(
                 self.make(
                     FindingKind.SPIKE,
-                    begins[i],
-                    ends[i],
-                    rates[i],
+                    begins[k],
+                    ends[k],
+                    rates[k],
                     unit=f"{self.meter.unit}/h",
                     rated_max_flow=self.rated,
                 )
@@ -215,4 +220,5 @@ def negative_intervals(meter: Meter, lo: dt.datetime, hi: dt.datetime) -> list[Q
             details={"unit": meter.unit},
         )
         for start, end, value in rows
+        if start is not None  # always (filtered above): narrows the column's type
     ]

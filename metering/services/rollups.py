@@ -19,15 +19,17 @@ from django.utils import timezone
 
 from greenfactory.core.time import Granularity, bucket_floor, bucket_next
 from metering.models import Meter, MeterRollup
-from metering.services.curves import Curve, meter_curve, refresh_window
+from metering.services.curves import Curve, Window, meter_curve, refresh_window
 
 # Hours are kept inside their day's row (MeterRollup.hourly).
 ROLLUP_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)
-_FREQ = {Granularity.HOUR: "h", Granularity.DAY: "D", Granularity.MONTH: "MS"}
+_FREQ: dict[str, str] = {Granularity.HOUR: "h", Granularity.DAY: "D", Granularity.MONTH: "MS"}
 _NS = 1_000_000_000
 
 
-def bucket_edges(start: dt.datetime, end: dt.datetime, *, granularity: str, zone) -> np.ndarray:
+def bucket_edges(
+    start: dt.datetime, end: dt.datetime, *, granularity: str, zone: zoneinfo.ZoneInfo
+) -> np.ndarray:
     """UTC nanosecond edges of the buckets overlapping [start, end) (one more edge than buckets)."""
     first = bucket_floor(start, granularity=granularity, zone=zone)
     last = bucket_floor(end, granularity=granularity, zone=zone)
@@ -146,7 +148,12 @@ def _rollups_write(meter: Meter, frame: pd.DataFrame) -> None:
 
 @transaction.atomic
 def meter_rollups_refresh(
-    *, meter: Meter, start: dt.datetime, end: dt.datetime, prefetched=None, curves: dict | None = None
+    *,
+    meter: Meter,
+    start: dt.datetime,
+    end: dt.datetime,
+    prefetched: tuple[Window, pd.DataFrame] | None = None,
+    curves: dict[int, tuple[Window, Curve]] | None = None,
 ) -> tuple[dt.datetime, dt.datetime]:
     """Recompute the meter's day (with their hours) and month rollups whose buckets [start, end] can
     change.
