@@ -4,7 +4,7 @@ through their service, whose refusals the admin shows like a form's validation e
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from greenfactory.core.exceptions import DomainError
@@ -37,7 +37,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ServiceAdmin(admin.ModelAdmin):
     """An admin whose ``save_model``, ``delete_model`` and actions call services.
 
-    A ``DomainError`` a service raises while saving rolls the whole request back and the form is
+    A ``DomainError`` (or ``ValidationError``) a service raises while saving rolls the whole request back and the form is
     shown again with the service's message on the field it names, as on the application's pages.
     Deletions call ``delete_model`` row by row, so the bulk "delete selected" action follows the
     same rules as the delete page.
@@ -47,7 +47,7 @@ class ServiceAdmin(admin.ModelAdmin):
         try:
             with transaction.atomic():
                 return view()
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             # The transaction was left by the exception: nothing was written. Validate again, with
             # the refusal added to the form.
             if request.method != "POST" or hasattr(request, "_service_refusal"):
@@ -72,14 +72,22 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        refusal: DomainError | None = getattr(request, "_service_refusal", None)
+        refusal: DomainError | ValidationError | None = getattr(request, "_service_refusal", None)
         if refusal is None:
             return form
+        if isinstance(refusal, DomainError):
+            errors = {refusal.field: [refusal.message]}
+        elif hasattr(refusal, "error_dict"):
+            errors = refusal.message_dict
+        else:
+            errors = {None: refusal.messages}
 
         class Refused(form):
             def clean(self):
                 cleaned = super().clean()
-                self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)
+                for field, messages_ in errors.items():
+                    for message in messages_:
+                        self.add_error(field if field in self.fields else None, message)
                 return cleaned
 
         Refused.__name__ = form.__name__
