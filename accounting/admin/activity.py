@@ -3,21 +3,23 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounting.models import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
 from accounting.services import activity
+from greenfactory.core.admin import ServiceAdmin
 
 
-class ActivityAdmin(SimpleHistoryAdmin):
-    """Activity rows are recorded through the service, which refreshes the month's KPIs."""
+class ActivityAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Activity rows are recorded and removed through the service, which checks them as the pages do
+    and refreshes the month's KPIs. As on the pages and in the API, a row is not edited: delete it
+    and record it again."""
 
     list_filter = ("site",)
     date_hierarchy = "date"
     readonly_fields = ("created_by", "created_at")
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            activity.refresh_after_commit(site=obj.site, day=obj.date)
-            return
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("site",)}
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "site"}
         obj.pk = activity.activity_create(
             model=type(obj), site=form.cleaned_data["site"], by=request.user, **fields
         ).pk

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounting.models import Factor, FactorSet, SiteKpiSettings
 from accounting.services import factors
+from greenfactory.core.admin import ServiceAdmin
 
 
 class FactorInline(admin.TabularInline):
@@ -18,15 +20,25 @@ class FactorInline(admin.TabularInline):
 
 @admin.register(FactorSet)
 class FactorSetAdmin(SimpleHistoryAdmin):
+    """KPIs name the sets (code and version) they were computed with, and look sets up by code: a
+    set's code and kind are fixed once created, and a set is never deleted."""
+
     list_display = ("code", "name", "kind", "version", "updated_at")
     list_filter = ("kind",)
     readonly_fields = ("version", "updated_at")
     inlines = [FactorInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("code", "kind", *self.readonly_fields) if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Factor)
-class FactorAdmin(SimpleHistoryAdmin):
-    """Factors are saved through the service: the set's version goes up and KPIs are recomputed."""
+class FactorAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Factors are saved and deleted through the service: the set's version goes up and KPIs are
+    recomputed."""
 
     list_display = ("factor_set", "key", "year", "value", "unit", "source")
     list_filter = ("factor_set",)
@@ -40,11 +52,27 @@ class FactorAdmin(SimpleHistoryAdmin):
             factor=obj, value=form.cleaned_data["value"], source=form.cleaned_data["source"], by=request.user
         )
 
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            factor_set = obj.factor_set
+            obj._history_user = request.user
+            obj.delete()
+            factors.factor_set_touch(factor_set=factor_set)
+
 
 @admin.register(SiteKpiSettings)
-class SiteKpiSettingsAdmin(SimpleHistoryAdmin):
+class SiteKpiSettingsAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Saved through the service, which recomputes the site's KPIs; every site has its settings, so
+    they are changed, never deleted."""
+
     list_display = ("site", "grid_region", "residual_region", "gwp_set", "combustion_method")
     fields = ("site", "grid_region", "residual_region", "gwp_set", "combustion_method")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("site",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in self.fields if name != "site"}

@@ -4,16 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import User
+from .roles import Role
+from .services import user_set_roles
 
 
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    """Roles are the user's groups, set through the service: "staff status" follows the administrator
+    role rather than being ticked apart from it."""
+
     list_display = ("username", "email", "first_name", "last_name", "is_active", "role_names")
     list_filter = ("is_active", "groups")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (None, {"fields": ("organisation_role",)}),
     )
+    readonly_fields = ("is_staff",)
 
     @admin.display(description=_("roles"))
     def role_names(self, obj: User) -> str:
@@ -21,3 +27,9 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "groups" in form.cleaned_data:
+            chosen = {group.name for group in form.cleaned_data["groups"]}
+            user_set_roles(user=form.instance, roles=[role for role in Role if role.value in chosen])

@@ -1,8 +1,18 @@
-from django.contrib import admin
+"""Django admin helpers: records only services write are read-only here; the others are written
+through their service, whose refusals the admin shows like a form's validation errors."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from greenfactory.core.exceptions import DomainError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by services (ingestion, imports): visible in the admin, never edited."""
+    """Records written only by services (ingestion, imports, pipelines): visible in the admin, never
+    added, changed or deleted there (a POST to their pages is answered 403)."""
 
     def has_add_permission(self, request):
         return False
@@ -13,3 +23,92 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets anyone who may view a record revert it to an old version.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """An admin whose ``save_model``, ``delete_model`` and actions call services.
+
+    A ``DomainError`` (or ``ValidationError``) a service raises while saving rolls the whole request back and the form is
+    shown again with the service's message on the field it names, as on the application's pages.
+    Deletions call ``delete_model`` row by row, so the bulk "delete selected" action follows the
+    same rules as the delete page.
+    """
+
+    def _refusable(self, request, view):
+        try:
+            with transaction.atomic():
+                return view()
+        except (DomainError, ValidationError) as exc:
+            # The transaction was left by the exception: nothing was written. Validate again, with
+            # the refusal added to the form.
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                raise
+            request._service_refusal = exc
+            return view()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusable(
+            request,
+            lambda: super(ServiceAdmin, self).changeform_view(request, object_id, form_url, extra_context),
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version (django-simple-history) saves through save_model too.
+        return self._refusable(
+            request,
+            lambda: super(ServiceAdmin, self).history_form_view(
+                request, object_id, version_id, extra_context
+            ),
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal: DomainError | ValidationError | None = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form
+        if isinstance(refusal, DomainError):
+            errors = {refusal.field: [refusal.message]}
+        elif hasattr(refusal, "error_dict"):
+            errors = refusal.message_dict
+        else:
+            errors = {None: refusal.messages}
+
+        class Refused(form):
+            def clean(self):
+                cleaned = super().clean()
+                for field, messages_ in errors.items():
+                    for message in messages_:
+                        self.add_error(field if field in self.fields else None, message)
+                return cleaned
+
+        Refused.__name__ = form.__name__
+        return Refused
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return self.response_post_save_change(request, None)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def response_action(self, request, queryset):
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return self.response_post_save_change(request, None)

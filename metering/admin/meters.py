@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from greenfactory.core.admin import ServiceAdmin
 from metering.models import (
     Gateway,
     Meter,
@@ -29,15 +30,24 @@ class MeterAdminForm(forms.ModelForm):
 
 
 @admin.register(Meter)
-class MeterAdmin(SimpleHistoryAdmin):
+class MeterAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Meters are registered and changed through the service; a meter is never deleted (its readings,
+    events and the formulas of virtual meters refer to it): set its end of service instead."""
+
     form = MeterAdminForm
     list_display = ("code", "name", "site", "medium", "unit", "kind", "is_virtual", "parent")
     list_filter = ("site", "medium", "kind", "is_virtual")
     search_fields = ("code", "name")
     autocomplete_fields = ("parent",)
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("site",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        # The form already ran meters.meter_check, so the service's checks pass here.
+        # The form already ran meters.formula_check; the service checks the rest.
         fields = {name: form.cleaned_data[name] for name in meters.EDITABLE if name in form.cleaned_data}
         if change:
             saved = meters.meter_update(meter=Meter.objects.get(pk=obj.pk), by=request.user, **fields)
@@ -47,20 +57,57 @@ class MeterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeterEvent)
-class MeterEventAdmin(SimpleHistoryAdmin):
+class MeterEventAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Resets and exchanges are recorded through the service, which recomputes consumption across
+    them; a recorded event is not changed or deleted here."""
+
     list_display = ("meter", "ts", "kind", "old_final_value", "new_start_value", "created_by")
     list_filter = ("kind",)
     readonly_fields = ("created_by", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        obj.pk = meters.meter_event_create(
+            meter=data["meter"],
+            ts=data["ts"],
+            kind=data["kind"],
+            old_final_value=data["old_final_value"],
+            new_start_value=data["new_start_value"],
+            note=data.get("note", ""),
+            by=request.user,
+        ).pk
 
 
 class GatewayAdminForm(forms.ModelForm):
     class Meta:
         model = Gateway
-        fields = ("site", "name", "all_meters", "meters", "revoked_at")
+        fields = ("site", "name", "all_meters", "meters")
+
+    def clean(self):
+        cleaned = super().clean()
+        site = cleaned.get("site") or (self.instance.site if self.instance.site_id else None)
+        foreign = [m.code for m in cleaned.get("meters") or () if site is not None and m.site_id != site.pk]
+        if foreign:
+            # The rule gateway_create applies, for a change of an existing gateway's meters.
+            self.add_error(
+                "meters",
+                gettext("Meters %(codes)s are not at site %(site)s.")
+                % {"codes": ", ".join(foreign), "site": site.code},
+            )
+        return cleaned
 
 
 @admin.register(Gateway)
-class GatewayAdmin(SimpleHistoryAdmin):
+class GatewayAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Gateways are created, revoked and given new keys through the service; the revocation time is
+    never typed in (clearing it would let a revoked key in again)."""
+
     form = GatewayAdminForm
     list_display = (
         "name",
@@ -72,9 +119,15 @@ class GatewayAdmin(SimpleHistoryAdmin):
         "last_used_from",
     )
     list_filter = ("site",)
-    readonly_fields = ("key_prefix", "last_used_at", "last_used_from", "created_at")
+    readonly_fields = ("key_prefix", "revoked_at", "last_used_at", "last_used_from", "created_at")
     filter_horizontal = ("meters",)
-    actions = ("revoke",)
+    actions = ("revoke", "rotate_key")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("site", *self.readonly_fields) if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its batches and readings name it: revoke it instead
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -86,16 +139,22 @@ class GatewayAdmin(SimpleHistoryAdmin):
         )
         obj.pk = issued.gateway.pk
         obj.__dict__.update(issued.gateway.__dict__)
-        messages.warning(
-            request,
-            gettext("The gateway's key, shown only this once: %(key)s") % {"key": issued.key},
-        )
+        self._show_key(request, issued.key)
 
     def save_related(self, request, form, formsets, change):
         if change:
             super().save_related(request, form, formsets, change)
 
+    @staticmethod
+    def _show_key(request, key: str) -> None:
+        messages.warning(request, gettext("The gateway's key, shown only this once: %(key)s") % {"key": key})
+
     @admin.action(description=_("Revoke the selected gateways' keys"))
     def revoke(self, request, queryset):
         for gateway in queryset:
             gateways.gateway_revoke(gateway=gateway, by=request.user)
+
+    @admin.action(description=_("Issue new keys for the selected gateways"))
+    def rotate_key(self, request, queryset):
+        for gateway in queryset:
+            self._show_key(request, gateways.gateway_rotate_key(gateway=gateway, by=request.user).key)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from greenfactory.core.admin import ReadOnlyAdmin
+from greenfactory.core.admin import ReadOnlyAdmin, ServiceAdmin
 from metering.models import MeterQualitySettings, QualityFinding, SiteQualitySettings
 from metering.services import quality
 
@@ -14,12 +14,18 @@ class QualityFindingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ("site", "kind", "status", "detected")
 
 
-class _ThresholdAdmin(SimpleHistoryAdmin):
-    """Thresholds edited here apply to the site's whole history, as when set on the data-quality page."""
+class _ThresholdAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Thresholds edited here apply to the site's whole history, as when set on the data-quality page;
+    deleting one puts the default back, and the findings are re-derived too."""
+
+    owner = "site"
 
     @staticmethod
     def _site_id(obj) -> int:
         return obj.site_id if hasattr(obj, "site_id") else obj.meter.site_id
+
+    def get_readonly_fields(self, request, obj=None):
+        return (self.owner,) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -35,7 +41,17 @@ class _ThresholdAdmin(SimpleHistoryAdmin):
 class SiteQualitySettingsAdmin(_ThresholdAdmin):
     list_display = ("site", "balance_tolerance_pct", "stale_gateway_hours", "flatline_hours")
 
+    def save_model(self, request, obj, form, change):
+        obj.pk = quality.site_quality_settings_save(
+            site=obj.site,
+            by=request.user,
+            balance_tolerance_pct=obj.balance_tolerance_pct,
+            stale_gateway_hours=obj.stale_gateway_hours,
+            flatline_hours=obj.flatline_hours,
+        ).pk
+
 
 @admin.register(MeterQualitySettings)
 class MeterQualitySettingsAdmin(_ThresholdAdmin):
     list_display = ("meter", "flatline_hours", "balance_tolerance_pct")
+    owner = "meter"

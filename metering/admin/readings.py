@@ -3,6 +3,9 @@ from django.contrib import admin
 from greenfactory.core.admin import ReadOnlyAdmin
 from metering.models import DirtyRange, IngestBatch, Reading, ReadingCorrection
 
+# Readings, their corrections, batches and dirty ranges are written by ingestion and the pipeline
+# only: a reading changed or deleted here would leave rollups, KPIs and findings behind it.
+
 
 @admin.register(Reading)
 class ReadingAdmin(ReadOnlyAdmin):

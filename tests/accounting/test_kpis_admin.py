@@ -66,3 +66,33 @@ def test_one_sites_settings_recompute_only_that_site(plant, django_capture_on_co
         site_kpi_settings_update(settings=site_kpi_settings(site=plant), grid_region="national")
     assert SiteKpi.objects.get(site=plant, granularity="month").scope2_location_tco2e == Decimal("530.6")
     assert SiteKpi.objects.get(site=other, granularity="month").computed_at == before
+
+
+def test_admin_site_settings_refuse_a_set_that_is_not_gwps_and_keep_the_stored_ones(
+    plant, admin_client, django_capture_on_commit_callbacks
+):
+    settings = site_kpi_settings(site=plant)
+    gwp_set = settings.gwp_set_id
+    before = SiteKpi.objects.get(granularity="month").computed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/accounting/sitekpisettings/{settings.pk}/change/",
+            {
+                "grid_region": "national",
+                "residual_region": "national_excl_market",
+                "gwp_set": FactorSet.objects.get(code="grid-cn").pk,
+                "combustion_method": "china",
+            },
+        )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    settings.refresh_from_db()
+    assert (settings.gwp_set_id, settings.grid_region) == (gwp_set, "north_china")
+    assert SiteKpi.objects.get(granularity="month").computed_at == before  # nothing recomputed
+
+
+def test_admin_site_settings_are_never_deleted(plant, admin_client):
+    settings = site_kpi_settings(site=plant)
+    response = admin_client.post(f"/admin/accounting/sitekpisettings/{settings.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert site_kpi_settings(site=plant).pk == settings.pk

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import get_resolver
 
-from metering.models import Gateway, Reading
+from metering.models import Gateway, IngestBatch, Meter, Reading
 from metering.services.gateways import gateway_for_key, gateway_revoke, gateway_rotate_key
 from tests.test_access_matrix import _concrete, _walk
 
@@ -45,12 +45,16 @@ def test_a_revoked_key_is_refused_at_once(gateway, gw):
     gateway_revoke(gateway=Gateway.objects.get(pk=gateway.pk))
     assert gateway_for_key(key=gateway.key) is None
     assert gw.post({"readings": [reading(ts="2026-11-01T11:00:00+08:00")]}).status_code == 401
+    assert list(Reading.objects.values_list("value", flat=True)) == [100.0]  # only the first upload
+    assert IngestBatch.objects.count() == 1
 
 
 def test_a_rotated_key_replaces_the_old_one(gateway, gw):
     issued = gateway_rotate_key(gateway=Gateway.objects.get(pk=gateway.pk))
     assert gw.post({"readings": [reading()]}).status_code == 401
+    assert not Reading.objects.exists()
     assert GatewayClient(issued.key).post({"readings": [reading()]}).status_code == 200
+    assert Reading.objects.get().batch.gateway_id == gateway.pk
 
 
 def test_last_use_time_and_address_are_recorded(gateway, gw):
@@ -94,6 +98,8 @@ def test_a_gateway_key_reaches_only_the_readings_upload(gateway, meters, site):
     assert not problems, "\n".join(problems)
     # Reading the readings list is also refused: a gateway only uploads.
     assert client.get("/api/v1/readings/", **key).status_code == 403
+    assert not Reading.objects.exists()
+    assert Meter.objects.count() == len(meters)
 
 
 def test_a_gateway_user_signed_in_with_a_session_cannot_upload(gateway, meters):
@@ -105,6 +111,7 @@ def test_a_gateway_user_signed_in_with_a_session_cannot_upload(gateway, meters):
         "/api/v1/readings/", data={"readings": [reading()]}, content_type="application/json"
     )
     assert response.status_code == 403
+    assert not Reading.objects.exists()
 
 
 def test_create_gateway_command_prints_the_key_once_and_scopes_meters(site, meters):
@@ -126,6 +133,7 @@ def test_create_gateway_command_prints_the_key_once_and_scopes_meters(site, mete
     assert sorted(gateway.meters.values_list("code", flat=True)) == ["E-101", "G-01"]
     assert not gateway.all_meters
     assert GatewayClient(key).post({"readings": [reading(meter="E-102")]}).status_code == 403
+    assert not Reading.objects.exists()
 
 
 def test_create_gateway_command_without_meters_scopes_all_and_refuses_unknown_codes(site, meters):

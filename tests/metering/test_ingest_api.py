@@ -109,6 +109,8 @@ def test_a_different_value_at_a_stored_key_is_a_conflict_and_keeps_the_old_value
 def test_only_conflicts_answer_409(gw):
     gw.post({"readings": [reading(value=100)]})
     assert gw.post({"readings": [reading(value=105)]}).status_code == 409
+    assert list(Reading.objects.values_list("value", flat=True)) == [100]  # the stored value stands
+    assert not ReadingCorrection.objects.exists()
 
 
 def test_a_correction_replaces_the_value_and_keeps_the_old_one_with_who_and_when(gw, gateway):
@@ -166,8 +168,9 @@ def test_atomic_mode_stores_nothing_when_one_row_conflicts(gw):
     )
     assert response.status_code == 409
     assert response.json()["stored"] is False
-    assert Reading.objects.count() == 1
+    assert list(Reading.objects.values_list("value", flat=True)) == [100]
     assert IngestBatch.objects.count() == 1
+    assert DirtyRange.objects.count() == 1  # the first upload's only
 
 
 BAD_ROWS = [
@@ -212,6 +215,7 @@ def test_out_of_scope_rows_answer_403_without_revealing_whether_the_meter_exists
     unknown = gw.post({"readings": [reading(meter="NO-SUCH")]})
     assert other.status_code == unknown.status_code == 403
     assert other.json()["errors"][0]["reason"] == unknown.json()["errors"][0]["reason"]
+    assert not Reading.objects.exists()
 
 
 def test_a_virtual_meter_takes_no_readings(gateway, meters, gw):
@@ -220,6 +224,7 @@ def test_a_virtual_meter_takes_no_readings(gateway, meters, gw):
     response = gw.post({"readings": [reading(meter="E-REST")]})
     assert response.status_code == 400
     assert "virtual" in response.json()["errors"][0]["reason"]
+    assert not Reading.objects.exists()
 
 
 def test_an_inactive_meter_refuses_readings_after_its_end(meters, gw):
@@ -229,6 +234,7 @@ def test_an_inactive_meter_refuses_readings_after_its_end(meters, gw):
     response = gw.post({"readings": [reading()]})
     assert response.status_code == 400
     assert "not active" in response.json()["errors"][0]["reason"]
+    assert not Reading.objects.exists()
 
 
 def test_a_time_more_than_five_minutes_ahead_is_refused(gw):
@@ -238,6 +244,7 @@ def test_a_time_more_than_five_minutes_ahead_is_refused(gw):
     assert response.status_code == 207
     assert [e["index"] for e in response.json()["errors"]] == [1]
     assert "future" in response.json()["errors"][0]["reason"]
+    assert list(Reading.objects.values_list("value", flat=True)) == [100.0]  # the row 2 minutes ahead
 
 
 def test_the_same_key_twice_in_a_batch_with_different_values_refuses_both(gw):
@@ -301,6 +308,7 @@ def test_another_media_type_is_a_415(gw):
         HTTP_AUTHORIZATION=f"Api-Key {gw.key}",
     )
     assert response.status_code == 415
+    assert not IngestBatch.objects.exists()
 
 
 def test_json_and_csv_store_the_same_rows(gateway, meters):
@@ -345,6 +353,7 @@ def test_a_broken_gzip_body_is_a_400(gw):
         HTTP_CONTENT_ENCODING="gzip",
     )
     assert response.status_code == 400
+    assert not IngestBatch.objects.exists()
 
 
 @override_settings(INGEST_MAX_ROWS=3)
@@ -362,6 +371,7 @@ def test_a_body_over_the_byte_limit_is_a_413_naming_the_limit(gw):
     response = gw.post({"readings": rows})
     assert response.status_code == 413
     assert "200 bytes" in response.json()["detail"]
+    assert not Reading.objects.exists()
 
 
 @override_settings(INGEST_MAX_UNCOMPRESSED_BYTES=500)
@@ -370,15 +380,17 @@ def test_a_gzip_body_that_inflates_past_the_limit_is_a_413(gw):
     response = gw.post({"readings": rows}, gzipped=True)
     assert response.status_code == 413
     assert "500 bytes" in response.json()["detail"]
+    assert not Reading.objects.exists()
 
 
 @override_settings(GATEWAY_THROTTLE_RATE="2/min")
 def test_a_gateway_sending_too_fast_gets_429_with_retry_after(gw):
     assert gw.post({"readings": [reading()]}).status_code == 200
     assert gw.post({"readings": [reading()]}).status_code == 200
-    response = gw.post({"readings": [reading()]})
+    response = gw.post({"readings": [reading(ts="2026-11-01T11:00:00+08:00")]})
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
+    assert Reading.objects.count() == 1  # the throttled row was not stored
 
 
 def test_staff_must_name_the_site(staff_client, meters):
@@ -387,6 +399,7 @@ def test_staff_must_name_the_site(staff_client, meters):
     )
     assert response.status_code == 400
     assert "site" in response.json()
+    assert not Reading.objects.exists()
 
 
 def test_staff_upload_is_manual_and_may_reach_every_meter_of_the_site(staff_client, meters):

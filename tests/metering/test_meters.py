@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from greenfactory.core.exceptions import AlreadyExists, DomainError
 from metering.choices import Medium, MeterKind
-from metering.models import DirtyRange, MeterEvent
+from metering.models import DirtyRange, Meter, MeterEvent
 from metering.services.meters import meter_create, meter_event_create, meter_update
 from metering.units import UnitError, canonical_unit, conversion_factor
 from metering.virtual_meters import FormulaError, formula_parse
@@ -154,6 +154,8 @@ def test_kind_cannot_change_once_a_meter_has_readings(site, meters, gw):
     gw.post({"readings": [reading()]})
     with pytest.raises(ValidationError, match="cannot change"):
         meter_update(meter=meters["E-101"], kind=MeterKind.INTERVAL, register_max=None)
+    stored = Meter.objects.get(pk=meters["E-101"].pk)
+    assert (stored.kind, stored.register_max) == (MeterKind.REGISTER, 99999)
 
 
 def test_meters_api_staff_create_and_auditor_read(staff_client, auditor_client, site):
@@ -168,8 +170,11 @@ def test_meters_api_staff_create_and_auditor_read(staff_client, auditor_client, 
     }
     created = staff_client.post("/api/v1/meters/", payload, content_type="application/json")
     assert created.status_code == 201, created.json()
-    again = staff_client.post("/api/v1/meters/", payload, content_type="application/json")
+    again = staff_client.post(
+        "/api/v1/meters/", {**payload, "name": "Twice"}, content_type="application/json"
+    )
     assert again.status_code == 409
+    assert Meter.objects.get(code="W-01").name == "Water main"  # the first one stands
     wrong = staff_client.post(
         "/api/v1/meters/", {**payload, "code": "W-02", "unit": "kWh"}, content_type="application/json"
     )
@@ -177,7 +182,11 @@ def test_meters_api_staff_create_and_auditor_read(staff_client, auditor_client, 
     assert "unit" in wrong.json()
     listed = auditor_client.get("/api/v1/meters/?site=TJ-01")
     assert [m["code"] for m in listed.json()["results"]] == ["W-01"]
-    assert auditor_client.post("/api/v1/meters/", payload, content_type="application/json").status_code == 403
+    refused = auditor_client.post(
+        "/api/v1/meters/", {**payload, "code": "W-03"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert list(Meter.objects.values_list("code", flat=True)) == ["W-01"]
 
 
 def test_meters_api_refuses_a_bad_formula_with_400(staff_client, meters):
@@ -197,6 +206,7 @@ def test_meters_api_refuses_a_bad_formula_with_400(staff_client, meters):
     )
     assert response.status_code == 400
     assert "NOPE" in response.json()["formula"][0]
+    assert not Meter.objects.filter(code="V-9").exists()
 
 
 def test_a_reset_event_is_recorded_and_marks_the_range_dirty(staff_client, meters):
@@ -230,6 +240,8 @@ def test_a_reset_event_is_recorded_and_marks_the_range_dirty(staff_client, meter
         content_type="application/json",
     )
     assert duplicate.status_code == 409
+    stored = MeterEvent.objects.get()  # still the reset, with its values
+    assert (stored.kind, stored.old_final_value) == ("reset", 54321.5)
 
 
 def test_events_are_for_registers_only_and_need_sane_values(staff_client, meters):
@@ -257,6 +269,8 @@ def test_events_are_for_registers_only_and_need_sane_values(staff_client, meters
         content_type="application/json",
     )
     assert negative.status_code == 400
+    assert not MeterEvent.objects.exists()
+    assert not DirtyRange.objects.exists()
 
 
 def test_an_exchange_through_the_service_keeps_the_old_and_new_values(meters, staff_user):
@@ -286,7 +300,7 @@ def test_meters_api_patch_changes_a_meter_and_refuses_moving_it(staff_client, me
     assert staff_client.patch(url, {"name": "Sorting"}, content_type="application/json").status_code == 200
     assert staff_client.patch(url, {"site": "SH-01"}, content_type="application/json").status_code == 400
     meters["E-102"].refresh_from_db()
-    assert meters["E-102"].name == "Sorting"
+    assert (meters["E-102"].name, meters["E-102"].site.code) == ("Sorting", "TJ-01")
 
 
 def test_an_event_needs_an_aware_time(meters):

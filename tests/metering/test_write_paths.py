@@ -71,3 +71,6 @@ def test_the_portable_path_classifies_rows(site, meters):
     ]
     assert corrections == [(5.0, 6.0)]
     assert len(stored) == 4
+    # The conflicting 111 left the stored 110 as it was; the correction replaced 5 with 6.
+    values = sorted((code, value) for code, _start, _ts, value, _quality in stored)
+    assert values == [("E-101", 100.0), ("E-101", 110.0), ("E-101", 120.0), ("G-01", 6.0)]
