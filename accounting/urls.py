@@ -3,7 +3,7 @@ ISO 50001 baselines and targets."""
 
 from django.urls import include, path
 
-from accounting.views import baselines, inventory, kpis
+from accounting.views import activity, baselines, inventory, kpis
 
 baseline_patterns = [
     path("", baselines.BaselineListView.as_view(), name="baseline-list"),
@@ -25,7 +25,7 @@ kpi_patterns = [
     path("inventory/", inventory.InventoryView.as_view(), name="ghg-inventory"),
     path("inventory/settings/", inventory.InventorySettingsView.as_view(), name="ghg-inventory-settings"),
     path("baselines/", include(baseline_patterns)),
-    path("activity/<slug:kind>/", kpis.ActivityView.as_view(), name="kpi-activity"),
+    path("activity/<slug:kind>/", activity.ActivityView.as_view(), name="kpi-activity"),
 ]
 
 urlpatterns = [path("kpis/", include(kpi_patterns))]

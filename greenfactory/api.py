@@ -2,6 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from accounting.api.activity import (
+    FuelDeliveryViewSet,
+    GreenCertificateViewSet,
+    RefrigerantRefillViewSet,
+    Scope3ActivityViewSet,
+)
 from accounting.api.baselines import (
     BaselineAdjustmentViewSet,
     DriverValueViewSet,
@@ -9,6 +15,7 @@ from accounting.api.baselines import (
     EnergyTargetViewSet,
     TargetAlertViewSet,
 )
+from accounting.api.factors import FactorSetViewSet, FactorViewSet
 from accounting.api.inventory import (
     BaseYearRecalculationViewSet,
     GhgInventoryViewSet,
@@ -17,15 +24,7 @@ from accounting.api.inventory import (
     InventorySiteViewSet,
     SourceUncertaintyViewSet,
 )
-from accounting.api.kpis import (
-    FactorSetViewSet,
-    FactorViewSet,
-    FuelDeliveryViewSet,
-    GreenCertificateViewSet,
-    KpiViewSet,
-    RefrigerantRefillViewSet,
-    Scope3ActivityViewSet,
-)
+from accounting.api.kpis import KpiViewSet
 from certifications.api import (
     CertificateViewSet,
     ClauseExclusionViewSet,
@@ -38,8 +37,9 @@ from certifications.api import (
     StandardViewSet,
 )
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
+from metering.api.meters import MeterEventViewSet, MeterViewSet
 from metering.api.quality import QualityFindingViewSet
-from metering.api.readings import MeterEventViewSet, MeterViewSet, ReadingViewSet
+from metering.api.readings import ReadingViewSet
 
 router = DefaultRouter()
 router.include_root_view = False

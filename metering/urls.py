@@ -2,17 +2,17 @@
 
 from django.urls import include, path
 
-from metering.views import meters, quality
+from metering.views import imports, meters, quality
 
 meter_patterns = [
     path("", meters.MeterListView.as_view(), name="meter-list"),
     path("<int:pk>/", meters.MeterDetailView.as_view(), name="meter-detail"),
     path("<int:pk>/events/", meters.MeterEventCreateView.as_view(), name="meter-event-create"),
-    path("imports/", meters.ImportListView.as_view(), name="import-list"),
-    path("imports/<int:pk>/", meters.ImportDetailView.as_view(), name="import-detail"),
-    path("imports/<int:pk>/progress/", meters.ImportProgressView.as_view(), name="import-progress"),
-    path("imports/<int:pk>/commit/", meters.ImportActionView.as_view(action="commit"), name="import-commit"),
-    path("imports/<int:pk>/cancel/", meters.ImportActionView.as_view(action="cancel"), name="import-cancel"),
+    path("imports/", imports.ImportListView.as_view(), name="import-list"),
+    path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/progress/", imports.ImportProgressView.as_view(), name="import-progress"),
+    path("imports/<int:pk>/commit/", imports.ImportActionView.as_view(action="commit"), name="import-commit"),
+    path("imports/<int:pk>/cancel/", imports.ImportActionView.as_view(action="cancel"), name="import-cancel"),
 ]
 
 quality_patterns = [

@@ -15,6 +15,7 @@ from accounting.models import (
     InventorySite,
     SourceUncertainty,
 )
+from accounting.selectors import inventory as selectors
 from accounting.services import inventory
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
@@ -52,7 +53,7 @@ class GhgInventoryViewSet(viewsets.ViewSet):
     def list(self, request, *args, **kwargs):
         query = InventoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        result = inventory.ghg_inventory(
+        result = selectors.ghg_inventory(
             organisation=query.validated_data["organisation"], year=query.validated_data["year"]
         )
         return Response(result.as_dict())
@@ -122,7 +123,7 @@ class InventorySettingsViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        self._updated = InventorySettings.objects.filter(organisation=data["organisation"]).exists()
+        self._updated = selectors.inventory_settings_stored(organisation=data["organisation"]) is not None
         serializer.instance = inventory.inventory_settings_save(
             organisation=data.pop("organisation"), by=self.request.user, **data
         )
@@ -169,17 +170,16 @@ class InventorySiteViewSet(
 
     def _save(self, serializer, site):
         data = serializer.validated_data
-        current = serializer.instance
         serializer.instance = inventory.inventory_site_save(
             site=site,
-            included=data.get("included", current.included if current else True),
-            equity_share_pct=data.get("equity_share_pct", current.equity_share_pct if current else 100),
-            note=data.get("note", current.note if current else ""),
+            included=data.get("included"),
+            equity_share_pct=data.get("equity_share_pct"),
+            note=data.get("note"),
             by=self.request.user,
         )
 
     def perform_create(self, serializer):
-        self._updated = InventorySite.objects.filter(site=serializer.validated_data["site"]).exists()
+        self._updated = selectors.inventory_site_stored(site=serializer.validated_data["site"]) is not None
         self._save(serializer, serializer.validated_data["site"])
 
     def perform_update(self, serializer):
@@ -191,9 +191,7 @@ class InventorySiteViewSet(
         self._save(serializer, serializer.instance.site)
 
     def destroy(self, request, *args, **kwargs):
-        entry = self.get_object()
-        entry._history_user = request.user
-        entry.delete()
+        inventory.inventory_site_delete(entry=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -235,20 +233,20 @@ class InventoryCategoryViewSet(
 
     def _save(self, serializer, organisation, category):
         data = serializer.validated_data
-        current = serializer.instance
         serializer.instance = inventory.inventory_category_save(
             organisation=organisation,
             category=category,
-            included=data.get("included", current.included if current else True),
-            justification=data.get("justification", current.justification if current else ""),
+            included=data.get("included"),
+            justification=data.get("justification"),
             by=self.request.user,
         )
 
     def perform_create(self, serializer):
-        self._updated = InventoryCategory.objects.filter(
+        stored = selectors.inventory_category_stored(
             organisation=serializer.validated_data["organisation"],
             category=serializer.validated_data["category"],
-        ).exists()
+        )
+        self._updated = stored is not None
         self._save(
             serializer, serializer.validated_data["organisation"], serializer.validated_data["category"]
         )

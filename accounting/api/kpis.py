@@ -1,4 +1,4 @@
-"""The KPI API, factor sets, and activity data (refrigerants, fuel, certificates, scope 3)."""
+"""The KPI API: a site's energy and emission KPIs per day, month or year."""
 
 from __future__ import annotations
 
@@ -7,19 +7,10 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from accounting.models import (
-    Factor,
-    FactorSet,
-    FuelDelivery,
-    GreenCertificateRetirement,
-    RefrigerantRefill,
-    Scope3Activity,
-)
 from accounting.selectors import kpis as kpi_selectors
-from accounting.services import activity, factors
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
 from greenfactory.core.time import Granularity
@@ -91,141 +82,3 @@ class KpiViewSet(viewsets.ViewSet):
                 "results": [bucket.as_dict() for bucket in series],
             }
         )
-
-
-class FactorSerializer(serializers.ModelSerializer):
-    factor_set = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Factor
-        fields = ["id", "factor_set", "key", "year", "value", "unit", "source"]
-        read_only_fields = ["factor_set", "key", "year", "unit"]
-
-    def validate_value(self, value):
-        if value < 0:
-            raise serializers.ValidationError(_("A factor cannot be negative."))
-        return value
-
-
-class FactorSetSerializer(serializers.ModelSerializer):
-    factors = FactorSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = FactorSet
-        fields = ["id", "code", "name", "kind", "version", "updated_at", "factors"]
-
-
-@extend_schema_view(list=extend_schema(summary="List factor sets with their factors"))
-class FactorSetViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = FactorSetSerializer
-    permission_classes = [capability_permission(read=Capability.KPIS_READ)]
-    ordering_fields = ["code"]
-
-    def get_queryset(self):
-        return FactorSet.objects.prefetch_related("factors").order_by("kind", "code")
-
-
-@extend_schema_view(
-    partial_update=extend_schema(
-        summary="Correct a factor (admin)",
-        description="Its set's version goes up and every site's KPIs are recomputed.",
-    )
-)
-class FactorViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
-):
-    serializer_class = FactorSerializer
-    permission_classes = [capability_permission(read=Capability.KPIS_READ, write=Capability.FACTORS_WRITE)]
-    http_method_names = ["get", "patch", "head", "options"]
-    ordering_fields = ["key", "year"]
-
-    def get_queryset(self):
-        return Factor.objects.select_related("factor_set").order_by("factor_set__code", "key", "year")
-
-    def perform_update(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = factors.factor_save(
-            factor=serializer.instance,
-            value=data.get("value", serializer.instance.value),
-            source=data.get("source"),
-            by=self.request.user,
-        )
-
-
-class _ActivitySerializer(serializers.ModelSerializer):
-    site = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all())
-    created_by = serializers.StringRelatedField(read_only=True)
-
-    class Meta:
-        fields = ["id", "site", "date", "note", "created_by", "created_at"]
-        read_only_fields = ["created_by", "created_at"]
-
-    def validate_date(self, value):
-        if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
-            raise serializers.ValidationError(_("Give a date between 2000 and 2100."))
-        return value
-
-
-def _serializer(model, extra: list[str]):
-    meta = type(
-        "Meta",
-        (_ActivitySerializer.Meta,),
-        {"model": model, "fields": [*_ActivitySerializer.Meta.fields, *extra]},
-    )
-    return type(f"{model.__name__}Serializer", (_ActivitySerializer,), {"Meta": meta})
-
-
-class _ActivityViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
-    model = None
-    permission_classes = [capability_permission(read=Capability.KPIS_READ, write=Capability.ACTIVITY_WRITE)]
-    ordering_fields = ["date"]
-
-    def get_queryset(self):
-        queryset = self.model.objects.select_related("site", "created_by").order_by("-date", "-id")
-        code = self.request.query_params.get("site")
-        return queryset.filter(site__code=code) if code else queryset
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = activity.activity_create(
-            model=self.model, site=data.pop("site"), by=self.request.user, **data
-        )
-
-    def destroy(self, request, *args, **kwargs):
-        activity.activity_delete(instance=self.get_object(), by=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-_SITE = OpenApiParameter("site", str, description="Site code")
-
-
-@extend_schema_view(list=extend_schema(parameters=[_SITE], summary="List refrigerant refills"))
-class RefrigerantRefillViewSet(_ActivityViewSet):
-    model = RefrigerantRefill
-    serializer_class = _serializer(RefrigerantRefill, ["equipment", "gas", "kg"])
-
-
-@extend_schema_view(list=extend_schema(parameters=[_SITE], summary="List fuel deliveries"))
-class FuelDeliveryViewSet(_ActivityViewSet):
-    model = FuelDelivery
-    serializer_class = _serializer(FuelDelivery, ["fuel", "quantity", "unit"])
-
-
-@extend_schema_view(list=extend_schema(parameters=[_SITE], summary="List green-certificate retirements"))
-class GreenCertificateViewSet(_ActivityViewSet):
-    model = GreenCertificateRetirement
-    serializer_class = _serializer(GreenCertificateRetirement, ["certificate_ref", "kwh", "vintage"])
-
-
-@extend_schema_view(list=extend_schema(parameters=[_SITE], summary="List scope 3 activity"))
-class Scope3ActivityViewSet(_ActivityViewSet):
-    model = Scope3Activity
-    serializer_class = _serializer(
-        Scope3Activity, ["category", "description", "quantity", "unit", "factor_kg_per_unit", "factor_source"]
-    )

@@ -1,16 +1,378 @@
-"""Reads for the baseline pages and API (one code path, so both show the same months)."""
+"""Reads of ISO 50001 baselines for the pages, the API and the target checks (one code path, so they
+show the same months).
+
+Monthly energy and production come from stored site KPIs (whole site) or monthly meter rollups (a
+significant energy use), never from raw readings. The regression, expected, savings, EnPI and CUSUM
+are accounting.formulas'.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+import zoneinfo
+from decimal import Decimal
+from pathlib import Path
 
+import pint
+import yaml
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from accounting.models import BaselineAdjustment, DriverValue, EnergyBaseline, EnergyTarget, TargetAlert
-from accounting.services.baselines import PeriodRow, baseline_performance, last_complete_month
-from greenfactory.sites.models import Site
+from accounting import formulas
+from accounting.models import (
+    BaselineAdjustment,
+    DriverValue,
+    EnergyBaseline,
+    EnergyTarget,
+    SiteKpi,
+    TargetAlert,
+)
+from accounting.models.baselines import BaselineScope, EnergyMeasure, TargetKind
+from accounting.units import KPI_UNIT
+from greenfactory.core.exceptions import DomainError
+from greenfactory.core.time import Granularity
+from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
+from metering.choices import Medium
+from metering.models import MeterRollup
+from metering.units import UnitError, canonical_unit, conversion_factor
+
+
+class BaselineInvalid(DomainError):
+    """A baseline that cannot be defined or fitted as asked (too few periods, missing data...)."""
+
+
+# --- months ---------------------------------------------------------------------------------------------
+
+
+def month_floor(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_next(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def months(start: dt.date, end: dt.date) -> list[dt.date]:
+    """First days of the months from the month of ``start`` to the month of ``end``, inclusive."""
+    result, current = [], month_floor(start)
+    while current <= end:
+        result.append(current)
+        current = month_next(current)
+    return result
+
+
+def last_complete_month(*, site: Site) -> dt.date:
+    """The first day of the last month that is over in the site's time zone."""
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(site.time_zone)).date()
+    return month_floor(month_floor(today) - dt.timedelta(days=1))
+
+
+# --- monthly data -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class MonthData:
+    actual: float | None = None
+    production: float | None = None
+    tce: float | None = None
+    hdd: float | None = None
+    cdd: float | None = None
+
+
+def mwh_factor(*, medium: str, unit: str) -> float:
+    """Multiply a quantity of the medium in ``unit`` by this to get MWh; BaselineInvalid when it is not energy."""
+    try:
+        return conversion_factor(unit=unit, to="MWh")
+    except (pint.errors.DimensionalityError, UnitError) as exc:
+        raise BaselineInvalid(
+            _("%(medium)s is not measured in energy units; choose tce or an energy medium.")
+            % {"medium": Medium(medium).label},
+            field="medium",
+        ) from exc
+
+
+def _months_with_production(site: Site, start: dt.date, end: dt.date) -> set[dt.date]:
+    """Months in [start, end] that a record of tonnes processed overlaps (the KPIs show 0 t otherwise)."""
+    covered: set[dt.date] = set()
+    records = ProductionRecord.objects.filter(
+        site=site, kind=ProductionKind.PROCESSED, period_start__lte=end, period_end__gte=month_floor(start)
+    ).values_list("period_start", "period_end")
+    for first, last in records:
+        covered.update(months(max(first, month_floor(start)), min(last, end)))
+    return covered
+
+
+def _site_months(baseline: EnergyBaseline, data: dict[dt.date, MonthData], lo, hi, start, end) -> None:
+    """Energy (whole site), tonnes processed and tce per month from the stored month KPIs."""
+    zone = zoneinfo.ZoneInfo(baseline.site.time_zone)
+    kpis = SiteKpi.objects.filter(
+        site=baseline.site, granularity=Granularity.MONTH, start__gte=lo, start__lt=hi
+    ).only("start", "consumption", "tce", "processed_t")
+    with_production = _months_with_production(baseline.site, start, end)
+    factor = None
+    if baseline.scope == BaselineScope.SITE and baseline.measure == EnergyMeasure.MWH:
+        factor = mwh_factor(medium=baseline.medium, unit=KPI_UNIT[baseline.medium])
+    for row in kpis:
+        month = row.start.astimezone(zone).date()
+        item = data.setdefault(month, MonthData())
+        item.production = float(row.processed_t) if month in with_production else None
+        item.tce = float(row.tce)
+        if baseline.scope == BaselineScope.SITE:
+            if baseline.measure == EnergyMeasure.TCE:
+                item.actual = float(row.tce)
+            else:
+                quantity = row.consumption.get(baseline.medium)
+                item.actual = float(Decimal(quantity)) * factor if quantity is not None else None
+
+
+def _seu_months(baseline: EnergyBaseline, data: dict[dt.date, MonthData], lo, hi) -> None:
+    """A significant energy use's energy per month: its meters' month rollups in MWh."""
+    zone = zoneinfo.ZoneInfo(baseline.site.time_zone)
+    meters = list(baseline.meters.all())
+    factors = {
+        m.pk: mwh_factor(medium=m.medium, unit=canonical_unit(medium=m.medium, unit=m.unit)) for m in meters
+    }
+    totals: dict[dt.date, float] = {}
+    for meter_id, bucket, quantity in MeterRollup.objects.filter(
+        meter__in=meters, granularity=Granularity.MONTH, start__gte=lo, start__lt=hi
+    ).values_list("meter_id", "start", "quantity"):
+        month = bucket.astimezone(zone).date()
+        totals[month] = totals.get(month, 0.0) + quantity * factors[meter_id]
+    for month, total in totals.items():
+        data.setdefault(month, MonthData()).actual = total
+
+
+def monthly_data(*, baseline: EnergyBaseline, start: dt.date, end: dt.date) -> dict[dt.date, MonthData]:
+    """Energy (in the baseline's unit), tonnes processed, tce and degree days per month in [start, end].
+
+    Production is None (missing) in a month no record of tonnes processed overlaps. Four queries
+    (five for a significant energy use) whatever the number of months.
+    """
+    zone = zoneinfo.ZoneInfo(baseline.site.time_zone)
+    lo = dt.datetime.combine(month_floor(start), dt.time(), tzinfo=zone)
+    hi = dt.datetime.combine(month_next(end), dt.time(), tzinfo=zone)
+    data: dict[dt.date, MonthData] = {}
+    _site_months(baseline, data, lo, hi, start, end)
+    if baseline.scope == BaselineScope.SEU:
+        _seu_months(baseline, data, lo, hi)
+    for value in DriverValue.objects.filter(
+        site=baseline.site, period__gte=month_floor(start), period__lte=end
+    ):
+        item = data.setdefault(value.period, MonthData())
+        item.hdd = float(value.hdd) if value.hdd is not None else None
+        item.cdd = float(value.cdd) if value.cdd is not None else None
+    return data
+
+
+def driver_values(item: MonthData, baseline: EnergyBaseline) -> dict[str, float] | None:
+    """The month's values of the baseline's drivers, or None when one of them is missing."""
+    values = {"production": item.production, "hdd": item.hdd, "cdd": item.cdd}
+    chosen = {name: values[name] for name in baseline.drivers}
+    return None if any(v is None for v in chosen.values()) else chosen
+
+
+# --- performance ----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class PeriodRow:
+    period: dt.date
+    in_baseline: bool
+    production: float | None
+    hdd: float | None
+    cdd: float | None
+    actual: float | None
+    adjustment: float
+    expected: float | None
+    savings: float | None
+    enpi: float | None
+    cusum: float | None
+    tce_per_t: float | None
+    missed: list[EnergyTarget] = dataclasses.field(default_factory=list)
+
+
+def baseline_model(baseline: EnergyBaseline) -> formulas.Regression:
+    return formulas.Regression(
+        intercept=baseline.intercept,
+        coefficients=dict(baseline.coefficients),
+        r2=baseline.r2,
+        cv_rmse=baseline.cv_rmse,
+        periods=baseline.periods,
+    )
+
+
+def _performance_until(baseline: EnergyBaseline, until: dt.date | None) -> dt.date:
+    """The last month shown: ``until`` or the latest stored KPIs, never past the last complete month
+    and never before the baseline period's end."""
+    site = baseline.site
+    if until is None:
+        latest = (
+            SiteKpi.objects.filter(site=site, granularity=Granularity.MONTH)
+            .order_by("-start")
+            .values_list("start", flat=True)[:1]
+        )
+        zone = zoneinfo.ZoneInfo(site.time_zone)
+        until = latest[0].astimezone(zone).date() if latest else baseline.base_end
+    return max(min(until, last_complete_month(site=site)), baseline.base_end)
+
+
+def _period_row(
+    baseline: EnergyBaseline, model: formulas.Regression, month: dt.date, item: MonthData, adjustment: float
+) -> PeriodRow:
+    drivers = driver_values(item, baseline)
+    expected = savings = enpi = None
+    if drivers is not None and item.actual is not None:
+        adjusted = dataclasses.replace(model, intercept=model.intercept + adjustment)
+        if adjusted.expected(drivers) > 0:
+            performance = formulas.period_performance(model=adjusted, drivers=drivers, actual=item.actual)
+            expected, savings, enpi = performance.expected, performance.savings, performance.enpi
+    tce_per_t = (
+        float(
+            formulas.intensity(numerator=Decimal(repr(item.tce)), denominator=Decimal(repr(item.production)))
+        )
+        if item.tce is not None and item.production
+        else None
+    )
+    return PeriodRow(
+        period=month,
+        in_baseline=month <= baseline.base_end,
+        production=item.production,
+        hdd=item.hdd,
+        cdd=item.cdd,
+        actual=item.actual,
+        adjustment=adjustment,
+        expected=expected,
+        savings=savings,
+        enpi=enpi,
+        cusum=None,
+        tce_per_t=tce_per_t,
+    )
+
+
+def baseline_performance(
+    *,
+    baseline: EnergyBaseline,
+    adjustments: list[BaselineAdjustment],
+    targets: list[EnergyTarget],
+    until: dt.date | None = None,
+) -> list[PeriodRow]:
+    """Every month from the baseline's start to ``until`` (default the latest stored KPIs), never past
+    the last complete month (a month still running would compare part of its energy with a whole
+    month's): expected (model with actual drivers, plus adjustments), actual, savings, EnPI, CUSUM and
+    missed targets. A month without energy or production has none of them. CUSUM always starts at the
+    baseline's first month, so it is the same whatever range is shown."""
+    until = _performance_until(baseline, until)
+    data = monthly_data(baseline=baseline, start=baseline.base_start, end=until)
+    model = baseline_model(baseline)
+    rows: list[PeriodRow] = []
+    for month in months(baseline.base_start, until):
+        adjustment = float(
+            sum((a.per_period for a in adjustments if month_floor(a.effective_from) <= month), Decimal(0))
+        )
+        row = _period_row(baseline, model, month, data.get(month, MonthData()), adjustment)
+        row.missed = [t for t in targets if target_missed(t, row, baseline)]
+        rows.append(row)
+    measured = [r for r in rows if r.savings is not None]
+    for row, total in zip(measured, formulas.cusum([r.savings for r in measured]), strict=True):
+        row.cusum = total
+    return rows
+
+
+# --- targets --------------------------------------------------------------------------------------------
+
+
+def target_checked(target: EnergyTarget, month: dt.date, base_end: dt.date | None) -> bool:
+    """Whether the target applies to the month: from its start, and after the baseline period."""
+    if target.active_from and month < month_floor(target.active_from):
+        return False
+    return not (base_end and month <= base_end)
+
+
+def target_missed(target: EnergyTarget, row: PeriodRow, baseline: EnergyBaseline | None) -> bool:
+    if not target_checked(target, row.period, baseline.base_end if baseline else None):
+        return False
+    if target.kind == TargetKind.ENPI_MAX:
+        return row.enpi is not None and Decimal(repr(row.enpi)) > target.value
+    return row.tce_per_t is not None and Decimal(repr(row.tce_per_t)) > target.value
+
+
+def target_misses(*, site: Site) -> list[tuple[EnergyTarget, dt.date, Decimal]]:
+    """Every (target, month, value) of the site that misses one of its targets: EnPI targets against
+    their baseline's months, intensity targets against the stored month KPIs."""
+    targets = list(EnergyTarget.objects.filter(site=site).select_related("baseline", "site"))
+    misses: list[tuple[EnergyTarget, dt.date, Decimal]] = []
+    by_baseline: dict[int, list[EnergyTarget]] = {}
+    for target in targets:
+        if target.kind == TargetKind.ENPI_MAX:
+            by_baseline.setdefault(target.baseline_id, []).append(target)
+    for baseline_id, enpi_targets in by_baseline.items():
+        baseline = enpi_targets[0].baseline
+        adjustments = list(BaselineAdjustment.objects.filter(baseline_id=baseline_id))
+        for row in baseline_performance(baseline=baseline, adjustments=adjustments, targets=enpi_targets):
+            misses += [(t, row.period, Decimal(repr(row.enpi))) for t in row.missed]
+    intensity_targets = [t for t in targets if t.kind == TargetKind.TCE_PER_T_MAX]
+    return misses + _site_intensity_misses(site, intensity_targets)
+
+
+def _site_intensity_misses(
+    site: Site, targets: list[EnergyTarget]
+) -> list[tuple[EnergyTarget, dt.date, Decimal]]:
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    misses = []
+    rows = SiteKpi.objects.filter(site=site, granularity=Granularity.MONTH).values_list(
+        "start", "tce", "processed_t"
+    )
+    for start, tce, processed in rows:
+        month = start.astimezone(zone).date()
+        intensity = formulas.intensity(numerator=tce, denominator=processed)
+        for target in targets:
+            base_end = target.baseline.base_end if target.baseline_id else None
+            if intensity is not None and target_checked(target, month, base_end) and intensity > target.value:
+                misses.append((target, month, intensity))
+    return misses
+
+
+def target_alerts_for_digest() -> list[TargetAlert]:
+    """Alerts with the person to tell (the baseline's owner, else whoever set the target)."""
+    return list(
+        TargetAlert.objects.select_related("target__baseline", "target__site", "target__created_by").order_by(
+            "period", "pk"
+        )
+    )
+
+
+def alert_recipient_id(alert: TargetAlert) -> int | None:
+    target = alert.target
+    if target.baseline_id and target.baseline.owner_id:
+        return target.baseline.owner_id
+    return target.created_by_id
+
+
+def alert_subject(alert: TargetAlert) -> str:
+    target = alert.target
+    what = target.baseline.name if target.baseline_id else target.site.code
+    return f"{target.site.code} · {what} · {alert.period:%Y-%m} · {target.get_kind_display()} {target.value.normalize()}: {alert.actual.normalize()}"
+
+
+# --- pages and API --------------------------------------------------------------------------------------
+
+
+SECTOR_THRESHOLDS = Path(__file__).resolve().parent.parent / "data" / "sector_thresholds.yaml"
+
+
+def sector_thresholds() -> list[dict]:
+    """The MIIT sector thresholds shipped as data, labelled in the page's language."""
+    entries = yaml.safe_load(SECTOR_THRESHOLDS.read_text(encoding="utf-8"))
+    zh = (get_language() or "").startswith("zh")
+    return (
+        [{**e, "label": e["label_zh"] if zh else e["label_en"]} for e in entries["thresholds"]]
+        if entries
+        else []
+    )
 
 
 def baseline_get(*, pk) -> EnergyBaseline:
@@ -47,7 +409,7 @@ def degree_days(*, site: Site, months: list[dt.date]) -> dict[dt.date, tuple]:
     }
 
 
-@dataclass
+@dataclasses.dataclass
 class BaselineView:
     rows: list[PeriodRow]
     all_rows: list[PeriodRow]

@@ -1,7 +1,7 @@
 """Reads of KPIs and rollups for the KPI API and the dashboard (one code path, so they agree).
 
 Day and month buckets come from stored site KPIs; a year is the sum of its months. Intensities are
-computed from the summed figures through metering.formulas, never averaged.
+computed from the summed figures through accounting.formulas, never averaged.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.db.models import Count, Q
 
 from accounting import formulas
 from accounting.models import SiteKpi
-from accounting.services.kpis import KPI_UNIT
+from accounting.selectors.periods import Period, change, comparable
+from accounting.units import KPI_UNIT
 from greenfactory.core.time import Granularity, bucket_floor, bucket_next
 from greenfactory.sites.models import Site
 from metering.choices import Medium
@@ -232,3 +233,59 @@ def latest_kpi_day(*, site: Site) -> dt.date | None:
         .values_list("start", flat=True)[:1]
     )
     return latest[0].astimezone(zoneinfo.ZoneInfo(site.time_zone)).date() if latest else None
+
+
+@dataclass
+class KpiComparison:
+    """A period's totals beside the previous period's and last year's, and how many days of each have
+    data; changes are given only between periods with data for about as many days."""
+
+    current: dict | None
+    previous: dict | None
+    last_year: dict | None
+    coverage: list[dict]  # per period (this, previous, last year): days with data, of days
+    like_previous: bool
+    like_last_year: bool
+
+    @property
+    def changes_hidden(self) -> bool:
+        return not (self.like_previous and self.like_last_year)
+
+    def figure(self, name: str) -> dict:
+        """One figure (a key of ``KpiBucket.as_dict``): its value in each period and the changes."""
+        value, previous, last_year = (_value(d, name) for d in (self.current, self.previous, self.last_year))
+        return {
+            "value": value,
+            "previous": previous,
+            "change_previous": change(value, previous) if self.like_previous else None,
+            "last_year": last_year,
+            "change_last_year": change(value, last_year) if self.like_last_year else None,
+        }
+
+
+def _value(data: dict | None, name: str) -> Decimal | None:
+    raw = data.get(name) if data else None
+    return Decimal(raw) if raw is not None else None
+
+
+def kpi_total(*, site: Site, period: Period, with_meters: bool = False) -> dict | None:
+    """The period's KPIs summed into one bucket (``KpiBucket.as_dict``), or None without data."""
+    buckets = kpi_series(
+        site=site, start=period.start, end=period.end, granularity=TOTAL, with_meters=with_meters
+    )
+    return buckets[0].as_dict() if buckets else None
+
+
+def kpi_comparison(*, site: Site, period: Period) -> KpiComparison:
+    """The period (with its meters), the previous period and the same period last year."""
+    compared = (period, period.previous(), period.last_year())
+    days = days_with_data(site=site, periods=[(p.start, p.end) for p in compared])
+    coverage = [{"days": n, "of": p.days} for p, n in zip(compared, days, strict=True)]
+    return KpiComparison(
+        current=kpi_total(site=site, period=period, with_meters=True),
+        previous=kpi_total(site=site, period=compared[1]),
+        last_year=kpi_total(site=site, period=compared[2]),
+        coverage=coverage,
+        like_previous=comparable(days[0], days[1]),
+        like_last_year=comparable(days[0], days[2]),
+    )

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import yaml
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from accounting import formulas
+from accounting.exports.baselines import baseline_export
 from accounting.forms.baselines import (
     AdjustmentForm,
     BaselineForm,
@@ -29,22 +27,9 @@ from accounting.services import baselines as service
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
-from greenfactory.core.exports import csv_response, xlsx_response
-from greenfactory.sites.models import Site
+from greenfactory.core.site_picker import pick_by_code
+from greenfactory.sites.selectors import site_list
 from metering.choices import Medium
-
-SECTOR_THRESHOLDS = Path(__file__).resolve().parent.parent / "data" / "sector_thresholds.yaml"
-
-
-def sector_thresholds() -> list[dict]:
-    """The MIIT sector thresholds shipped as data, labelled in the page's language."""
-    entries = yaml.safe_load(SECTOR_THRESHOLDS.read_text(encoding="utf-8"))
-    zh = (get_language() or "").startswith("zh")
-    return (
-        [{**e, "label": e["label_zh"] if zh else e["label_en"]} for e in entries["thresholds"]]
-        if entries
-        else []
-    )
 
 
 def _month(value: str | None) -> dt.date | None:
@@ -70,19 +55,16 @@ class BaselineListView(CapabilityRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        sites = list(Site.objects.order_by("code").only("code", "name"))
-        code = self.request.GET.get("site") or (sites[0].code if sites else None)
-        site = next((s for s in sites if s.code == code), None)
-        if sites and site is None:
-            raise Http404(_("No such site."))
+        picked = pick_by_code(choices=site_list(), code=self.request.GET.get("site"))
+        site = picked.chosen
         can_write = can(self.request.user, Capability.BASELINES_WRITE)
         context.update(
-            sites=sites,
+            sites=picked.choices,
             site=site,
             can_write=can_write,
-            thresholds=sector_thresholds(),
+            thresholds=selectors.sector_thresholds(),
             target_form=kwargs.get("target_form")
-            or (SiteTargetForm(initial={"site": code}) if can_write else None),
+            or (SiteTargetForm(initial={"site": site.code if site else None}) if can_write else None),
         )
         if site is not None:
             context.update(
@@ -145,11 +127,7 @@ class BaselineDetailView(CapabilityRequiredMixin, TemplateView):
         view = selectors.baseline_view(baseline=baseline, start=start, end=end)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
-            header, rows = export_table(baseline, view.rows)
-            name = f"baseline-{baseline.site.code}-{baseline.pk}"
-            if export == "csv":
-                return csv_response(filename=name, header=header, rows=rows)
-            return xlsx_response(filename=name, sheet=_("Baseline"), header=header, rows=rows)
+            return baseline_export(fmt=export, baseline=baseline, rows=view.rows)
         return self.render_to_response(self.get_context_data(baseline=baseline, view=view, **kwargs))
 
     def get_context_data(self, **kwargs):
@@ -187,42 +165,6 @@ def render_detail_with_errors(request, baseline, **forms):
     return view.render_to_response(
         view.get_context_data(baseline=baseline, view=data, pk=baseline.pk, **forms), status=400
     )
-
-
-def export_table(baseline, rows) -> tuple[list[str], list[list]]:
-    unit = baseline.unit
-    header = [
-        _("Month"),
-        _("Baseline period"),
-        _("Tonnes processed"),
-        _("HDD"),
-        _("CDD"),
-        _("Actual (%(unit)s)") % {"unit": unit},
-        _("Adjustment (%(unit)s)") % {"unit": unit},
-        _("Expected (%(unit)s)") % {"unit": unit},
-        _("Savings (%(unit)s)") % {"unit": unit},
-        _("EnPI"),
-        _("CUSUM (%(unit)s)") % {"unit": unit},
-        _("Targets missed"),
-    ]
-    body = [
-        [
-            r.period.strftime("%Y-%m"),
-            _("yes") if r.in_baseline else _("no"),
-            r.production,
-            r.hdd,
-            r.cdd,
-            r.actual,
-            r.adjustment,
-            r.expected,
-            r.savings,
-            r.enpi,
-            r.cusum,
-            "; ".join(str(t) for t in r.missed),
-        ]
-        for r in rows
-    ]
-    return header, body
 
 
 class _BaselineWrite(CapabilityRequiredMixin, View):
@@ -326,11 +268,10 @@ class DriverValuesView(CapabilityRequiredMixin, TemplateView):
     http_method_names = ["get", "post", "head", "options"]
 
     def _setup(self, request):
-        sites = list(Site.objects.order_by("code").only("code", "name"))
-        code = request.GET.get("site") or (sites[0].code if sites else None)
-        site = next((s for s in sites if s.code == code), None)
-        if site is None:
+        picked = pick_by_code(choices=site_list(), code=request.GET.get("site"))
+        if picked.chosen is None:
             raise Http404(_("No such site."))
+        sites, site = picked.choices, picked.chosen
         this_year = timezone.localdate().year
         try:
             year = int(request.GET.get("year") or this_year)

@@ -14,7 +14,6 @@ from metering.filters.quality import QualityFindingFilter
 from metering.models import QualityFinding
 from metering.selectors import quality as quality_selectors
 from metering.services import quality
-from metering.views.quality import finding_description
 
 
 class QualityFindingSerializer(serializers.ModelSerializer):
@@ -54,7 +53,7 @@ class QualityFindingSerializer(serializers.ModelSerializer):
         return {"id": obj.gateway_id, "name": obj.gateway.name} if obj.gateway_id else None
 
     def get_description(self, obj) -> str:
-        return finding_description(obj)
+        return quality_selectors.finding_description(obj)
 
 
 class ExplainSerializer(serializers.Serializer):

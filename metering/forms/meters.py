@@ -1,8 +1,9 @@
+"""Forms of the meter pages."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenfactory.sites.models import Site
-from metering.choices import ImportKind, MeterEventKind
+from metering.choices import MeterEventKind
 
 
 class MeterEventForm(forms.Form):
@@ -15,19 +16,3 @@ class MeterEventForm(forms.Form):
     old_final_value = forms.FloatField(label=_("Old final value"), min_value=0)
     new_start_value = forms.FloatField(label=_("New start value"), min_value=0)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("The file holds"), choices=ImportKind.choices)
-    site = forms.ModelChoiceField(
-        label=_("Site"), queryset=Site.objects.order_by("code"), to_field_name="code"
-    )
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        help_text=_(
-            "Readings: columns meter, ts, value (or meter, start, end, value) and optional quality; times "
-            "without a UTC offset are read in the site's time zone. Production: period_start, period_end, "
-            "material, kind, tonnes and optional note."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from accounting.services.baselines import driver_value_set, month_next
+from accounting.selectors.baselines import month_next
+from accounting.services.baselines import driver_value_set
 
 from .kpi_helpers import ingest, meter, processed
 

@@ -9,11 +9,11 @@ import pytest
 
 from accounting.models import EnergyBaseline
 from accounting.models.baselines import EnergyMeasure
+from accounting.selectors.baselines import baseline_performance
 from accounting.services.baselines import (
     BaselineInvalid,
     adjustment_record,
     baseline_create,
-    baseline_performance,
 )
 
 from .baseline_helpers import REPORT, vector_plant
@@ -86,7 +86,7 @@ def test_a_model_with_r2_below_075_is_flagged_weak(site, django_capture_on_commi
     from .baseline_helpers import vector_months
 
     with django_capture_on_commit_callbacks(execute=True):
-        from accounting.services.baselines import month_next
+        from accounting.selectors.baselines import month_next
 
         from .kpi_helpers import ingest, meter, processed
 

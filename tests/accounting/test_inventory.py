@@ -11,10 +11,10 @@ import pytest
 from accounting import formulas
 from accounting.models import InventoryCategory, RefrigerantRefill, SourceUncertainty
 from accounting.models.inventory import EmissionSource
+from accounting.selectors.inventory import ghg_inventory
 from accounting.services.activity import activity_create
 from accounting.services.inventory import (
     base_year_recalculation_create,
-    ghg_inventory,
     inventory_settings_save,
     inventory_site_save,
 )

@@ -309,3 +309,19 @@ def test_the_settings_page_in_chinese(site, staff_client):
     html = staff_client.get(SETTINGS_URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "温室气体清单设置" in html
     assert "报告边界" in html
+
+
+def test_the_workbook_export_gives_the_page_figures(plant, staff_client):
+    from accounting.exports.inventory import inventory_workbook
+    from accounting.selectors.inventory import ghg_inventory
+
+    page = staff_client.get(URL, {"organisation": plant.organisation.code, "year": 2025})
+    shown = page.context["inv"]
+    book = load_workbook(
+        BytesIO(inventory_workbook(ghg_inventory(organisation=plant.organisation, year=2025)))
+    )
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Total, scope 2 location-based (tCO2e)"] == float(shown.total_tco2e)
+    assert summary["Total, scope 2 market-based (tCO2e)"] == float(shown.total_market_tco2e)
+    categories = list(book["Categories"].iter_rows(min_row=2, values_only=True))
+    assert [c[2] for c in categories[:6]] == [float(c.tco2e) for c in shown.categories]

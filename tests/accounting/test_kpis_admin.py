@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from accounting.models import Factor, FactorSet, SiteKpi
-from accounting.services.factors import site_kpi_settings
+from accounting.selectors.factors import site_kpi_settings
 
 from .kpi_helpers import march_plant
 
@@ -38,7 +38,9 @@ def test_admin_factor_correction_bumps_the_version_and_recomputes(
 
 
 def test_admin_site_settings_change_recomputes(plant, admin_client, django_capture_on_commit_callbacks):
-    settings = site_kpi_settings(site=plant)
+    from accounting.services.factors import site_kpi_settings_update
+
+    settings = site_kpi_settings_update(settings=site_kpi_settings(site=plant))  # stored, as saved once
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             f"/admin/accounting/sitekpisettings/{settings.pk}/change/",

@@ -153,3 +153,56 @@ def test_kpi_api_answers_bad_queries_with_400(site, staff_client, query, field):
     response = staff_client.get("/api/v1/kpis/", query)
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_the_dashboard_of_a_site_without_settings_writes_nothing_and_shows_the_defaults(plant, staff_client):
+    from accounting.models import SiteKpiSettings
+
+    before = SiteKpiSettings.objects.count()
+    page = staff_client.get(URL, {"site": plant.code, "period": "month", "on": "2025-03-10"})
+    assert page.status_code == 200
+    assert SiteKpiSettings.objects.count() == before == 0
+    settings = page.context["settings"]
+    assert settings.pk is None
+    html = page.content.decode()
+    assert "<dd>North China grid</dd>" in html
+    assert f"<dd>{settings.gwp_set.name}</dd>" in html
+    assert f"<dd>{settings.get_combustion_method_display()}</dd>" in html
+
+
+def test_the_export_functions_give_the_page_figures(plant, staff_client):
+    from accounting.exports.kpis import kpi_table
+    from accounting.selectors.kpis import kpi_series
+
+    page = staff_client.get(URL, {"site": plant.code, "period": "year", "on": "2025-03-10"})
+    header, rows = kpi_table(
+        kpi_series(site=plant, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), granularity="month")
+    )
+    shown = page.context["rows"]
+    assert [r[0] for r in rows] == [r["start"] for r in shown]
+    assert [r[2] for r in rows] == [Decimal(r["tce"]) for r in shown]
+    assert [r[3] for r in rows] == [Decimal(r["scope1_tco2e"]) for r in shown]
+    csv = staff_client.get(URL, {"site": plant.code, "period": "year", "on": "2025-03-10", "export": "csv"})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == [str(h) for h in header[:3]]
+    assert [line.split(",")[2] for line in lines[1:]] == [str(r[2]) for r in rows]
+
+
+def test_periods_are_compared_only_with_as_much_data():
+    from accounting.selectors.periods import change, comparable, period_for, period_from_query
+
+    assert comparable(31, 30)
+    assert not comparable(365, 31)
+    assert not comparable(0, 0)
+    assert change(Decimal(110), Decimal(100)) == Decimal(10)
+    assert change(Decimal(1), Decimal(0)) is None
+    quarter = period_for("quarter", dt.date(2025, 5, 20))
+    assert (quarter.start, quarter.end) == (dt.date(2025, 4, 1), dt.date(2025, 6, 30))
+    custom = period_from_query(
+        kind="custom",
+        on=None,
+        start="2025-05-01",
+        end="2019-01-01",
+        default_anchor=lambda: dt.date(2025, 1, 1),
+    )
+    assert (custom.start, custom.end) == (dt.date(2019, 1, 1), dt.date(2022, 1, 3))  # at most 3 x 366 days

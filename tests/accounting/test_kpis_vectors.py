@@ -10,8 +10,8 @@ import pytest
 
 from accounting.choices import CombustionMethod, GridRegion
 from accounting.models import FactorSet, GreenCertificateRetirement, RefrigerantRefill
+from accounting.selectors.factors import site_kpi_settings
 from accounting.services.activity import activity_create
-from accounting.services.factors import site_kpi_settings
 from accounting.services.kpis import site_kpis_recompute
 
 from .kpi_helpers import march_plant

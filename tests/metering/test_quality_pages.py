@@ -296,3 +296,17 @@ def test_api_is_closed_to_auditors(plant, auditor_client):
         f"{API}{gap().pk}/explain/", {"note": "x"}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_the_export_rows_say_what_the_page_says(plant, staff_client):
+    from metering.exports.quality import finding_rows
+    from metering.selectors.quality import finding_list
+
+    page = staff_client.get(URL, {"site": plant.code})
+    shown = {r["finding"].pk: r["description"] for r in page.context["rows"]}
+    findings = finding_list(site=plant)
+    rows = list(finding_rows(site=plant, findings=findings))
+    assert len(rows) == len(shown) == findings.count() > 0
+    assert [row[5] for row in rows] == [shown[f.pk] for f in findings]
+    api = staff_client.get(API, {"site": plant.code}).json()["results"]
+    assert {f["id"]: f["description"] for f in api} == shown

@@ -1,0 +1,126 @@
+"""Reads of factor sets: a site's KPI settings and the table of factors its KPIs use.
+
+Reads never write: a site without stored settings gets unsaved defaults (the data migration stored a
+row for every site that existed; ``site_kpi_settings_update`` stores the others on their first save).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Self
+
+from django.utils.translation import gettext as _
+
+from accounting.choices import GridRegion
+from accounting.formulas import blend_gwp
+from accounting.models import Factor, FactorSet, SiteKpiSettings
+from greenfactory.core.choices import choice_label
+from greenfactory.core.exceptions import DomainError
+from greenfactory.sites.models import Site
+
+DEFAULT_GWP_SET = "gwp-ar5"
+# The sets a site's KPI computation may read, besides the site's GWP set.
+KPI_FACTOR_SETS = frozenset(
+    {"gbt2589", "fuel-properties", "china-guideline", "ipcc-2006", "grid-cn", "refrigerant-blends"}
+)
+
+
+class FactorMissing(DomainError):
+    """A KPI needs a factor that no factor set holds."""
+
+
+def site_kpi_settings(*, site: Site) -> SiteKpiSettings:
+    """The site's KPI settings, or unsaved defaults (North China grid, AR5, China method) when it has
+    none stored yet. One or two queries; never writes."""
+    stored = SiteKpiSettings.objects.select_related("gwp_set").filter(site=site).first()
+    if stored is not None:
+        return stored
+    defaults = SiteKpiSettings(site=site)
+    gwp = FactorSet.objects.filter(code=DEFAULT_GWP_SET).first()
+    if gwp is not None:
+        defaults.gwp_set = gwp
+    return defaults
+
+
+def factors_used_labelled(*, used: list[dict]) -> list[dict]:
+    """The factors a period's KPIs used (``KpiBucket.factors``), with region and GWP-set names beside
+    their codes. One query."""
+    names = dict(FactorSet.objects.filter(code__in={f["gwp"] for f in used}).values_list("code", "name"))
+    return [
+        {
+            **f,
+            "grid": {**f["grid"], "label": choice_label(GridRegion, f["grid"]["region"])},
+            "residual": {**f["residual"], "label": choice_label(GridRegion, f["residual"]["region"])},
+            "gwp_name": names.get(f["gwp"], f["gwp"]),
+        }
+        for f in used
+    ]
+
+
+@dataclass
+class FactorTable:
+    """All factors a site's KPI computation may need, loaded in one query, with lookups that record
+    which set, version, key and year each figure used."""
+
+    settings: SiteKpiSettings
+    values: dict[tuple[str, str], dict[int, Decimal]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def for_site(cls, *, site: Site) -> Self:
+        settings = site_kpi_settings(site=site)
+        if settings.gwp_set_id is None:
+            raise FactorMissing(_("No GWP set “%(code)s”.") % {"code": DEFAULT_GWP_SET})
+        codes = {*KPI_FACTOR_SETS, settings.gwp_set.code}
+        table = cls(settings=settings)
+        for code, version, key, year, value in Factor.objects.filter(factor_set__code__in=codes).values_list(
+            "factor_set__code", "factor_set__version", "key", "year", "value"
+        ):
+            table.values.setdefault((code, key), {})[year] = value
+            table.versions[code] = version
+        return table
+
+    def get(self, code: str, key: str, year: int | None = None) -> Decimal:
+        """The factor for ``year`` (the latest year not after it, else the earliest), or FactorMissing."""
+        by_year = self.values.get((code, key))
+        if not by_year:
+            raise FactorMissing(
+                _("No factor “%(key)s” in the factor set “%(code)s”.") % {"key": key, "code": code}
+            )
+        return by_year[self.year_of(code, key, year)]
+
+    def year_of(self, code: str, key: str, year: int | None) -> int:
+        years = sorted(self.values.get((code, key), {}))
+        if year is None:
+            return years[-1]
+        earlier = [y for y in years if y <= year]
+        return earlier[-1] if earlier else years[0]
+
+    def has(self, code: str, key: str) -> bool:
+        return (code, key) in self.values
+
+    def gwp(self, gas: str) -> Decimal:
+        """GWP of a gas, or of a blend by mass fraction (refrigerant-blends set)."""
+        code = self.settings.gwp_set.code
+        if self.has(code, gas):
+            return self.get(code, gas)
+        fractions = self.blend_fractions(gas)
+        if not fractions:
+            raise FactorMissing(_("No GWP for “%(gas)s” in %(code)s.") % {"gas": gas, "code": code})
+        gwp = {component: self.get(code, component) for component in fractions}
+        return blend_gwp(mass_fractions=fractions, gwp=gwp)
+
+    def blend_fractions(self, gas: str) -> dict[str, Decimal]:
+        """A refrigerant blend's components and mass fractions (latest year); empty for a pure gas."""
+        return {
+            key.split(":", 1)[1]: by_year[max(by_year)]
+            for (set_code, key), by_year in self.values.items()
+            if set_code == "refrigerant-blends" and key.startswith(f"{gas}:")
+        }
+
+    def known_gases(self) -> list[str]:
+        code = self.settings.gwp_set.code
+        gases = {key for (set_code, key) in self.values if set_code == code}
+        gases |= {key.split(":")[0] for (set_code, key) in self.values if set_code == "refrigerant-blends"}
+        return sorted(gases)
