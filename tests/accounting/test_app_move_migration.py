@@ -204,7 +204,7 @@ def _baseline_and_targets() -> None:
 
 def test_a_demo_database_upgrades_in_place_and_the_kpi_api_answers_as_before(database_before_the_move):
     from accounting.models import DriverValue, EnergyBaseline, FactorSet, InventorySettings, TargetAlert
-    from greenfactory.core.demo import demo_load
+    from greenfactory.web.demo import demo_load
 
     old_apps = database_before_the_move
     _old_state_matches_todays_tables(old_apps)
