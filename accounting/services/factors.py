@@ -15,6 +15,7 @@ from accounting.models import Factor, FactorSet, SiteKpiSettings
 from accounting.selectors import factors as selectors
 from accounting.selectors.factors import DEFAULT_GWP_SET
 from accounting.selectors.factors import FactorMissing as FactorMissing  # raised by the writes too
+from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
 from greenfactory.sites.models import Site
 
@@ -66,11 +67,9 @@ def factor_save(*, factor: Factor, value: Decimal, source: str | None = None, by
 @transaction.atomic
 def factor_set_touch(*, factor_set: FactorSet) -> FactorSet:
     """A factor of the set changed: bump its version and recompute the KPIs that may use it."""
-    from accounting.tasks import kpis_recompute_all
-
     FactorSet.objects.filter(pk=factor_set.pk).update(version=factor_set.version + 1)
     factor_set.refresh_from_db()
-    transaction.on_commit(lambda: kpis_recompute_all.delay())
+    task_after_commit("accounting.kpis_recompute_all")
     return factor_set
 
 
@@ -89,8 +88,6 @@ class FactorTable(selectors.FactorTable):
 def site_kpi_settings_update(*, settings: SiteKpiSettings, by=None, **fields) -> SiteKpiSettings:
     """Change which grid region, residual factor, GWP set or combustion method a site uses (the first
     save of a site's unsaved defaults stores its row); its KPIs are recomputed after commit."""
-    from accounting.tasks import kpis_recompute_all
-
     if settings.pk is None:
         # Two first saves at once: the second waits, then changes the row the first one stored.
         Site.objects.select_for_update().filter(pk=settings.site_id).values_list("pk", flat=True).first()
@@ -106,5 +103,5 @@ def site_kpi_settings_update(*, settings: SiteKpiSettings, by=None, **fields) ->
     settings._history_user = by
     settings.save()
     site_id = settings.site_id  # only this site's figures depend on its settings
-    transaction.on_commit(lambda: kpis_recompute_all.delay(site_id))
+    task_after_commit("accounting.kpis_recompute_all", site_id)
     return settings
