@@ -30,9 +30,11 @@ test: $(VENV)/.dev
 	mkdir -p var
 	$(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
+# ruff, the import boundaries (import-linter contracts in pyproject.toml) and mypy.
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
