@@ -106,7 +106,14 @@ def _months_with_production(site: Site, start: dt.date, end: dt.date) -> set[dt.
     return covered
 
 
-def _site_months(baseline: EnergyBaseline, data: dict[dt.date, MonthData], lo, hi, start, end) -> None:
+def _site_months(
+    baseline: EnergyBaseline,
+    data: dict[dt.date, MonthData],
+    lo: dt.datetime,
+    hi: dt.datetime,
+    start: dt.date,
+    end: dt.date,
+) -> None:
     """Energy (whole site), tonnes processed and tce per month from the stored month KPIs."""
     zone = zoneinfo.ZoneInfo(baseline.site.time_zone)
     kpis = SiteKpi.objects.filter(
@@ -124,12 +131,14 @@ def _site_months(baseline: EnergyBaseline, data: dict[dt.date, MonthData], lo, h
         if baseline.scope == BaselineScope.SITE:
             if baseline.measure == EnergyMeasure.TCE:
                 item.actual = float(row.tce)
-            else:
+            elif factor is not None:  # MWh of one medium: the factor was set above
                 quantity = row.consumption.get(baseline.medium)
                 item.actual = float(Decimal(quantity)) * factor if quantity is not None else None
 
 
-def _seu_months(baseline: EnergyBaseline, data: dict[dt.date, MonthData], lo, hi) -> None:
+def _seu_months(
+    baseline: EnergyBaseline, data: dict[dt.date, MonthData], lo: dt.datetime, hi: dt.datetime
+) -> None:
     """A significant energy use's energy per month: its meters' month rollups in MWh."""
     zone = zoneinfo.ZoneInfo(baseline.site.time_zone)
     meters = list(baseline.meters.all())
@@ -171,8 +180,13 @@ def monthly_data(*, baseline: EnergyBaseline, start: dt.date, end: dt.date) -> d
 def driver_values(item: MonthData, baseline: EnergyBaseline) -> dict[str, float] | None:
     """The month's values of the baseline's drivers, or None when one of them is missing."""
     values = {"production": item.production, "hdd": item.hdd, "cdd": item.cdd}
-    chosen = {name: values[name] for name in baseline.drivers}
-    return None if any(v is None for v in chosen.values()) else chosen
+    chosen: dict[str, float] = {}
+    for name in baseline.drivers:
+        value = values[name]
+        if value is None:
+            return None
+        chosen[name] = value
+    return chosen
 
 
 # --- performance ----------------------------------------------------------------------------------------
@@ -196,11 +210,15 @@ class PeriodRow:
 
 
 def baseline_model(baseline: EnergyBaseline) -> formulas.Regression:
+    """The stored fit (every stored baseline has one: a baseline whose fit fails is not stored)."""
+    intercept, r2, cv_rmse = baseline.intercept, baseline.r2, baseline.cv_rmse
+    if intercept is None or r2 is None or cv_rmse is None:
+        raise ValueError(f"energy baseline {baseline.pk} has no fit")
     return formulas.Regression(
-        intercept=baseline.intercept,
+        intercept=intercept,
         coefficients=dict(baseline.coefficients),
-        r2=baseline.r2,
-        cv_rmse=baseline.cv_rmse,
+        r2=r2,
+        cv_rmse=cv_rmse,
         periods=baseline.periods,
     )
 
@@ -230,13 +248,12 @@ def _period_row(
         if adjusted.expected(drivers) > 0:
             performance = formulas.period_performance(model=adjusted, drivers=drivers, actual=item.actual)
             expected, savings, enpi = performance.expected, performance.savings, performance.enpi
-    tce_per_t = (
-        float(
-            formulas.intensity(numerator=Decimal(repr(item.tce)), denominator=Decimal(repr(item.production)))
-        )
+    intensity = (
+        formulas.intensity(numerator=Decimal(repr(item.tce)), denominator=Decimal(repr(item.production)))
         if item.tce is not None and item.production
         else None
     )
+    tce_per_t = float(intensity) if intensity is not None else None
     return PeriodRow(
         period=month,
         in_baseline=month <= baseline.base_end,
@@ -276,8 +293,9 @@ def baseline_performance(
         row = _period_row(baseline, model, month, data.get(month, MonthData()), adjustment)
         row.missed = [t for t in targets if target_missed(t, row, baseline)]
         rows.append(row)
-    measured = [r for r in rows if r.savings is not None]
-    for row, total in zip(measured, formulas.cusum([r.savings for r in measured]), strict=True):
+    measured = [(r, r.savings) for r in rows if r.savings is not None]
+    totals = formulas.cusum([savings for _row, savings in measured])
+    for (row, _savings), total in zip(measured, totals, strict=True):
         row.cusum = total
     return rows
 
@@ -305,13 +323,12 @@ def target_misses(*, site: Site) -> list[tuple[EnergyTarget, dt.date, Decimal]]:
     their baseline's months, intensity targets against the stored month KPIs."""
     targets = list(EnergyTarget.objects.filter(site=site).select_related("baseline", "site"))
     misses: list[tuple[EnergyTarget, dt.date, Decimal]] = []
-    by_baseline: dict[int, list[EnergyTarget]] = {}
+    by_baseline: dict[EnergyBaseline, list[EnergyTarget]] = {}  # model instances compare by pk
     for target in targets:
-        if target.kind == TargetKind.ENPI_MAX:
-            by_baseline.setdefault(target.baseline_id, []).append(target)
-    for baseline_id, enpi_targets in by_baseline.items():
-        baseline = enpi_targets[0].baseline
-        adjustments = list(BaselineAdjustment.objects.filter(baseline_id=baseline_id))
+        if target.kind == TargetKind.ENPI_MAX and target.baseline is not None:  # an EnPI target has one
+            by_baseline.setdefault(target.baseline, []).append(target)
+    for baseline, enpi_targets in by_baseline.items():
+        adjustments = list(BaselineAdjustment.objects.filter(baseline_id=baseline.pk))
         for row in baseline_performance(baseline=baseline, adjustments=adjustments, targets=enpi_targets):
             misses += [(t, row.period, Decimal(repr(row.enpi))) for t in row.missed]
     intensity_targets = [t for t in targets if t.kind == TargetKind.TCE_PER_T_MAX]
@@ -330,7 +347,7 @@ def _site_intensity_misses(
         month = start.astimezone(zone).date()
         intensity = formulas.intensity(numerator=tce, denominator=processed)
         for target in targets:
-            base_end = target.baseline.base_end if target.baseline_id else None
+            base_end = target.baseline.base_end if target.baseline is not None else None
             if intensity is not None and target_checked(target, month, base_end) and intensity > target.value:
                 misses.append((target, month, intensity))
     return misses
@@ -347,14 +364,15 @@ def target_alerts_for_digest() -> list[TargetAlert]:
 
 def alert_recipient_id(alert: TargetAlert) -> int | None:
     target = alert.target
-    if target.baseline_id and target.baseline.owner_id:
-        return target.baseline.owner_id
+    baseline = target.baseline
+    if baseline is not None and baseline.owner_id:
+        return baseline.owner_id
     return target.created_by_id
 
 
 def alert_subject(alert: TargetAlert) -> str:
     target = alert.target
-    what = target.baseline.name if target.baseline_id else target.site.code
+    what = target.baseline.name if target.baseline is not None else target.site.code
     return f"{target.site.code} · {what} · {alert.period:%Y-%m} · {target.get_kind_display()} {target.value.normalize()}: {alert.actual.normalize()}"
 
 
@@ -375,7 +393,7 @@ def sector_thresholds() -> list[dict]:
     )
 
 
-def baseline_get(*, pk) -> EnergyBaseline:
+def baseline_get(*, pk: int) -> EnergyBaseline:
     return get_object_or_404(
         EnergyBaseline.objects.select_related("site", "owner").prefetch_related("meters"), pk=pk
     )
@@ -426,8 +444,8 @@ class BaselineView:
 
     @property
     def total_savings(self) -> float | None:
-        rows = self.reporting
-        return sum(r.savings for r in rows) if rows else None
+        savings = [r.savings for r in self.reporting if r.savings is not None]  # all of them
+        return sum(savings) if savings else None
 
     @property
     def latest(self) -> PeriodRow | None:

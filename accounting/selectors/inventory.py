@@ -264,12 +264,12 @@ def _sources(
     """Emissions per source type with their activity data and uncertainty."""
     figures, consumption = totals.figures, totals.consumption
     refrigerant_total = sum((r.tco2e for r in refrigerants), _ZERO)
-    activity_fuels = [
+    activity_fuels: list[tuple[str, Decimal, str]] = [
         (medium, consumption[medium], "m3" if medium == Medium.NATURAL_GAS else "kg")
         for medium in FUELS
         if consumption.get(medium)
     ]
-    source_figures = {
+    source_figures: dict[EmissionSource, tuple[Decimal, list[tuple[str, Decimal, str]]]] = {
         EmissionSource.STATIONARY_COMBUSTION: (categories_kpi[1] - refrigerant_total, activity_fuels),
         EmissionSource.REFRIGERANTS: (refrigerant_total, [(r.gas, r.kg, "kg") for r in refrigerants]),
         EmissionSource.IMPORTED_ELECTRICITY: (

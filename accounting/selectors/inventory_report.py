@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 
@@ -167,7 +168,7 @@ class Inventory:
         return _jsonable(asdict(self))
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(q6(value))
     if isinstance(value, dt.date):

@@ -222,7 +222,7 @@ def meter_tree(*, site: Site) -> list[tuple[Meter, int, str]]:
 
 
 def medium_label(medium: str) -> str:
-    return Medium(medium).label
+    return str(Medium(medium).label)
 
 
 def latest_kpi_day(*, site: Site) -> dt.date | None:

@@ -11,6 +11,7 @@ import math
 import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -46,10 +47,14 @@ from accounting.selectors.baselines import alert_recipient_id as alert_recipient
 from accounting.selectors.baselines import alert_subject as alert_subject
 from accounting.selectors.baselines import target_alerts_for_digest as target_alerts_for_digest
 from accounting.units import KPI_UNIT
+from greenfactory.core.history import history_reason_set
 from greenfactory.core.time import Granularity
 from greenfactory.sites.models import Site
 from metering.models import Meter
 from metering.units import UnitError, canonical_unit
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
 
 # --- baselines ----------------------------------------------------------------------------------------
 
@@ -125,7 +130,7 @@ def baseline_create(
     meters: Iterable[Meter] = (),
     use_hdd: bool = False,
     use_cdd: bool = False,
-    by=None,
+    by: User | None = None,
 ) -> EnergyBaseline:
     """Define a monthly baseline and fit it; refused (nothing stored) when the fit is impossible."""
     meters = list(meters) if scope == BaselineScope.SEU else []
@@ -239,18 +244,18 @@ def _data_versions(baseline: EnergyBaseline) -> dict:
 
 
 @transaction.atomic
-def baseline_refit(*, baseline: EnergyBaseline, by=None) -> EnergyBaseline:
+def baseline_refit(*, baseline: EnergyBaseline, by: User | None = None) -> EnergyBaseline:
     """Fit again on the current KPIs and degree days (after corrections); the old fit stays in the history."""
     baseline = EnergyBaseline.objects.select_for_update().get(pk=baseline.pk)
     _fit(baseline)
-    baseline._change_reason = "refit"
+    history_reason_set(baseline, "refit")
     baseline.save()
     target_alerts_refresh(site=baseline.site)
     return baseline
 
 
 @transaction.atomic
-def baseline_rename(*, baseline: EnergyBaseline, name: str, by=None) -> EnergyBaseline:
+def baseline_rename(*, baseline: EnergyBaseline, name: str, by: User | None = None) -> EnergyBaseline:
     name = name.strip()
     if not name:
         raise BaselineInvalid(_("Give the baseline a name."), field="name")
@@ -262,7 +267,7 @@ def baseline_rename(*, baseline: EnergyBaseline, name: str, by=None) -> EnergyBa
 
 
 @transaction.atomic
-def baseline_delete(*, baseline: EnergyBaseline, by=None) -> None:
+def baseline_delete(*, baseline: EnergyBaseline, by: User | None = None) -> None:
     """Remove a baseline with its adjustments, targets and alerts (the history keeps them)."""
     baseline.delete()
 
@@ -272,7 +277,12 @@ def baseline_delete(*, baseline: EnergyBaseline, by=None) -> None:
 
 @transaction.atomic
 def adjustment_record(
-    *, baseline: EnergyBaseline, effective_from: dt.date, per_period: Decimal, reason: str, by=None
+    *,
+    baseline: EnergyBaseline,
+    effective_from: dt.date,
+    per_period: Decimal,
+    reason: str,
+    by: User | None = None,
 ) -> BaselineAdjustment:
     """Record a static-factor change: ``per_period`` (baseline unit) is added to expected from the month
     of ``effective_from`` on."""
@@ -295,7 +305,7 @@ def adjustment_record(
 
 @transaction.atomic
 def driver_value_set(
-    *, site: Site, period: dt.date, hdd: Decimal | None, cdd: Decimal | None, by=None
+    *, site: Site, period: dt.date, hdd: Decimal | None, cdd: Decimal | None, by: User | None = None
 ) -> DriverValue:
     """Enter (or correct) a month's heating and cooling degree days for a site."""
     for name, value in (("hdd", hdd), ("cdd", cdd)):
@@ -303,15 +313,15 @@ def driver_value_set(
             raise BaselineInvalid(_("Degree days lie between 0 and 2000 a month."), field=name)
     if not dt.date(2000, 1, 1) <= period <= dt.date(2100, 12, 31):
         raise BaselineInvalid(_("Give a month between 2000 and 2100."), field="period")
-    value, _created = DriverValue.objects.update_or_create(
+    row, _created = DriverValue.objects.update_or_create(
         site=site, period=month_floor(period), defaults={"hdd": hdd, "cdd": cdd, "updated_by": by}
     )
-    return value
+    return row
 
 
 @transaction.atomic
 def driver_values_set_many(
-    *, site: Site, values: list[tuple[dt.date, Decimal | None, Decimal | None]], by=None
+    *, site: Site, values: list[tuple[dt.date, Decimal | None, Decimal | None]], by: User | None = None
 ) -> int:
     """Save a batch of months' degree days (a month left empty on both is removed); returns months saved."""
     saved = 0
@@ -333,7 +343,7 @@ def target_set(
     baseline: EnergyBaseline | None = None,
     note: str = "",
     active_from: dt.date | None = None,
-    by=None,
+    by: User | None = None,
 ) -> EnergyTarget:
     """Set a target checked every month; alerts for months that miss it are raised at once."""
     if baseline is not None and baseline.site_id != site.pk:
@@ -356,7 +366,7 @@ def target_set(
 
 
 @transaction.atomic
-def target_delete(*, target: EnergyTarget, by=None) -> None:
+def target_delete(*, target: EnergyTarget, by: User | None = None) -> None:
     target.delete()
 
 

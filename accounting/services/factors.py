@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
 
 import yaml
 from django.db import transaction
@@ -17,7 +17,11 @@ from accounting.selectors.factors import DEFAULT_GWP_SET
 from accounting.selectors.factors import FactorMissing as FactorMissing  # raised by the writes too
 from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.history import history_user_set
 from greenfactory.sites.models import Site
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "factor_sets.yaml"
 
@@ -51,7 +55,9 @@ def factor_sets_load(*, path: Path = SHIPPED) -> int:
 
 
 @transaction.atomic
-def factor_save(*, factor: Factor, value: Decimal, source: str | None = None, by=None) -> Factor:
+def factor_save(
+    *, factor: Factor, value: Decimal, source: str | None = None, by: User | None = None
+) -> Factor:
     """Save a factor (a new one, or a corrected value and source); its set's version goes up and
     every site's KPIs are recomputed after commit."""
     if value < 0:
@@ -85,7 +91,9 @@ class FactorTable(selectors.FactorTable):
 
 
 @transaction.atomic
-def site_kpi_settings_update(*, settings: SiteKpiSettings, by=None, **fields) -> SiteKpiSettings:
+def site_kpi_settings_update(
+    *, settings: SiteKpiSettings, by: User | None = None, **fields: Any
+) -> SiteKpiSettings:
     """Change which grid region, residual factor, GWP set or combustion method a site uses (the first
     save of a site's unsaved defaults stores its row); its KPIs are recomputed after commit."""
     if settings.pk is None:
@@ -100,7 +108,7 @@ def site_kpi_settings_update(*, settings: SiteKpiSettings, by=None, **fields) ->
         setattr(settings, name, value)
     if settings.gwp_set.kind != FactorKind.GWP:
         raise DomainError(_("Choose a set of global warming potentials."), field="gwp_set")
-    settings._history_user = by
+    history_user_set(settings, by)
     settings.save()
     site_id = settings.site_id  # only this site's figures depend on its settings
     task_after_commit("accounting.kpis_recompute_all", site_id)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounting.models import (
@@ -27,7 +28,11 @@ from accounting.models import (
 from accounting.selectors.inventory import UNCERTAINTY_DEFAULTS
 from accounting.selectors.inventory_report import CATEGORIES
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.history import history_user_set
 from greenfactory.sites.models import Organisation, Site
+
+if TYPE_CHECKING:
+    from greenfactory.accounts.models import User
 
 
 class InventoryInvalid(DomainError):
@@ -51,8 +56,8 @@ def uncertainty_defaults_load(*, path: Path = UNCERTAINTY_DEFAULTS) -> int:
 # --- Writing --------------------------------------------------------------------------------------------
 
 
-def _save(instance, *, by) -> None:
-    instance._history_user = by
+def _save(instance: models.Model, *, by: User | None) -> None:
+    history_user_set(instance, by)
     try:
         instance.full_clean()
     except ValidationError as exc:
@@ -65,7 +70,9 @@ def _save(instance, *, by) -> None:
 
 
 @transaction.atomic
-def inventory_settings_save(*, organisation: Organisation, by=None, **fields) -> InventorySettings:
+def inventory_settings_save(
+    *, organisation: Organisation, by: User | None = None, **fields: Any
+) -> InventorySettings:
     """Create or change an organisation's consolidation approach, boundary note, base year, base-year
     total and recalculation threshold."""
     settings = InventorySettings.objects.select_for_update().filter(organisation=organisation).first()
@@ -88,7 +95,7 @@ def inventory_site_save(
     included: bool | None = None,
     equity_share_pct: Decimal | None = None,
     note: str | None = None,
-    by=None,
+    by: User | None = None,
 ) -> InventorySite:
     """Put a site in or out of its organisation's boundary, with the equity share it counts at (a
     value left None keeps the stored one; a new entry is included at 100 %)."""
@@ -106,9 +113,9 @@ def inventory_site_save(
 
 
 @transaction.atomic
-def inventory_site_delete(*, entry: InventorySite, by=None) -> None:
+def inventory_site_delete(*, entry: InventorySite, by: User | None = None) -> None:
     """Remove a site's boundary entry: the site counts again at 100 % (the audit trail keeps it)."""
-    entry._history_user = by
+    history_user_set(entry, by)
     entry.delete()
 
 
@@ -119,7 +126,7 @@ def inventory_category_save(
     category: int,
     included: bool | None = None,
     justification: str | None = None,
-    by=None,
+    by: User | None = None,
 ) -> InventoryCategory:
     """Include or exclude an ISO 14064-1 category; an exclusion needs a justification and
     categories 1 and 2 cannot be excluded (a value left None keeps the stored one)."""
@@ -139,7 +146,13 @@ def inventory_category_save(
 
 @transaction.atomic
 def base_year_recalculation_create(
-    *, organisation: Organisation, date: dt.date, kind: str, effect_tco2e: Decimal, reason: str, by=None
+    *,
+    organisation: Organisation,
+    date: dt.date,
+    kind: str,
+    effect_tco2e: Decimal,
+    reason: str,
+    by: User | None = None,
 ) -> BaseYearRecalculation:
     """Record a structural change, method change or error with its effect on the base year."""
     if not reason.strip():
@@ -157,15 +170,15 @@ def base_year_recalculation_create(
 
 
 @transaction.atomic
-def base_year_recalculation_delete(*, event: BaseYearRecalculation, by=None) -> None:
+def base_year_recalculation_delete(*, event: BaseYearRecalculation, by: User | None = None) -> None:
     """Remove a recalculation event recorded by mistake (the audit trail keeps it)."""
-    event._history_user = by
+    history_user_set(event, by)
     event.delete()
 
 
 @transaction.atomic
 def source_uncertainty_save(
-    *, row: SourceUncertainty, percent: Decimal, basis: str | None = None, by=None
+    *, row: SourceUncertainty, percent: Decimal, basis: str | None = None, by: User | None = None
 ) -> SourceUncertainty:
     """Correct the uncertainty of an emission source type, and what it is based on."""
     row.percent = percent
@@ -177,7 +190,7 @@ def source_uncertainty_save(
 
 @transaction.atomic
 def source_uncertainty_set(
-    *, source: str, percent: Decimal, basis: str | None = None, by=None
+    *, source: str, percent: Decimal, basis: str | None = None, by: User | None = None
 ) -> SourceUncertainty:
     """Correct the uncertainty of an emission source type, storing its row if it has none yet."""
     row = SourceUncertainty.objects.select_for_update().filter(source=source).first()

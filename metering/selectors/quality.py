@@ -3,6 +3,9 @@ sentence that says what a finding found (one wording everywhere)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -10,15 +13,18 @@ from django.utils.translation import gettext as _
 from metering.models import FindingKind, FindingStatus, QualityFinding
 from metering.units import canonical_unit
 
+if TYPE_CHECKING:
+    from greenfactory.sites.models import Site
 
-def finding_list(*, site=None) -> QuerySet[QualityFinding]:
+
+def finding_list(*, site: Site | None = None) -> QuerySet[QualityFinding]:
     findings = QualityFinding.objects.select_related("site", "meter", "gateway", "explained_by")
     if site is not None:
         findings = findings.filter(site=site)
     return findings.order_by("-start", "kind", "id")
 
 
-def open_finding_count(*, site) -> int:
+def open_finding_count(*, site: Site) -> int:
     return QualityFinding.objects.filter(site=site, status=FindingStatus.OPEN).count()
 
 
@@ -39,7 +45,7 @@ def finding_counts_by_kind(*, findings: QuerySet[QualityFinding]) -> list[dict]:
     ]
 
 
-def _n(value, places: int = 1) -> str:
+def _n(value: float | Decimal, places: int = 1) -> str:
     return number_format(round(float(value), places), decimal_pos=places, use_l10n=True)
 
 
