@@ -73,7 +73,10 @@ def test_one_sites_settings_recompute_only_that_site(plant, django_capture_on_co
 def test_admin_site_settings_refuse_a_set_that_is_not_gwps_and_keep_the_stored_ones(
     plant, admin_client, django_capture_on_commit_callbacks
 ):
-    settings = site_kpi_settings(site=plant)
+    from accounting.services.factors import site_kpi_settings_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        settings = site_kpi_settings_update(settings=site_kpi_settings(site=plant))  # stored, as saved once
     gwp_set = settings.gwp_set_id
     before = SiteKpi.objects.get(granularity="month").computed_at
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,7 +97,9 @@ def test_admin_site_settings_refuse_a_set_that_is_not_gwps_and_keep_the_stored_o
 
 
 def test_admin_site_settings_are_never_deleted(plant, admin_client):
-    settings = site_kpi_settings(site=plant)
+    from accounting.services.factors import site_kpi_settings_update
+
+    settings = site_kpi_settings_update(settings=site_kpi_settings(site=plant))  # stored, as saved once
     response = admin_client.post(f"/admin/accounting/sitekpisettings/{settings.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert site_kpi_settings(site=plant).pk == settings.pk
