@@ -98,45 +98,11 @@ def _register_value(code: str, when: dt.datetime, zone: zoneinfo.ZoneInfo) -> fl
 
 def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
     """Create the demo meters and gateway, and the last week of hourly and last year of monthly data."""
-    created = {"meters": 0, "readings": 0}
     zone = zoneinfo.ZoneInfo(site.time_zone)
-    since = dt.datetime(today.year - 2, 1, 1, tzinfo=zone)
-    existing = {m.code: m for m in Meter.objects.filter(site=site)}
-    for code, name, medium, unit, kind, multiplier, register_max, flow, parent in _METERS:
-        if code in existing:
-            continue
-        existing[code] = meter_create(
-            site=site,
-            code=code,
-            name=name,
-            medium=medium,
-            unit=unit,
-            kind=kind,
-            multiplier=multiplier,
-            register_max=register_max,
-            rated_max_flow=flow,
-            parent=existing.get(parent) if parent else None,
-            active_from=since,
-            by=staff,
-        )
-        created["meters"] += 1
-    for code, name, formula in _VIRTUAL:
-        if code in existing:
-            continue
-        meter_create(
-            site=site,
-            code=code,
-            name=name,
-            medium=Medium.ELECTRICITY,
-            unit="kWh",
-            kind=MeterKind.REGISTER,
-            multiplier=1,
-            active_from=since,
-            is_virtual=True,
-            formula=formula,
-            by=staff,
-        )
-        created["meters"] += 1
+    created = {
+        "meters": _meters_load(site=site, staff=staff, since=dt.datetime(today.year - 2, 1, 1, tzinfo=zone))
+    }
+    created["readings"] = 0
     gateway = Gateway.objects.filter(site=site, name=DEMO_GATEWAY_NAME).first()
     if gateway is None:
         gateway = gateway_create(site=site, name=DEMO_GATEWAY_NAME, key=DEMO_GATEWAY_KEY, by=staff).gateway
@@ -189,6 +155,48 @@ def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
     result = readings_ingest(site=site, raw_rows=monthly, source=Source.IMPORT, by=staff)
     created["readings"] += result.accepted
     return created
+
+
+def _meters_load(*, site: Site, staff, since: dt.datetime) -> int:
+    """The demo's metered and virtual meters that the site does not have yet; returns how many."""
+    created = {"meters": 0}
+    existing = {m.code: m for m in Meter.objects.filter(site=site)}
+    for code, name, medium, unit, kind, multiplier, register_max, flow, parent in _METERS:
+        if code in existing:
+            continue
+        existing[code] = meter_create(
+            site=site,
+            code=code,
+            name=name,
+            medium=medium,
+            unit=unit,
+            kind=kind,
+            multiplier=multiplier,
+            register_max=register_max,
+            rated_max_flow=flow,
+            parent=existing.get(parent) if parent else None,
+            active_from=since,
+            by=staff,
+        )
+        created["meters"] += 1
+    for code, name, formula in _VIRTUAL:
+        if code in existing:
+            continue
+        meter_create(
+            site=site,
+            code=code,
+            name=name,
+            medium=Medium.ELECTRICITY,
+            unit="kWh",
+            kind=MeterKind.REGISTER,
+            multiplier=1,
+            active_from=since,
+            is_virtual=True,
+            formula=formula,
+            by=staff,
+        )
+        created["meters"] += 1
+    return created["meters"]
 
 
 def _shredder_months(*, site: Site, end: dt.datetime) -> list[dict]:
