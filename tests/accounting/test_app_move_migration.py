@@ -113,6 +113,7 @@ def _api_answers(client: Client) -> dict[str, object]:
 
 
 SETTINGS_TABLE = "metering_sitekpisettings"
+OUTBOX_MIGRATION = ("metering", "0009_rollup_change")
 
 
 def _settled(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
@@ -133,8 +134,12 @@ def _settings_kept_and_seeded(before: dict[str, list[tuple]]) -> None:
 def _outbox_table(*, present: bool) -> None:
     """Today's pipeline writes metering's rollup-change outbox (metering 0009, after the move): the
     test gives the database before the move that table while today's code loads data into it."""
+    from django.db.migrations.recorder import MigrationRecorder
+
     from metering.models import RollupChange
 
+    if OUTBOX_MIGRATION in MigrationRecorder(connection).applied_migrations():
+        return  # the database is past the move: the table is the migration's own
     exists = RollupChange._meta.db_table in connection.introspection.table_names()
     with connection.schema_editor() as editor:
         if present and not exists:
