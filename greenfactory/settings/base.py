@@ -209,6 +209,12 @@ INGEST_MAX_BYTES = env.int("INGEST_MAX_BYTES", default=10 * 1024 * 1024)
 INGEST_MAX_UNCOMPRESSED_BYTES = env.int("INGEST_MAX_UNCOMPRESSED_BYTES", default=40 * 1024 * 1024)
 # Readings may be this far in the future (clock skew) before they are refused.
 INGEST_FUTURE_TOLERANCE_SECONDS = env.int("INGEST_FUTURE_TOLERANCE_SECONDS", default=300)
+# The largest reading value any meter may report, in its own unit (a corrupted register such as
+# 3.4e38 is refused per row); per medium overrides as "electricity=1e10,water=1e8".
+INGEST_VALUE_CEILING = env.float("INGEST_VALUE_CEILING", default=1e10)
+INGEST_VALUE_CEILINGS = {
+    medium: float(limit) for medium, limit in env.dict("INGEST_VALUE_CEILINGS", default={}).items()
+}
 # Requests per gateway key (DRF rate syntax); counted in the cache, so use a shared CACHE_URL in production.
 GATEWAY_THROTTLE_RATE = env("GATEWAY_THROTTLE_RATE", default="120/min")
 # Staff file imports: largest file, and rows written per step (progress is reported per step).

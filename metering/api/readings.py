@@ -8,14 +8,18 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import PayloadTooLarge
 from greenfactory.sites.models import Site
-from metering.api.authentication import GatewayKeyAuthentication, GatewayRateThrottle
+from metering.api.authentication import (
+    GatewayKeyAuthentication,
+    GatewayRateThrottle,
+    RawBodySessionAuthentication,
+)
 from metering.choices import Source
 from metering.filters.readings import ReadingFilter
 from metering.models import Gateway, Reading
@@ -92,7 +96,7 @@ class ReadingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """GET lists readings; POST ingests a batch without per-row serializers (see services.ingest)."""
 
     serializer_class = ReadingSerializer
-    authentication_classes = [GatewayKeyAuthentication, SessionAuthentication, TokenAuthentication]
+    authentication_classes = [GatewayKeyAuthentication, RawBodySessionAuthentication, TokenAuthentication]
     permission_classes = [CanUploadOrReadReadings]
     throttle_classes = [GatewayRateThrottle]
     filterset_class = ReadingFilter
@@ -127,7 +131,11 @@ class ReadingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 def _read_body(request) -> bytes:
-    """The request body, refused with 413 beyond the limits before it is all read or inflated."""
+    """The request body, refused with 413 beyond the limits before it is all read or inflated.
+
+    A body sent with ``Transfer-Encoding: chunked`` has no Content-Length, and Django's request
+    stream then reads nothing: such a body is read from the server's input stream, with the same
+    limit, until it ends."""
     limit = settings.INGEST_MAX_BYTES
     too_big = PayloadTooLarge(_("The body is larger than the limit of %(limit)s bytes.") % {"limit": limit})
     try:
@@ -136,8 +144,11 @@ def _read_body(request) -> bytes:
         declared = 0
     if declared > limit:
         raise too_big
-    stream = request.stream
-    body = stream.read(limit + 1) if stream is not None else b""
+    if declared == 0 and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        body = _read_until_end(request.META["wsgi.input"], limit + 1)
+    else:
+        stream = request.stream
+        body = stream.read(limit + 1) if stream is not None else b""
     if len(body) > limit:
         raise too_big
     encoding = request.META.get("HTTP_CONTENT_ENCODING", "identity").strip().lower()
@@ -146,3 +157,16 @@ def _read_body(request) -> bytes:
     if encoding not in ("", "identity"):
         raise UnsupportedMediaType(_("Unsupported Content-Encoding; send gzip or none."))
     return body
+
+
+def _read_until_end(stream, most: int) -> bytes:
+    """Up to ``most`` bytes of a stream that may return fewer bytes per read than asked for."""
+    parts: list[bytes] = []
+    size = 0
+    while size < most:
+        part = stream.read(min(64 * 1024, most - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)

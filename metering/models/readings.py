@@ -17,7 +17,9 @@ from metering.choices import Quality, Source
 class IngestBatch(models.Model):
     """One upload: a gateway's POST, a staff member's API call, or one chunk of a file import.
 
-    A gateway's ``client_batch_id`` makes a retried upload a no-op that answers the stored result.
+    A gateway's ``client_batch_id`` makes a retried upload of the same body a no-op that answers the
+    stored result. Only a batch stored without a refused row keeps its id: a refused or partly refused
+    batch can be sent again, corrected, under the same id.
     """
 
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
@@ -30,6 +32,14 @@ class IngestBatch(models.Model):
         verbose_name=_("gateway"),
     )
     client_batch_id = models.CharField(_("batch id"), max_length=100, blank=True)
+    body_hash = models.CharField(
+        _("body hash"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "SHA-256 of the normalised batch: a resend under the same batch id replays only if equal."
+        ),
+    )
     created_by = models.ForeignKey(
         "accounts.User",
         on_delete=models.SET_NULL,

@@ -9,18 +9,22 @@ corrected). Every accepted or corrected row marks its meter's time range dirty f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from greenfactory.core.exceptions import PayloadTooLarge
+from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 from greenfactory.core.spans import spans_cover_by
+from greenfactory.core.validators import EARLIEST_DATE, LATEST_DATE
 from greenfactory.sites.models import Site
 from metering.choices import MeterKind, Quality
 from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
@@ -71,7 +75,7 @@ class IngestResult:
             "conflict": self.conflict,
             "corrected": self.corrected,
             "rejected": self.rejected,
-            "stored": self.stored,
+            "stored": self.committed,
             "replayed": self.replayed,
             "errors": [p.as_dict() for p in sorted(self.problems, key=lambda p: p.index)],
         }
@@ -91,12 +95,18 @@ class IngestResult:
         )
 
     @property
+    def committed(self) -> bool:
+        """Whether rows of this batch are in the database now (written, already there or corrected):
+        False for an answer that stored nothing, whatever the mode."""
+        return self.stored and bool(self.accepted or self.duplicate or self.corrected)
+
+    @property
     def http_status(self) -> int:
         """200 when every row was stored or already there; 207 when some rows were refused and
         others stored; a 4xx (403 scope, 409 conflict, else 400) when nothing could be stored."""
         if not self.problems:
             return 200
-        if self.stored and (self.accepted or self.duplicate or self.corrected):
+        if self.committed:
             return 207
         statuses = {p.status for p in self.problems}
         if statuses == {403}:
@@ -113,11 +123,20 @@ class _Validated:
     duplicates_in_batch: int
 
 
+# ISO 8601 as gateways send it: a date, "T" or a space, a time with optional fraction, then "Z", an
+# offset or nothing. fromisoformat alone accepts more (e.g. junk before the offset on some inputs).
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?(Z|z|[+-]\d{2}:?\d{2}(:\d{2})?)?")
+_EARLIEST = dt.datetime.combine(EARLIEST_DATE, dt.time(), tzinfo=dt.UTC)
+_LATEST = dt.datetime.combine(LATEST_DATE, dt.time.max, tzinfo=dt.UTC)
+
+
 def _parse_time(value: object, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.datetime | str:
     """An aware UTC datetime, or the reason the value is not one."""
     if isinstance(value, str):
+        if _ISO_TIME.fullmatch(value.strip()) is None:
+            return _("“%(value)s” is not an ISO 8601 time.") % {"value": value[:40]}
         try:
-            parsed = _fromisoformat(value)
+            parsed = _fromisoformat(value.strip())
         except ValueError:
             return _("“%(value)s” is not an ISO 8601 time.") % {"value": value[:40]}
     elif isinstance(value, dt.datetime):  # Excel cells
@@ -128,7 +147,17 @@ def _parse_time(value: object, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.da
         if naive_zone is None:
             return _("“%(value)s” has no UTC offset; add one, e.g. +08:00.") % {"value": str(value)[:40]}
         parsed = parsed.replace(tzinfo=naive_zone)
-    return parsed.astimezone(dt.UTC)
+    try:
+        utc = parsed.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        utc = None
+    if utc is None or not _EARLIEST <= utc <= _LATEST:
+        return _("“%(value)s” lies outside the years %(first)s to %(last)s.") % {
+            "value": str(value)[:40],
+            "first": EARLIEST_DATE.year,
+            "last": LATEST_DATE.year,
+        }
+    return utc
 
 
 def _parse_value(value: object) -> float | str:
@@ -158,6 +187,16 @@ class _MeterRule:
     active_from: dt.datetime
     active_to: dt.datetime | None
     allowed: bool
+    ceiling: float
+
+
+def value_ceiling(*, meter: Meter) -> float:
+    """The largest value a reading of this meter may carry: its register maximum for a register,
+    else the configured ceiling for its medium (INGEST_VALUE_CEILING, INGEST_VALUE_CEILINGS)."""
+    ceiling = settings.INGEST_VALUE_CEILINGS.get(meter.medium, settings.INGEST_VALUE_CEILING)
+    if meter.kind == MeterKind.REGISTER and meter.register_max is not None:
+        ceiling = min(ceiling, float(meter.register_max))
+    return ceiling
 
 
 def _missing(value: object) -> bool:
@@ -186,6 +225,7 @@ def readings_validate(
             active_from=m.active_from,
             active_to=m.active_to,
             allowed=scope is None or m.pk in scope,
+            ceiling=value_ceiling(meter=m),
         )
         for code, m in meters.items()
     }
@@ -259,6 +299,13 @@ def _row_check(
         value = _parse_value(value)
         if isinstance(value, str):
             return RowProblem(index, code, value)
+    if value > rule.ceiling:
+        return RowProblem(
+            index,
+            code,
+            _("value %(value)s is above the largest plausible value of this meter (%(ceiling)s).")
+            % {"value": f"{value:g}", "ceiling": f"{rule.ceiling:g}"},
+        )
     if value < 0:
         return RowProblem(
             index,
@@ -268,11 +315,13 @@ def _row_check(
             else _("a register cannot show a negative value."),
         )
     quality = raw.get("quality") or Quality.ACTUAL
-    if quality not in _QUALITIES:
+    if not isinstance(quality, str) or quality not in _QUALITIES:
         return RowProblem(
             index, code, _("quality must be one of: %(choices)s.") % {"choices": ", ".join(Quality.values)}
         )
     correction = raw.get("correction")
+    if not isinstance(correction, str | bool | None):
+        return RowProblem(index, code, _("correction must be true or false."))
     if correction in _FALSE:
         correction = False
     elif correction in _TRUE:
@@ -312,6 +361,35 @@ def _within_batch_duplicates(
     return _Validated(rows=unique, problems=problems, duplicates_in_batch=duplicates)
 
 
+class BatchIdReused(DomainError):
+    status_code = 409
+    code = "batch_id_reused"
+
+
+def batch_fingerprint(*, raw_rows: list[dict], atomic: bool) -> str:
+    """SHA-256 of a batch as parsed (key order, whitespace and JSON or CSV spelling aside)."""
+    rows = [{key: str(value).strip() for key, value in row.items()} for row in raw_rows]
+    document = orjson.dumps({"atomic": atomic, "rows": rows}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(document).hexdigest()
+
+
+def _previous_batch(*, gateway: Gateway, batch_id: str, fingerprint: str) -> IngestResult | None:
+    """The stored answer when this gateway already sent this batch; a 409 when it sent a different
+    batch under the same id (a restarted counter would otherwise lose the new readings silently)."""
+    previous = IngestBatch.objects.filter(gateway=gateway, client_batch_id=batch_id).first()
+    if previous is None:
+        return None
+    if previous.body_hash and previous.body_hash != fingerprint:
+        raise BatchIdReused(
+            _(
+                "Batch id “%(id)s” was already used on %(when)s for different readings; nothing was "
+                "stored. Send new readings under a new batch id."
+            )
+            % {"id": batch_id, "when": previous.received_at.isoformat(timespec="seconds")}
+        )
+    return _replayed(previous)
+
+
 class _AtomicAbort(Exception):
     def __init__(self, result: IngestResult) -> None:
         super().__init__("atomic batch refused")
@@ -347,10 +425,11 @@ def readings_ingest(
             _("A batch holds at most %(limit)s readings; this one has %(count)s.")
             % {"limit": settings.INGEST_MAX_ROWS, "count": len(raw_rows)}
         )
+    fingerprint = batch_fingerprint(raw_rows=raw_rows, atomic=atomic) if batch_id else ""
     if gateway is not None and batch_id:
-        previous = IngestBatch.objects.filter(gateway=gateway, client_batch_id=batch_id).first()
+        previous = _previous_batch(gateway=gateway, batch_id=batch_id, fingerprint=fingerprint)
         if previous is not None:
-            return _replayed(previous)
+            return previous
     now = now or timezone.now()
     meters = {m.code: m for m in Meter.objects.filter(site=site)}
     scope = gateway_scope(gateway=gateway) if gateway is not None else None
@@ -376,6 +455,7 @@ def readings_ingest(
                 by=by,
                 now=now,
                 code_of=code_of,
+                fingerprint=fingerprint,
             )
             if atomic and result.conflict:
                 raise _AtomicAbort(result)
@@ -384,10 +464,12 @@ def readings_ingest(
         result.stored = False
     except IntegrityError:
         # Another request with the same gateway and batch_id committed first: answer its result.
-        previous = IngestBatch.objects.filter(gateway=gateway, client_batch_id=batch_id).first()
+        previous = None
+        if gateway is not None and batch_id:
+            previous = _previous_batch(gateway=gateway, batch_id=batch_id, fingerprint=fingerprint)
         if previous is None:
             raise
-        return _replayed(previous)
+        return previous
     return result
 
 
@@ -406,9 +488,15 @@ def _write(
     by: User | None,
     now: dt.datetime,
     code_of: dict[int, str],
+    fingerprint: str,
 ) -> None:
     batch = IngestBatch.objects.create(
-        source=source, gateway=gateway, client_batch_id=result.batch_id, created_by=by, rows=result.rows
+        source=source,
+        gateway=gateway,
+        client_batch_id=result.batch_id,
+        body_hash=fingerprint,
+        created_by=by,
+        rows=result.rows,
     )
     outcome = ingest_write.rows_write(rows=checked.rows, batch=batch, source=source, now=now)
     for row, _existing in outcome.conflicts:
@@ -441,7 +529,19 @@ def _write(
     batch.corrected = result.corrected
     batch.rejected = result.rejected
     batch.result = result.as_dict()
-    batch.save(update_fields=["accepted", "duplicate", "conflict", "corrected", "rejected", "result"])
+    if result.problems:  # a refused row: the corrected batch may come again under the same id
+        batch.client_batch_id = ""
+    batch.save(
+        update_fields=[
+            "accepted",
+            "duplicate",
+            "conflict",
+            "corrected",
+            "rejected",
+            "result",
+            "client_batch_id",
+        ]
+    )
 
 
 def _dirty_ranges_record(*, rows: list[Row], batch: IngestBatch) -> None:

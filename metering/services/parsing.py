@@ -26,19 +26,28 @@ class UnsupportedMediaType(DomainError):
 
 
 def gunzip(*, body: bytes, max_bytes: int) -> bytes:
-    """Decompress a gzip body, refusing one that inflates beyond ``max_bytes`` (a zip bomb)."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        data = inflater.decompress(body, max_bytes + 1)
-    except zlib.error as exc:
-        raise MalformedPayload(_("The body is not valid gzip data.")) from exc
-    if len(data) > max_bytes or inflater.unconsumed_tail:
-        raise PayloadTooLarge(
-            _("The uncompressed body is larger than the limit of %(limit)s bytes.") % {"limit": max_bytes}
-        )
-    if not inflater.eof:
-        raise MalformedPayload(_("The gzip body is truncated."))
-    return data
+    """Decompress a gzip body, every member of it (RFC 1952 allows several, and ``gzip -dc`` prints
+    them all), refusing one that inflates beyond ``max_bytes`` (a zip bomb)."""
+    parts: list[bytes] = []
+    size = 0
+    rest = body
+    while True:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            data = inflater.decompress(rest, max_bytes - size + 1)
+        except zlib.error as exc:
+            raise MalformedPayload(_("The body is not valid gzip data.")) from exc
+        size += len(data)
+        if size > max_bytes or inflater.unconsumed_tail:
+            raise PayloadTooLarge(
+                _("The uncompressed body is larger than the limit of %(limit)s bytes.") % {"limit": max_bytes}
+            )
+        if not inflater.eof:
+            raise MalformedPayload(_("The gzip body is truncated."))
+        parts.append(data)
+        rest = inflater.unused_data
+        if not rest.strip(b"\0"):  # trailing zero padding after the last member is allowed
+            return b"".join(parts)
 
 
 def payload_parse(*, body: bytes, content_type: str) -> tuple[str, list[dict]]:

@@ -70,14 +70,23 @@ def test_resent_batch_id_answers_the_same_result_and_changes_nothing(gw):
         "readings": [reading(), reading(ts="2026-11-01T10:30:00+08:00", value=101)],
     }
     first = gw.post(batch).json()
-    # A retry with the same id changes nothing even when its rows differ (the gateway re-sent by id).
-    second = gw.post({"batch_id": "retry-1", "readings": [reading(value=999)]})
+    second = gw.post(batch)
     assert second.status_code == 200
     assert second.json()["replayed"] is True
     assert second.json()["accepted"] == first["accepted"] == 2
     assert Reading.objects.count() == 2
     assert IngestBatch.objects.count() == 1
     assert DirtyRange.objects.count() == 1
+
+
+def test_different_readings_under_a_used_batch_id_are_a_409_that_says_so(gw):
+    gw.post({"batch_id": "retry-1", "readings": [reading()]})
+    response = gw.post({"batch_id": "retry-1", "readings": [reading(value=999)]})
+    assert response.status_code == 409
+    assert response.json()["code"] == "batch_id_reused"
+    assert "retry-1" in response.json()["detail"]
+    assert list(Reading.objects.values_list("value", flat=True)) == [100.0]
+    assert IngestBatch.objects.count() == 1
 
 
 def test_the_same_rows_without_batch_id_are_duplicates_and_change_nothing(gw):
