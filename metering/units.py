@@ -43,10 +43,24 @@ class UnitError(ValueError):
 
 @cache
 def _unit(unit: str) -> pint.Unit:
+    # pint parses a unit as an expression: malformed text ("kWh+", "kWh)", "*", "1/0") fails with
+    # whatever its tokenizer or evaluator raises, and every such failure means "not a unit".
     try:
-        return _REGISTRY.Unit(unit)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, TypeError) as exc:
+        parsed = _REGISTRY.Unit(unit)
+    except Exception as exc:  # noqa: BLE001 - see above
         raise UnitError(_("“%(unit)s” is not a unit of measure.") % {"unit": unit}) from exc
+    if not str(unit).strip():
+        raise UnitError(_("“%(unit)s” is not a unit of measure.") % {"unit": unit})
+    return parsed
+
+
+def unit_factor(*, unit: str, to: str) -> float:
+    """Multiply a value in ``unit`` by this to get it in ``to``; UnitError naming both when ``unit``
+    is no unit or measures something else."""
+    try:
+        return conversion_factor(unit=unit, to=to)
+    except pint.errors.DimensionalityError:
+        raise UnitError(_("“%(unit)s” cannot be converted to %(to)s.") % {"unit": unit, "to": to}) from None
 
 
 def canonical_unit(*, medium: str, unit: str) -> str:

@@ -31,6 +31,7 @@ from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewa
 from metering.services import ingest_write
 from metering.services.ingest_write import Row
 from metering.services.pipeline import dirty_ranges_process_after_commit
+from metering.units import UnitError, unit_factor
 
 if TYPE_CHECKING:
     from greenfactory.accounts.models import User
@@ -188,6 +189,7 @@ class _MeterRule:
     active_to: dt.datetime | None
     allowed: bool
     ceiling: float
+    unit: str
 
 
 def value_ceiling(*, meter: Meter) -> float:
@@ -197,6 +199,16 @@ def value_ceiling(*, meter: Meter) -> float:
     if meter.kind == MeterKind.REGISTER and meter.register_max is not None:
         ceiling = min(ceiling, float(meter.register_max))
     return ceiling
+
+
+def _in_meter_unit(value: float, unit: object, meter_unit: str) -> float | str:
+    """A row's value sent in another unit than its meter's, converted; or why it cannot be."""
+    if not isinstance(unit, str):
+        return _("unit must be a text such as kWh.")
+    try:
+        return value * unit_factor(unit=unit.strip(), to=meter_unit)
+    except UnitError as exc:
+        return _("unit: %(reason)s The meter counts in %(unit)s.") % {"reason": exc, "unit": meter_unit}
 
 
 def _missing(value: object) -> bool:
@@ -226,6 +238,7 @@ def readings_validate(
             active_to=m.active_to,
             allowed=scope is None or m.pk in scope,
             ceiling=value_ceiling(meter=m),
+            unit=m.unit,
         )
         for code, m in meters.items()
     }
@@ -299,6 +312,11 @@ def _row_check(
         value = _parse_value(value)
         if isinstance(value, str):
             return RowProblem(index, code, value)
+    if not _missing(raw.get("unit")) and raw["unit"] != rule.unit:
+        converted = _in_meter_unit(value, raw["unit"], rule.unit)
+        if isinstance(converted, str):
+            return RowProblem(index, code, converted)
+        value = converted
     if value > rule.ceiling:
         return RowProblem(
             index,

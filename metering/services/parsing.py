@@ -13,7 +13,7 @@ from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 
 REGISTER_HEADER = ("meter", "ts", "value")
 INTERVAL_HEADER = ("meter", "start", "end", "value")
-KNOWN_COLUMNS = {"meter", "ts", "start", "end", "value", "quality", "correction"}
+KNOWN_COLUMNS = {"meter", "ts", "start", "end", "value", "unit", "quality", "correction"}
 
 
 class MalformedPayload(DomainError):

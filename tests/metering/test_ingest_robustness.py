@@ -224,3 +224,44 @@ def test_an_auditor_session_upload_is_a_403(auditor_user, meters):
     )
     assert response.status_code == 403
     assert not Reading.objects.exists()
+
+
+# --- units --------------------------------------------------------------------------------------------
+
+
+def test_a_row_in_a_compatible_unit_is_converted_to_the_meters_unit(gw):
+    response = gw.post({"readings": [reading(value=0.1, unit="MWh"), interval(value=2000, unit="L")]})
+    assert response.status_code == 200, response.content
+    stored = dict(Reading.objects.values_list("meter__code", "value"))
+    assert stored == {"E-101": pytest.approx(100.0), "G-01": pytest.approx(2.0)}
+
+
+def test_a_csv_unit_column_is_read(gw):
+    response = gw.post(csv="meter,ts,value,unit\nE-101,2026-11-01T10:15:00+08:00,0.25,MWh\n")
+    assert response.status_code == 200, response.content
+    assert _values() == [250.0]
+
+
+@pytest.mark.parametrize(("unit", "reason"), [("m3", "cannot be converted to kWh"), ("kWh+", "not a unit")])
+def test_a_row_in_an_incompatible_or_unknown_unit_is_refused(gw, unit, reason):
+    response = gw.post({"readings": [reading(unit=unit), reading(ts="2026-11-01T11:00:00+08:00")]})
+    assert response.status_code == 207
+    assert reason in response.json()["errors"][0]["reason"]
+    assert _values() == [100.0]
+
+
+@pytest.mark.parametrize("unit", ["kWh+", "kWh)", "*", "1/0"])
+def test_a_meter_with_a_malformed_unit_is_a_400_naming_it(staff_client, site, unit):
+    payload = {
+        "site": "TJ-01",
+        "code": "E-900",
+        "name": "Odd",
+        "medium": "electricity",
+        "unit": unit,
+        "kind": "register",
+        "active_from": "2025-01-01T00:00:00+08:00",
+    }
+    response = staff_client.post("/api/v1/meters/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert unit in response.json()["unit"][0]
+    assert not Reading.objects.exists()
