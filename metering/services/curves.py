@@ -48,6 +48,13 @@ class Curve:
     spikes: np.ndarray
     decreases: np.ndarray
     gap_usual: np.ndarray | None = None  # registers: the usual spacing (ns) around each gap
+    # The curve in time, for rollups: x and y plus a point at each reset or exchange between two
+    # readings (the old meter's rise before it, the new meter's after). Findings judge readings: x, y.
+    timeline: tuple[np.ndarray, np.ndarray] | None = None
+
+    def in_time(self) -> tuple[np.ndarray, np.ndarray]:
+        """(instants, cumulative consumption) to split into buckets."""
+        return self.timeline if self.timeline is not None else (self.x, self.y)
 
 
 def usual_spacing(spacing: np.ndarray) -> np.ndarray:
@@ -72,13 +79,19 @@ def _register_curve(meter: Meter, frame: pd.DataFrame, events: list[MeterEvent],
     step = np.diff(v)
     hours = np.diff(t) / (3600 * _NS)
     explained = np.zeros(len(step), dtype=bool)
+    # An event between two readings splits their step in time: the old meter's rise up to the event,
+    # the new meter's after it. (step index, event instant, the old meter's part of the step)
+    splits: list[tuple[int, int, float]] = []
     for event in events:  # few: one per reset or exchange
         # Exact integer nanoseconds: a float timestamp can land beside a reading at the same instant.
         event_ns = pd.Timestamp(event.ts).tz_convert("UTC").as_unit("ns").value
         i = int(np.searchsorted(t, event_ns, side="left"))
         if 1 <= i < len(t):
-            step[i - 1] = (event.old_final_value - v[i - 1]) + (v[i] - event.new_start_value)
+            old_part = event.old_final_value - v[i - 1]
+            step[i - 1] = old_part + (v[i] - event.new_start_value)
             explained[i - 1] = True
+            if t[i - 1] < event_ns < t[i]:
+                splits.append((i - 1, event_ns, old_part))
     down = (step < 0) & ~explained
     decreases = np.zeros(len(step), dtype=bool)
     if down.any():
@@ -96,18 +109,34 @@ def _register_curve(meter: Meter, frame: pd.DataFrame, events: list[MeterEvent],
     spikes = np.zeros(len(step), dtype=bool)
     if meter.rated_max_flow is not None:
         spikes = step > float(meter.rated_max_flow) * hours
-    quantity = step * float(meter.multiplier) * scale
+    factor = float(meter.multiplier) * scale
+    quantity = step * factor
     spacing = np.diff(t)
     usual = usual_spacing(spacing)
     gaps = spacing > GAP_FACTOR * usual if len(spacing) > 2 else np.zeros(len(step), dtype=bool)
+    y = np.concatenate([[0.0], np.cumsum(quantity)])
     return Curve(
         x=t,
-        y=np.concatenate([[0.0], np.cumsum(quantity)]),
+        y=y,
+        timeline=_split_at_events(t, y, splits, factor) if splits else None,
         gaps=t[:-1][gaps],
         gap_usual=usual[gaps],
         spikes=t[:-1][spikes],
         decreases=t[:-1][decreases],
     )
+
+
+def _split_at_events(
+    x: np.ndarray, y: np.ndarray, splits: list[tuple[int, int, float]], factor: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The curve with a point at each event instant, holding the old meter's part of the step (kept
+    within the step, so the curve stays non-decreasing whatever the event's values)."""
+    splits.sort()
+    positions = np.array([index + 1 for index, _ns, _old in splits])
+    at = np.array([ns for _index, ns, _old in splits], dtype=np.int64)
+    rise = np.array([min(max(old * factor, 0.0), y[index + 1] - y[index]) for index, _ns, old in splits])
+    before = y[positions - 1]
+    return np.insert(x, positions, at), np.insert(y, positions, before + rise)
 
 
 def _interval_curve(meter: Meter, frame: pd.DataFrame, scale: float) -> Curve:

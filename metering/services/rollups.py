@@ -47,7 +47,7 @@ def _hourly(curve: Curve, edges: np.ndarray) -> list[list[float]]:
     hour_edges = edges[0] + 3600 * _NS * np.arange(hours + 1, dtype=np.int64)
     if hour_edges[-1] < edges[-1]:  # a zone whose day is not whole hours of UTC at a change
         hour_edges = np.append(hour_edges, edges[-1])
-    quantity = np.diff(np.interp(hour_edges, curve.x, curve.y))
+    quantity = np.diff(np.interp(hour_edges, *curve.in_time()))
     covered = (hour_edges[1:] > curve.x[0]) & (hour_edges[:-1] < curve.x[-1])
     values = np.where(covered, quantity, np.nan).tolist()
     bounds = np.searchsorted(hour_edges, edges).tolist()
@@ -60,7 +60,7 @@ def _rollup_rows(curve: Curve, edges: np.ndarray, granularity: str) -> pd.DataFr
     columns = ["granularity", "start", "quantity", "gaps", "spikes", "decreases", "hourly"]
     if len(curve.x) == 0 or len(edges) < 2:
         return pd.DataFrame(columns=columns)
-    quantity = np.diff(np.interp(edges, curve.x, curve.y))
+    quantity = np.diff(np.interp(edges, *curve.in_time()))
     # Only buckets the readings reach: before the first or after the last reading nothing is known.
     covered = (edges[1:] > curve.x[0]) & (edges[:-1] < curve.x[-1])
 

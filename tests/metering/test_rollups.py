@@ -100,6 +100,34 @@ def test_reset_event_explains_a_decrease(site, eager):
     assert day(m, "2025-05-01").decreases == 0
 
 
+def test_an_exchange_between_two_readings_splits_each_side_over_its_own_time(site, eager):
+    """Readings 23:00 (515) and 01:00 (4, the new meter); exchange at 23:30, old final 517, new
+    start 0: the old meter's 2 kWh fall in 23:00-23:30, the new meter's 4 kWh in 23:30-01:00."""
+    m = meter(site, "E-1")
+    rows = [
+        ("2025-05-01T00:00:00+08:00", 400),
+        ("2025-05-01T23:00:00+08:00", 515),
+        ("2025-05-02T01:00:00+08:00", 4),
+        ("2025-05-02T02:00:00+08:00", 9),
+    ]
+    eager(ingest, site, register_rows("E-1", rows))
+    eager(
+        meter_event_create,
+        meter=m,
+        ts=dt.datetime(2025, 5, 1, 23, 30, tzinfo=SHANGHAI),
+        kind=MeterEventKind.EXCHANGE,
+        old_final_value=517,
+        new_start_value=0,
+    )
+    assert day_quantities(m) == {
+        "2025-05-01": pytest.approx(118.333333),
+        "2025-05-02": pytest.approx(7.666667),
+    }
+    assert hours(m)["05-01 23"] == pytest.approx(2 + 4 / 3)
+    assert hours(m)["05-02 00"] == pytest.approx(8 / 3)
+    assert day(m, "2025-05-01").decreases == 0
+
+
 def test_unexplained_decrease_is_flagged_and_contributes_nothing(site, eager, staff_client):
     m = meter(site, "E-1", register_max=99999)  # a wrap from 500 to 30 is implausible
     rows = [
