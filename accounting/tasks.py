@@ -3,6 +3,8 @@ import datetime as dt
 from celery import shared_task
 from django.db import OperationalError
 
+from greenfactory.core.dispatch import task_after_commit
+
 
 @shared_task(
     name="accounting.kpis_recompute_all",
@@ -85,5 +87,6 @@ def rollups_changed_receiver(
     sender: object, *, change_ids: list[int] | None = None, **kwargs: object
 ) -> None:
     """Connected to metering's ``rollups_changed`` (after the rollups committed): queue the
-    consumption of those outbox rows. Nothing else: the rows are the record, the task the work."""
-    rollup_changes_consume.delay(change_ids)
+    consumption of those outbox rows. Nothing else: the rows are the record, the task the work (a
+    message that cannot be sent is logged; the sweeper consumes the rows)."""
+    task_after_commit("accounting.rollup_changes_consume", change_ids)

@@ -13,12 +13,13 @@ refreshed KPI buckets (sent by the ``accounting.rollup_changes_consume`` task wh
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zoneinfo
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Max, Min, Sum
+from django.db import models, transaction
+from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from accounting import formulas
@@ -33,12 +34,15 @@ from accounting.models import (
 )
 from accounting.services.factors import FactorTable
 from greenfactory.core.dispatch import task_after_commit
+from greenfactory.core.exceptions import DomainError
 from greenfactory.core.spans import Span, span_cover, spans_merge
 from greenfactory.core.time import Granularity, bucket_floor, bucket_next, bucket_starts
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
 from metering.choices import Medium
 from metering.models import MeterRollup, RollupChange
 from metering.units import canonical_unit, conversion_factor
+
+logger = logging.getLogger(__name__)
 
 KPI_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)
 FUELS = (Medium.NATURAL_GAS, Medium.DIESEL, Medium.GASOLINE, Medium.LPG)
@@ -103,6 +107,7 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
             _kpi(site, zone, factors, granularity, bucket, data)
             for bucket, data in _gather(site, zone, factors, granularity, first, last).items()
         ]
+        _storable_check(site, rows)
         SiteKpi.objects.filter(site=site, granularity=granularity, start__gte=first, start__lt=last).delete()
         SiteKpi.objects.bulk_create(rows)
         written += len(rows)
@@ -111,6 +116,30 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
         # daily digest.
         task_after_commit("accounting.target_alerts_refresh", site.pk)
     return written
+
+
+class KpiOutOfRange(DomainError):
+    """A computed figure is larger than its column holds: the meters behind it need checking."""
+
+
+_DECIMAL_LIMITS = [
+    (field.attname, Decimal(10) ** (field.max_digits - field.decimal_places))
+    for field in SiteKpi._meta.concrete_fields
+    if isinstance(field, models.DecimalField)
+]
+
+
+def _storable_check(site: Site, rows: list[SiteKpi]) -> None:
+    """Refuse figures no column can hold (PostgreSQL would fail the write, SQLite store garbage),
+    naming the site, bucket and figure."""
+    for row in rows:
+        for name, limit in _DECIMAL_LIMITS:
+            value = getattr(row, name)
+            if value is not None and not abs(value) < limit:
+                raise KpiOutOfRange(
+                    f"site {site.code}, {row.granularity} {row.start.date().isoformat()}: {name} = "
+                    f"{value:.6g} is beyond what can be stored; check the meters' readings and multipliers."
+                )
 
 
 def site_kpis_recompute(
@@ -136,31 +165,51 @@ def site_kpis_recompute(
     return site_kpis_refresh(site_id=site.pk, start=start, end=end)
 
 
-@transaction.atomic
+# A site whose KPI refresh failed is retried by the sweeper after this long.
+FAILED_RETRY_AFTER = dt.timedelta(hours=1)
+
+
 def rollup_changes_consume(*, ids: list[int] | None = None, limit: int = 500) -> int:
     """Consume pending rollup changes (these ids, or the oldest ``limit``): refresh the KPI buckets of
     their sites and spans (overlapping spans of a site merged, so a bucket is computed once) and mark
     them consumed, all in one transaction.
 
-    Rows another worker holds are skipped (it consumes them); a worker killed midway rolls back and
-    leaves them pending for the retry or the sweeper; consumed rows are never consumed again, so a
-    retried task does nothing. Returns the number of rows consumed.
+    Each site is refreshed in a savepoint: a site whose refresh fails (a figure that overflows a
+    column, say) has its rows marked failed with the error and is retried after FAILED_RETRY_AFTER,
+    while every other site moves on. Rows another worker holds are skipped (it consumes them); a
+    worker killed midway rolls back and leaves them pending for the retry or the sweeper; consumed
+    rows are never consumed again, so a retried task does nothing. Returns the number of rows
+    consumed or marked failed.
     """
-    pending = RollupChange.objects.select_for_update(skip_locked=True).filter(consumed_at__isnull=True)
-    if ids is not None:
-        pending = pending.filter(pk__in=ids)
-    changes = list(pending.order_by("created_at", "pk")[:limit])
-    if not changes:
-        return 0
-    per_site: dict[int, list[Span[dt.datetime]]] = defaultdict(list)
-    for change in changes:
-        per_site[change.site_id].append(Span(change.start, change.end))
-    # Sites in id order, as every KPI refresh locks them: no deadlock between two consumers.
-    for site_id, spans in sorted(per_site.items()):
-        for span in spans_merge(spans):
-            site_kpis_refresh(site_id=site_id, start=span.start, end=span.end)
-    RollupChange.objects.filter(pk__in=[c.pk for c in changes]).update(consumed_at=timezone.now())
-    return len(changes)
+    now = timezone.now()
+    with transaction.atomic():
+        pending = RollupChange.objects.select_for_update(skip_locked=True).filter(consumed_at__isnull=True)
+        pending = pending.filter(Q(failed_at__isnull=True) | Q(failed_at__lt=now - FAILED_RETRY_AFTER))
+        if ids is not None:
+            pending = pending.filter(pk__in=ids)
+        changes = list(pending.order_by("created_at", "pk")[:limit])
+        if not changes:
+            return 0
+        per_site: dict[int, list[Span[dt.datetime]]] = defaultdict(list)
+        for change in changes:
+            per_site[change.site_id].append(Span(change.start, change.end))
+        failed: dict[int, str] = {}
+        # Sites in id order, as every KPI refresh locks them: no deadlock between two consumers.
+        for site_id, spans in sorted(per_site.items()):
+            try:
+                with transaction.atomic():
+                    for span in spans_merge(spans):
+                        site_kpis_refresh(site_id=site_id, start=span.start, end=span.end)
+            except Exception as exc:  # noqa: BLE001 - one site's failure must not stop the others
+                logger.exception("Refreshing the KPIs of site %s failed", site_id)
+                failed[site_id] = f"{type(exc).__name__}: {exc}"[:2000]
+        done = [c.pk for c in changes if c.site_id not in failed]
+        RollupChange.objects.filter(pk__in=done).update(consumed_at=now, failed_at=None, error="")
+        for site_id, error in failed.items():
+            RollupChange.objects.filter(pk__in=[c.pk for c in changes if c.site_id == site_id]).update(
+                failed_at=now, error=error, attempts=F("attempts") + 1
+            )
+        return len(changes)
 
 
 class _Bucket:

@@ -82,3 +82,18 @@ class GatewayKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Gateways send `Authorization: Api-Key <key>`.",
         }
+
+
+class RawBodySessionScheme(OpenApiAuthenticationExtension):
+    """The session cookie of a signed-in page, on the readings upload (CSRF token in X-CSRFToken)."""
+
+    target_class = "metering.api.authentication.RawBodySessionAuthentication"
+    name = "sessionCookie"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "A signed-in page's session; send its CSRF token in X-CSRFToken.",
+        }

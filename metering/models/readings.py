@@ -192,6 +192,9 @@ class DirtyRange(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     consumed_at = models.DateTimeField(_("consumed at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["created_at"]

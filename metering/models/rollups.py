@@ -70,6 +70,10 @@ class RollupChange(models.Model):
     end = models.DateTimeField(_("end"))
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     consumed_at = models.DateTimeField(_("consumed at"), null=True, blank=True)
+    # Set by the reader when its work for this row failed; it retries later and shows the error.
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["created_at"]

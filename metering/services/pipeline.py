@@ -15,12 +15,14 @@ also announced through the outbox.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 from django.db import connection, connections, transaction
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from greenfactory.core.dispatch import task_after_commit
@@ -33,6 +35,7 @@ from metering.services.rollups import meter_rollups_refresh
 from metering.signals import rollups_changed
 
 Progress = Callable[[int, int, Meter], None]
+logger = logging.getLogger(__name__)
 
 
 def dirty_ranges_process_after_commit(*, dirty: Iterable[DirtyRange]) -> None:
@@ -69,16 +72,25 @@ def rollup_changes_record(*, touched: Iterable[tuple[int, dt.datetime, dt.dateti
 # --- dirty ranges -------------------------------------------------------------------------------------
 
 
+# A meter whose refresh failed is retried by the sweeper after this long (a fault that heals, such as
+# a lock timeout, heals by itself; a value the database cannot store keeps failing, visibly).
+FAILED_RETRY_AFTER = dt.timedelta(hours=1)
+
+
 @transaction.atomic
 def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> int:
     """Consume pending dirty ranges (these ids, or the oldest ``limit``): refresh the rollups of their
     meters, the meters' findings and their sites' energy balance, write the outbox rows for the
     touched spans, and mark the ranges consumed, all in one transaction.
 
-    A worker killed midway rolls everything back, so the retry starts from the same state.
-    Returns the number of ranges consumed.
+    Each meter is refreshed in a savepoint of its own: a meter whose refresh fails (say a value that
+    overflows a column) has its ranges marked failed with the error, and every other meter and site
+    moves on. A worker killed midway rolls everything back, so the retry starts from the same state.
+    Returns the number of ranges consumed or marked failed.
     """
+    now = timezone.now()
     pending = DirtyRange.objects.select_for_update(skip_locked=True).filter(consumed_at__isnull=True)
+    pending = pending.filter(Q(failed_at__isnull=True) | Q(failed_at__lt=now - FAILED_RETRY_AFTER))
     if ids is not None:
         pending = pending.filter(pk__in=ids)
     ranges = list(pending.order_by("created_at")[:limit])
@@ -86,37 +98,81 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
         return 0
     spans = spans_cover_by((d.meter_id, d.start, d.end) for d in ranges)
     touched: list[tuple[int, dt.datetime, dt.datetime]] = []
-    known: dict[
-        int, tuple[curves.Window, curves.Curve]
-    ] = {}  # the findings below reuse the curves the rollups were built from
+    failed: dict[int, str] = {}
+    windows: list[tuple[int, dt.datetime, dt.datetime]] = []
     # Meters in id order, then sites: locks are always taken in the same order, so no deadlock.
     meters = list(Meter.objects.select_related("site").filter(pk__in=spans, is_virtual=False).order_by("pk"))
     for meter in meters:
         span = spans[meter.pk]
-        lo, hi = meter_rollups_refresh(meter=meter, start=span.start, end=span.end, curves=known)
+        try:
+            with transaction.atomic():
+                # The findings reuse the curve the rollups were built from.
+                known: dict[int, tuple[curves.Window, curves.Curve]] = {}
+                lo, hi = meter_rollups_refresh(meter=meter, start=span.start, end=span.end, curves=known)
+                found = quality.meter_findings_refresh(
+                    meter=meter, start=span.start, end=span.end, known=known.get(meter.pk)
+                )
+        except Exception as exc:  # noqa: BLE001 - any failure of one meter must not stop the others
+            logger.exception("Refreshing meter %s (id %s) failed", meter.code, meter.pk)
+            failed[meter.pk] = f"{type(exc).__name__}: {exc}"[:2000]
+            continue
         touched.append((meter.site_id, lo, hi))
-    # One site's findings at a time: two workers reconciling a site's balance would collide.
-    sites = sorted({meter.site_id for meter in meters})
-    list(Site.objects.select_for_update().filter(pk__in=sites).order_by("pk").values_list("pk", flat=True))
-    _findings_refresh(meters, spans, known)
+        windows.append((meter.site_id, *found))
+    _site_balances_refresh(meters, windows)
     rollup_changes_record(touched=touched)
-    DirtyRange.objects.filter(pk__in=[d.pk for d in ranges]).update(consumed_at=timezone.now())
+    done = [d.pk for d in ranges if d.meter_id not in failed]
+    DirtyRange.objects.filter(pk__in=done).update(consumed_at=now, failed_at=None, error="")
+    for meter_id, error in failed.items():
+        DirtyRange.objects.filter(pk__in=[d.pk for d in ranges if d.meter_id == meter_id]).update(
+            failed_at=now, error=error, attempts=F("attempts") + 1
+        )
     return len(ranges)
 
 
-def _findings_refresh(meters: list[Meter], spans: dict[int, Span[dt.datetime]], known: dict) -> None:
-    """After the meters' rollups were refreshed: their findings and their sites' energy balance over
-    the same windows, reusing the curves (``known``) the rollups were built from."""
-    windows = []
-    for meter in meters:
-        span = spans[meter.pk]
-        lo, hi = quality.meter_findings_refresh(
-            meter=meter, start=span.start, end=span.end, known=known.get(meter.pk)
-        )
-        windows.append((meter.site_id, lo, hi))
+def _site_balances_refresh(meters: list[Meter], windows: list[tuple[int, dt.datetime, dt.datetime]]) -> None:
+    """The energy balance of the sites whose meters were refreshed, over the windows their findings
+    covered, one site at a time (two workers reconciling a site's balance would collide) and each in
+    a savepoint: a failing balance is logged and leaves the other sites' balances refreshed."""
     sites = {meter.site_id: meter.site for meter in meters}
-    for site_id, span in sorted(spans_cover_by(windows).items()):
-        quality.site_balance_refresh(site=sites[site_id], start=span.start, end=span.end)
+    covered = spans_cover_by(windows)
+    list(Site.objects.select_for_update().filter(pk__in=covered).order_by("pk").values_list("pk", flat=True))
+    for site_id, span in sorted(covered.items()):
+        try:
+            with transaction.atomic():
+                quality.site_balance_refresh(site=sites[site_id], start=span.start, end=span.end)
+        except Exception:  # noqa: BLE001 - the balance is re-derived with the site's next change
+            logger.exception("Refreshing the energy balance of site %s failed", site_id)
+
+
+def dirty_ranges_failed() -> list[dict]:
+    """Meters whose pipeline step failed and is not yet consumed: code, site, since, attempts and the
+    last error, for staff pages and monitoring."""
+    rows = (
+        DirtyRange.objects.filter(consumed_at__isnull=True, failed_at__isnull=False)
+        .values("meter_id", "meter__code", "meter__site__code")
+        .annotate(since=Min("failed_at"), last=Max("failed_at"), attempts=Max("attempts"), ranges=Count("pk"))
+        .order_by("meter__site__code", "meter__code")
+    )
+    result = []
+    for row in rows:
+        error = (
+            DirtyRange.objects.filter(
+                meter_id=row["meter_id"], consumed_at__isnull=True, failed_at=row["last"]
+            )
+            .values_list("error", flat=True)
+            .first()
+        )
+        result.append(
+            {
+                "meter": row["meter__code"],
+                "site": row["meter__site__code"],
+                "since": row["since"],
+                "attempts": row["attempts"],
+                "ranges": row["ranges"],
+                "error": error or "",
+            }
+        )
+    return result
 
 
 # --- the bulk path --------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounting.services.kpis import site_kpis_recompute
+from greenfactory.core.exceptions import DomainError
 from greenfactory.core.spans import Span, span_cover
 from greenfactory.sites.models import Site
 from metering.models import Meter
@@ -43,7 +44,10 @@ class Command(BaseCommand):
         # Metering's rollups (their outbox row is consumed like any other), then accounting's KPIs over
         # the same days, activity data included.
         spans = site_rollups_recompute(site=site_obj, start=lo, end=hi, progress=progress)
-        buckets = site_kpis_recompute(site=site_obj, start=lo, end=hi)
+        try:
+            buckets = site_kpis_recompute(site=site_obj, start=lo, end=hi)
+        except DomainError as exc:
+            raise CommandError(f"rollups of {site} were recomputed, its KPIs could not be: {exc}") from exc
         with transaction.atomic():
             # Meters (in id order), then the site, locked as dirty-range processing locks them: a
             # sweep running meanwhile waits instead of writing the same findings at the same time.
