@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -135,6 +136,26 @@ def test_a_sheet_whose_first_row_is_blank_has_no_header():
 def test_reading_a_workbook_that_is_not_one_is_refused():
     with pytest.raises(ImportInvalid, match="could not be read"):
         read_workbook(b"meter,ts,value\n")
+
+
+def _truncated_sheet(data: bytes) -> bytes:
+    """The workbook with its first sheet's XML cut in half: it opens, but its rows cannot be read."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_a_workbook_damaged_inside_a_sheet_is_refused_not_raised():
+    data = _truncated_sheet(_xlsx(("Standard", [["field", "value"], ["code", "ISO 9999"]])))
+    with pytest.raises(ImportInvalid, match="could not be read"):
+        read_table(data)
+    with pytest.raises(ImportInvalid, match="could not be read"):
+        read_workbook(data)
 
 
 # --- the four uploads report the same line for the same row -----------------------------------------
