@@ -17,6 +17,7 @@ from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.history import history_user_set
 from greenfactory.core.spans import spans_cover_by
+from greenfactory.core.tabular import TableRow
 from greenfactory.core.time import months_around
 from greenfactory.core.validators import year_is_plausible
 from metering.units import UnitError, canonical_unit
@@ -110,7 +111,8 @@ def activity_import(
     the file and every error is listed with its line. Returns the number of rows recorded."""
     errors: list[str] = []
     valid = []
-    for line, row in enumerate(rows, start=2):
+    for position, row in enumerate(rows, start=2):
+        line = row.line if isinstance(row, TableRow) else position  # rows read from a file know their line
         form = form_class(data={k: "" if v is None else str(v) for k, v in row.items()})
         if not form.is_valid():
             # An ErrorList yields its messages as text (the stubs type its items as ValidationError too).

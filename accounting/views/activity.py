@@ -16,7 +16,7 @@ from accounting.services import activity
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError, PayloadTooLarge
-from metering.services.imports import table_rows
+from greenfactory.core.tabular import read_table
 
 
 class ActivityView(CapabilityRequiredMixin, TemplateView):
@@ -46,7 +46,7 @@ class ActivityView(CapabilityRequiredMixin, TemplateView):
                             % {"limit": settings.IMPORT_MAX_BYTES}
                         )
                     count = activity.activity_import(
-                        form_class=self.form_class, rows=table_rows(data.read()), by=request.user
+                        form_class=self.form_class, rows=read_table(data.read()).rows, by=request.user
                     )
                 except activity.ActivityImportInvalid as exc:
                     upload.add_error("file", exc.message)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass, field
-from io import BytesIO
 from typing import IO, Any
 
 import yaml
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+
+from greenfactory.core.tabular import ImportInvalid, read_workbook
 
 from ..models import MappingRelation, StandardStatus
 
@@ -176,63 +174,52 @@ def _yaml_row(node: yaml.Node, fields: tuple[str, ...], problems: list[Problem])
 def parse_xlsx(content: bytes) -> tuple[StandardData | None, list[Problem]]:
     """Read a standard from a workbook with the sheets Standard, Clauses and (optionally) Mappings."""
     try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        book = read_workbook(content, sheets=("Standard", "Clauses", "Mappings"))
+    except ImportInvalid:
         return None, [Problem(_("file"), _("The file is not an Excel workbook (.xlsx)."))]
-    problems: list[Problem] = []
-    data = StandardData()
-    names = {name.lower(): name for name in workbook.sheetnames}
-    for needed in ("Standard", "Clauses"):
-        if needed.lower() not in names:
-            problems.append(Problem(_("file"), _("The sheet “%(sheet)s” is missing.") % {"sheet": needed}))
+    problems = [
+        Problem(_("file"), _("The sheet “%(sheet)s” is missing.") % {"sheet": needed})
+        for needed in ("Standard", "Clauses")
+        if needed.lower() not in book
+    ]
     if problems:
         return None, problems
 
-    sheet = workbook[names["standard"]]
-    for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if not row or row[0] in (None, ""):
+    data = StandardData()
+    sheet = book["standard"]
+    for number, row in sheet.lines:
+        if row[0] in (None, ""):
             continue
         key = str(row[0]).strip()
         value = row[1] if len(row) > 1 else None
-        if index == 1 and key.lower() == "field":
+        if number == 1 and key.lower() == "field":
             continue
-        where = f"{sheet.title}!B{index}"
         if key not in STANDARD_FIELDS:
             problems.append(
-                Problem(f"{sheet.title}!A{index}", _("Unknown field “%(field)s”.") % {"field": key})
+                Problem(f"{sheet.title}!A{number}", _("Unknown field “%(field)s”.") % {"field": key})
             )
             continue
-        _set_field(data, key, value, where, problems)
+        _set_field(data, key, value, f"{sheet.title}!B{number}", problems)
 
     sheets: tuple[tuple[str, tuple[str, ...], list[Any], type[Any]], ...] = (
         ("clauses", CLAUSE_FIELDS, data.clauses, ClauseRow),
         ("mappings", MAPPING_FIELDS, data.mappings, MappingRow),
     )
     for title, fields, rows, cls in sheets:
-        if title not in names:
+        if title not in book or not book[title].lines:
             continue
-        sheet = workbook[names[title]]
-        columns: dict[str, int] = {}
-        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if index == 1:
-                columns = {str(v).strip().lower(): i for i, v in enumerate(row) if v is not None}
-                missing = [f for f in fields if f not in columns and f not in ("title_zh", "parent")]
-                for name in missing:
-                    problems.append(
-                        Problem(
-                            f"{sheet.title}!1", _("The column “%(column)s” is missing.") % {"column": name}
-                        )
-                    )
-                if missing:
-                    break
-                continue
-            if all(v in (None, "") for v in row):
-                continue
-            values = {
-                f: _text(row[columns[f]]) if f in columns and columns[f] < len(row) else "" for f in fields
-            }
-            rows.append(cls(**values, location=f"{sheet.title}!A{index}"))
-    workbook.close()
+        sheet = book[title]
+        table = sheet.table()
+        missing = [f for f in fields if f not in table.columns and f not in ("title_zh", "parent")]
+        problems += [
+            Problem(f"{sheet.title}!1", _("The column “%(column)s” is missing.") % {"column": name})
+            for name in missing
+        ]
+        if not missing:
+            rows += [
+                cls(**{f: _text(line.get(f)) for f in fields}, location=f"{sheet.title}!A{line.line}")
+                for line in table.rows
+            ]
     problems += validate(data)
     return data, problems
 

@@ -7,10 +7,8 @@ reports progress after each; re-running it is harmless (rows already written cou
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import uuid
 import zoneinfo
 from decimal import Decimal, InvalidOperation
@@ -21,10 +19,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from greenfactory.core.dispatch import task_after_commit, task_send
 from greenfactory.core.exceptions import AlreadyExists, DomainError, PayloadTooLarge, TransitionNotAllowed
+from greenfactory.core.tabular import ImportInvalid, read_table
 from greenfactory.sites.models import ProductionKind, Site
 from greenfactory.sites.services import production_record_create
 from metering.choices import ImportKind, ImportStatus, Source
@@ -37,50 +35,6 @@ if TYPE_CHECKING:
 PREVIEW_ROWS = 20
 MAX_LISTED_ERRORS = 500
 PRODUCTION_COLUMNS = ("period_start", "period_end", "material", "kind", "tonnes")
-_XLSX_MAGIC = b"PK\x03\x04"
-
-
-class ImportInvalid(DomainError):
-    code = "import_invalid"
-
-
-def _table_rows(data: bytes) -> tuple[str, list[dict]]:
-    """The file type (csv or xlsx, sniffed from content) and its rows keyed by lower-case header."""
-    if data.startswith(_XLSX_MAGIC):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise ImportInvalid(_("The Excel file could not be read: %(error)s") % {"error": exc}) from exc
-        sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header = next(lines, None)
-        if not header:
-            raise ImportInvalid(_("The first sheet is empty; it needs a header row."))
-        columns = [str(h).strip().lower() if h is not None else "" for h in header]
-        rows = [
-            {c: v for c, v in zip(columns, line, strict=False) if c}
-            for line in lines
-            if any(v not in (None, "") for v in line)
-        ]
-        workbook.close()
-        return "xlsx", rows
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportInvalid(_("The file is neither an Excel workbook nor UTF-8 CSV text.")) from exc
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        if not reader.fieldnames:
-            raise ImportInvalid(_("The file is empty; it needs a header line."))
-        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-        rows = [
-            {k: (v or "").strip() for k, v in row.items() if k}
-            for row in reader
-            if any((v or "").strip() for k, v in row.items() if k)
-        ]
-    except csv.Error as exc:
-        raise ImportInvalid(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
-    return "csv", rows
 
 
 def _plain(value: object) -> str:
@@ -182,7 +136,8 @@ def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by: User
         )
     if kind not in ImportKind.values:
         raise ImportInvalid(_("Choose what the file holds."), field="kind")
-    file_type, rows = _table_rows(data)
+    table = read_table(data)
+    rows: list[dict] = list(table.rows)
     if not rows:
         raise ImportInvalid(_("The file has a header but no rows."))
     if kind == ImportKind.READINGS:
@@ -207,7 +162,7 @@ def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by: User
         good, errors = _production_check(rows)
         valid = len(good)
     for error in errors:
-        error["line"] = error["index"] + 2  # the header is line 1
+        error["line"] = table.rows[error["index"]].line
     job = ImportJob(
         kind=kind,
         site=site,
@@ -222,7 +177,7 @@ def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by: User
         created_by=by,
     )
     # A generated name: the uploaded name is shown, never used as a path.
-    job.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(data), save=False)
+    job.file.save(f"{uuid.uuid4().hex}.{table.file_type}", ContentFile(data), save=False)
     job.save()
     return job
 
@@ -286,7 +241,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         job.save(update_fields=["status", "processed_rows", "accepted", "duplicate", "conflict"])
     try:
         with job.file.open("rb") as handle:
-            _file_type, rows = _table_rows(handle.read())
+            rows: list[dict] = list(read_table(handle.read()).rows)
         step = max(1, settings.IMPORT_CHUNK_ROWS)
         for first in range(0, len(rows), step):
             chunk = rows[first : first + step]
@@ -329,8 +284,3 @@ def _production_chunk(*, job: ImportJob, rows: list[dict]) -> None:
             job.duplicate += 1
         else:
             job.accepted += 1
-
-
-def table_rows(data: bytes) -> list[dict]:
-    """Rows of a CSV or Excel file keyed by lower-case header (ImportInvalid when unreadable)."""
-    return _table_rows(data)[1]
