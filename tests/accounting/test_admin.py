@@ -15,6 +15,7 @@ from accounting.models import (
     FactorSet,
     InventoryCategory,
     InventorySettings,
+    InventorySite,
     RefrigerantRefill,
     SiteKpi,
     SourceUncertainty,
@@ -92,13 +93,14 @@ def test_deleting_refills_in_the_admin_goes_through_the_service_and_recomputes(
 # --- Factors ------------------------------------------------------------------------------------------
 
 
-def test_deleting_a_factor_in_the_admin_bumps_its_sets_version(admin_client):
+def test_deleting_a_factor_in_the_admin_bumps_its_sets_version_and_records_who(admin_client, admin_user):
     factor = Factor.objects.filter(factor_set__code="grid-cn").first()
     version = factor.factor_set.version
     response = admin_client.post(f"/admin/accounting/factor/{factor.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Factor.objects.filter(pk=factor.pk).exists()
     assert FactorSet.objects.get(code="grid-cn").version == version + 1
+    assert Factor.history.get(id=factor.pk, history_type="-").history_user == admin_user
 
 
 def test_a_factor_sets_code_is_fixed_and_the_set_is_never_deleted(admin_client):
@@ -151,6 +153,16 @@ def test_an_inventory_site_changed_in_the_admin_keeps_its_site_and_records_who(
     entry.refresh_from_db()
     assert (entry.site_id, entry.equity_share_pct, entry.note) == (site.pk, Decimal(40), "Joint venture")
     assert entry.history.first().history_user == admin_user
+
+
+def test_an_inventory_site_deleted_in_the_admin_is_removed_through_the_service(
+    site, admin_client, admin_user
+):
+    entry = inventory.inventory_site_save(site=site, included=False, equity_share_pct=Decimal(40))
+    response = admin_client.post(f"/admin/accounting/inventorysite/{entry.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not InventorySite.objects.exists()
+    assert InventorySite.history.get(history_type="-").history_user == admin_user
 
 
 def test_category_1_cannot_be_excluded_in_the_admin(site, admin_client):

@@ -103,6 +103,28 @@ def test_base_year_vector_acquisition_over_the_threshold_restates_the_total(plan
     assert base.events[0].share_pct == 6
 
 
+def test_inventory_settings_keep_what_a_save_leaves_out_and_clear_the_base_year_with_none(plant):
+    organisation = plant.organisation
+    inventory_settings_save(organisation=organisation, base_year=2023, base_year_tco2e=d("10000"))
+    kept = inventory_settings_save(organisation=organisation, consolidation="equity_share")
+    assert (kept.consolidation, kept.base_year, kept.base_year_tco2e) == ("equity_share", 2023, d("10000"))
+    cleared = inventory_settings_save(organisation=organisation, base_year=None, base_year_tco2e=None)
+    assert (cleared.consolidation, cleared.base_year, cleared.base_year_tco2e) == ("equity_share", None, None)
+
+
+def test_inventory_settings_with_a_base_year_but_no_total_are_refused_and_change_nothing(plant):
+    from accounting.models import InventorySettings
+    from accounting.services.inventory import InventoryInvalid
+
+    organisation = plant.organisation
+    stored = inventory_settings_save(organisation=organisation, base_year=2023, base_year_tco2e=d("10000"))
+    with pytest.raises(InventoryInvalid, match="Give the base year and its total together.") as exc:
+        inventory_settings_save(organisation=organisation, base_year_tco2e=None, boundary_note="Changed")
+    assert exc.value.field == "base_year_tco2e"
+    stored = InventorySettings.objects.get(pk=stored.pk)
+    assert (stored.base_year, stored.base_year_tco2e, stored.boundary_note) == (2023, d("10000"), "")
+
+
 def test_a_change_below_the_threshold_leaves_the_base_year(plant, staff_client):
     organisation = plant.organisation
     inventory_settings_save(organisation=organisation, base_year=2023, base_year_tco2e=d("10000"))
