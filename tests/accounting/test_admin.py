@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -30,7 +31,10 @@ REFILL = {"date": "2025-06-03", "equipment": "Chiller 1", "gas": "R-410A", "kg":
 
 def _refill(site, *, day=dt.date(2025, 6, 3), kg="10"):
     return activity.activity_create(
-        model=RefrigerantRefill, site=site, date=day, equipment="Chiller 1", gas="R-410A", kg=Decimal(kg)
+        site=site,
+        values=activity.RefrigerantRefillValues(
+            date=day, equipment="Chiller 1", gas="R-410A", kg=Decimal(kg)
+        ),
     )
 
 
@@ -58,13 +62,57 @@ def test_a_refill_of_an_unknown_gas_is_refused_on_the_admin_form(site, admin_cli
     assert not RefrigerantRefill.objects.exists()
 
 
-def test_a_recorded_refill_is_not_edited_in_the_admin(site, admin_client):
-    refill = _refill(site)
-    response = admin_client.post(
-        f"/admin/accounting/refrigerantrefill/{refill.pk}/change/", {"site": site.pk, **REFILL, "kg": "99"}
+def test_a_refill_corrected_in_the_admin_goes_through_the_service_and_recomputes_its_month(
+    site, admin_client, admin_user, django_capture_on_commit_callbacks
+):
+    from tests.factories import SiteFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refill = _refill(site)
+    assert SiteKpi.objects.get(granularity="month").scope1_tco2e == Decimal("19.235")
+    other = SiteFactory(code="OT-01")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/accounting/refrigerantrefill/{refill.pk}/change/",
+            {"site": other.pk, **REFILL, "kg": "5"},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stored = RefrigerantRefill.objects.get(pk=refill.pk)
+    assert (stored.kg, stored.site_id, stored.created_by) == (Decimal(5), site.pk, None)  # site, author kept
+    assert stored.history.first().history_user == admin_user
+    assert SiteKpi.objects.get(site=site, granularity="month").scope1_tco2e == Decimal("9.6175")
+
+
+def test_a_refill_moved_to_another_month_in_the_admin_recomputes_both_months(
+    site, admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        refill = _refill(site)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/accounting/refrigerantrefill/{refill.pk}/change/", {**REFILL, "date": "2025-07-03"}
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    [july] = SiteKpi.objects.filter(granularity="month")  # June has nothing left to count
+    assert (july.start.astimezone(ZoneInfo(site.time_zone)).month, july.scope1_tco2e) == (
+        7,
+        Decimal("19.235"),
     )
-    assert response.status_code == 403
-    assert RefrigerantRefill.objects.get(pk=refill.pk).kg == Decimal("10")
+
+
+def test_a_refill_corrected_to_an_unknown_gas_is_refused_on_the_admin_form_and_kept(
+    site, admin_client, django_capture_on_commit_callbacks
+):
+    refill = _refill(site)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_client.post(
+            f"/admin/accounting/refrigerantrefill/{refill.pk}/change/", {**REFILL, "gas": "R-999", "kg": "5"}
+        )
+    assert response.status_code == 200
+    assert "R-999" in response.content.decode()
+    stored = RefrigerantRefill.objects.get(pk=refill.pk)
+    assert (stored.gas, stored.kg, stored.history.count()) == ("R-410A", Decimal(10), 1)
+    assert callbacks == []  # nothing recomputed
 
 
 def test_deleting_refills_in_the_admin_goes_through_the_service_and_recomputes(
