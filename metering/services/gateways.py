@@ -138,7 +138,7 @@ def gateway_update(
     Its site, key and revocation stay as they are; the name stays unique at the site and the meters
     must be the site's.
     """
-    locked = Gateway.objects.select_for_update().select_related("site").get(pk=gateway.pk)
+    locked = Gateway.objects.select_for_update(of=("self",)).select_related("site").get(pk=gateway.pk)
     scope = meters if isinstance(meters, Unset) or meters is None else list(meters)
     if not isinstance(scope, Unset):
         _scope_check(site=locked.site, meters=scope)
