@@ -83,6 +83,7 @@ def activity_import_rows(*, form_class: type[_ActivityForm], rows: list[dict]) -
     for line, row in enumerate(rows, start=2):
         form = form_class(data={k: "" if v is None else str(v) for k, v in row.items()})
         if not form.is_valid():
+            # An ErrorList yields its messages as text (the stubs type its items as ValidationError too).
             errors += [
                 f"{line}: {field}: {'; '.join(str(m) for m in messages)}"
                 for field, messages in form.errors.items()
