@@ -7,8 +7,14 @@ import datetime as dt
 from decimal import Decimal
 
 from accounting.choices import Scope3Category
-from accounting.models import DriverValue, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
-from accounting.services.activity import activity_create
+from accounting.models import DriverValue
+from accounting.services.activity import (
+    ActivityValues,
+    GreenCertificateValues,
+    RefrigerantRefillValues,
+    Scope3ActivityValues,
+    activity_create,
+)
 from accounting.services.baselines import driver_value_set
 from greenfactory.sites.models import Site
 from metering.demo import TIANJIN_HDD, demo_year_start
@@ -78,7 +84,7 @@ def _inventory_load(*, site: Site, staff, today: dt.date) -> int:
 
 def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) -> int:
     """Refrigerant refills, green certificates and scope 3 activity over the demo year (idempotent)."""
-    rows: list[tuple[type, dict]] = []
+    rows: list[ActivityValues] = []
     for months, equipment, gas, kg in (
         (2, "Chiller 1, battery storage hall", "R-410A", "4.5"),
         (6, "Split air conditioners, offices", "R-407C", "2.8"),
@@ -86,37 +92,31 @@ def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) ->
         (10, "Cold room, canteen", "HFC-134a", "1.6"),
     ):
         day = _months_after(year_start, months, 12)
-        rows.append((RefrigerantRefill, {"date": day, "equipment": equipment, "gas": gas, "kg": Decimal(kg)}))
+        rows.append(RefrigerantRefillValues(date=day, equipment=equipment, gas=gas, kg=Decimal(kg)))
     for quarter in range(4):
         day = _months_after(year_start, 3 * quarter + 2, 20)
-        ref = f"GEC-{day:%Y%m}-TJ01"
         rows.append(
-            (
-                GreenCertificateRetirement,
-                {"date": day, "kwh": Decimal(150_000), "vintage": day.year, "certificate_ref": ref},
+            GreenCertificateValues(
+                date=day, kwh=Decimal(150_000), vintage=day.year, certificate_ref=f"GEC-{day:%Y%m}-TJ01"
             )
         )
     for month in range(12):
-        day = _months_after(year_start, month, 28)
         rows.append(
-            (
-                Scope3Activity,
-                {
-                    "date": day,
-                    "category": Scope3Category.TRANSPORT,
-                    "description": "Inbound spent batteries by road",
-                    "quantity": Decimal(4200 * 320),
-                    "unit": "t·km",
-                    "factor_kg_per_unit": Decimal("0.078"),
-                    "factor_source": "Demo figure for heavy road freight; use the carrier's figure",
-                },
+            Scope3ActivityValues(
+                date=_months_after(year_start, month, 28),
+                category=Scope3Category.TRANSPORT,
+                description="Inbound spent batteries by road",
+                quantity=Decimal(4200 * 320),
+                unit="t·km",
+                factor_kg_per_unit=Decimal("0.078"),
+                factor_source="Demo figure for heavy road freight; use the carrier's figure",
             )
         )
     created = 0
-    for model, fields in rows:
-        if fields["date"] >= today or model.objects.filter(site=site, date=fields["date"]).exists():
+    for values in rows:
+        if values.date >= today or values.model.objects.filter(site=site, date=values.date).exists():
             continue
-        activity_create(model=model, site=site, by=staff, **fields)
+        activity_create(site=site, values=values, by=staff)
         created += 1
     return created
 

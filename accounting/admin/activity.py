@@ -7,22 +7,23 @@ from greenfactory.core.admin import ServiceAdmin
 
 
 class ActivityAdmin(ServiceAdmin, SimpleHistoryAdmin):
-    """Activity rows are recorded and removed through the service, which checks them as the pages do
-    and refreshes the month's KPIs. As on the pages and in the API, a row is not edited: delete it
-    and record it again."""
+    """Activity rows are recorded, corrected and removed through the services, which check them as the
+    pages do and refresh the KPIs of their months. A row stays at its site."""
 
     list_filter = ("site",)
     date_hierarchy = "date"
     readonly_fields = ("created_by", "created_at")
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return ("site", *self.readonly_fields) if obj is not None else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "site"}
-        obj.pk = activity.activity_create(
-            model=type(obj), site=form.cleaned_data["site"], by=request.user, **fields
-        ).pk
+        data = {name: value for name, value in form.cleaned_data.items() if name != "site"}
+        values = activity.activity_values(model=type(obj), data=data)
+        if change:
+            activity.activity_update(activity=obj, values=values, by=request.user)
+            return
+        obj.pk = activity.activity_create(site=form.cleaned_data["site"], values=values, by=request.user).pk
 
     def delete_model(self, request, obj):
         activity.activity_delete(instance=obj, by=request.user)

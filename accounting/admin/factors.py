@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounting.models import Factor, FactorSet, SiteKpiSettings
@@ -53,11 +52,7 @@ class FactorAdmin(ServiceAdmin, SimpleHistoryAdmin):
         )
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            factor_set = obj.factor_set
-            obj._history_user = request.user
-            obj.delete()
-            factors.factor_set_touch(factor_set=factor_set)
+        factors.factor_delete(factor=obj, by=request.user)
 
 
 @admin.register(SiteKpiSettings)
@@ -75,5 +70,12 @@ class SiteKpiSettingsAdmin(ServiceAdmin, SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in self.fields if name != "site"}
-        factors.site_kpi_settings_update(settings=obj, by=request.user, **fields)
+        data = form.cleaned_data
+        factors.site_kpi_settings_update(
+            settings=obj,
+            grid_region=data["grid_region"],
+            residual_region=data["residual_region"],
+            gwp_set=data["gwp_set"],
+            combustion_method=data["combustion_method"],
+            by=request.user,
+        )

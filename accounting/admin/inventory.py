@@ -30,9 +30,15 @@ class InventorySettingsAdmin(ServiceAdmin, SimpleHistoryAdmin):
         return ("organisation",) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+        data = form.cleaned_data
         obj.pk = inventory.inventory_settings_save(
-            organisation=obj.organisation, by=request.user, **fields
+            organisation=obj.organisation,
+            consolidation=data["consolidation"],
+            boundary_note=data["boundary_note"],
+            base_year=data["base_year"],
+            base_year_tco2e=data["base_year_tco2e"],
+            recalculation_threshold_pct=data["recalculation_threshold_pct"],
+            by=request.user,
         ).pk
 
 
@@ -51,6 +57,9 @@ class InventorySiteAdmin(ServiceAdmin, SimpleHistoryAdmin):
             note=obj.note,
             by=request.user,
         ).pk
+
+    def delete_model(self, request, obj):
+        inventory.inventory_site_delete(entry=obj, by=request.user)
 
 
 @admin.register(InventoryCategory)

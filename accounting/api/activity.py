@@ -56,9 +56,9 @@ class _ActivityViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = activity.activity_create(
-            model=self.model, site=data.pop("site"), by=self.request.user, **data
-        )
+        site = data.pop("site")
+        values = activity.activity_values(model=self.model, data=data)
+        serializer.instance = activity.activity_create(site=site, values=values, by=self.request.user)
 
     def destroy(self, request, *args, **kwargs):
         activity.activity_delete(instance=self.get_object(), by=request.user)

@@ -1,11 +1,16 @@
-"""Forms for activity data: one per kind, used by the page and to check every row of an import."""
+"""Forms for activity data: one per kind, used by the page and to check every row of an import
+(``activity_import_rows``)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounting.models import FuelDelivery, GreenCertificateRetirement, RefrigerantRefill, Scope3Activity
+from accounting.services.activity import ActivityImportInvalid, ActivityRow, activity_values
+from greenfactory.core.tabular import TableRow
 from greenfactory.sites.models import Site
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -70,3 +75,28 @@ class ActivityImportForm(forms.Form):
             "One row per record; the header names the fields of the form above (site is the site code)."
         ),
     )
+
+
+def activity_import_rows(*, form_class: type[_ActivityForm], rows: Sequence[dict]) -> list[ActivityRow]:
+    """The rows of an import file of one kind, each checked by the kind's form, as the values the
+    import service takes. One row the form refuses refuses the file: ActivityImportInvalid lists every
+    field error with its line (the header is line 1)."""
+    errors: list[str] = []
+    valid: list[ActivityRow] = []
+    for position, row in enumerate(rows, start=2):
+        line = row.line if isinstance(row, TableRow) else position  # rows read from a file know their line
+        form = form_class(data={k: "" if v is None else str(v) for k, v in row.items()})
+        if not form.is_valid():
+            # An ErrorList yields its messages as text (the stubs type its items as ValidationError too).
+            errors += [
+                f"{line}: {field}: {'; '.join(str(m) for m in messages)}"
+                for field, messages in form.errors.items()
+            ]
+            continue
+        data = dict(form.cleaned_data)
+        site = data.pop("site")
+        values = activity_values(model=form_class._meta.model, data=data)
+        valid.append(ActivityRow(line=line, site=site, values=values))
+    if errors:
+        raise ActivityImportInvalid(errors=errors)
+    return valid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 import yaml
 from django.db import transaction
@@ -65,9 +65,19 @@ def factor_save(
     factor.value = value
     if source is not None:
         factor.source = source
+    history_user_set(factor, by)
     factor.save()
     factor_set_touch(factor_set=factor.factor_set)
     return factor
+
+
+@transaction.atomic
+def factor_delete(*, factor: Factor, by: User | None = None) -> None:
+    """Remove a factor; its set's version goes up and every site's KPIs are recomputed after commit."""
+    factor_set = factor.factor_set
+    history_user_set(factor, by)
+    factor.delete()
+    factor_set_touch(factor_set=factor_set)
 
 
 @transaction.atomic
@@ -92,10 +102,17 @@ class FactorTable(selectors.FactorTable):
 
 @transaction.atomic
 def site_kpi_settings_update(
-    *, settings: SiteKpiSettings, by: User | None = None, **fields: Any
+    *,
+    settings: SiteKpiSettings,
+    grid_region: str | None = None,
+    residual_region: str | None = None,
+    gwp_set: FactorSet | None = None,
+    combustion_method: str | None = None,
+    by: User | None = None,
 ) -> SiteKpiSettings:
-    """Change which grid region, residual factor, GWP set or combustion method a site uses (the first
-    save of a site's unsaved defaults stores its row); its KPIs are recomputed after commit."""
+    """Change which grid region, residual factor, GWP set or combustion method a site uses (a value
+    left None keeps the one set; the first save of a site's unsaved defaults stores its row); its KPIs
+    are recomputed after commit."""
     if settings.pk is None:
         # Two first saves at once: the second waits, then changes the row the first one stored.
         Site.objects.select_for_update().filter(pk=settings.site_id).values_list("pk", flat=True).first()
@@ -104,8 +121,14 @@ def site_kpi_settings_update(
             for name in ("grid_region", "residual_region", "gwp_set_id", "combustion_method"):
                 setattr(stored, name, getattr(settings, name))
             settings = stored
-    for name, value in fields.items():
-        setattr(settings, name, value)
+    if grid_region is not None:
+        settings.grid_region = grid_region
+    if residual_region is not None:
+        settings.residual_region = residual_region
+    if gwp_set is not None:
+        settings.gwp_set = gwp_set
+    if combustion_method is not None:
+        settings.combustion_method = combustion_method
     if settings.gwp_set.kind != FactorKind.GWP:
         raise DomainError(_("Choose a set of global warming potentials."), field="gwp_set")
     history_user_set(settings, by)

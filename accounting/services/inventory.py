@@ -2,8 +2,9 @@
 its recalculation events, source uncertainties. The inventory itself is read by
 accounting.selectors.inventory.
 
-The "set" writes upsert: saving a site's boundary entry, a category or a source's uncertainty again
-changes the stored row, and a value left out (None) keeps what is stored, or the default of a new row.
+The "set" writes upsert: saving the settings, a site's boundary entry, a category or a source's
+uncertainty again changes the stored row, and a value left out keeps what is stored, or the default of
+a new row (None where None is no value of the field, UNSET where it is: the base year can be cleared).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from accounting.selectors.inventory import UNCERTAINTY_DEFAULTS
 from accounting.selectors.inventory_report import CATEGORIES
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.history import history_user_set
+from greenfactory.core.unset import UNSET, Unset
 from greenfactory.sites.models import Organisation, Site
 
 if TYPE_CHECKING:
@@ -71,14 +73,30 @@ def _save(instance: models.Model, *, by: User | None) -> None:
 
 @transaction.atomic
 def inventory_settings_save(
-    *, organisation: Organisation, by: User | None = None, **fields: Any
+    *,
+    organisation: Organisation,
+    consolidation: str | Unset = UNSET,
+    boundary_note: str | Unset = UNSET,
+    base_year: int | None | Unset = UNSET,
+    base_year_tco2e: Decimal | None | Unset = UNSET,
+    recalculation_threshold_pct: Decimal | Unset = UNSET,
+    by: User | None = None,
 ) -> InventorySettings:
     """Create or change an organisation's consolidation approach, boundary note, base year, base-year
-    total and recalculation threshold."""
+    total and recalculation threshold (a value left out keeps the stored one, or the default of a new
+    row; the base year and its total are cleared with None)."""
     settings = InventorySettings.objects.select_for_update().filter(organisation=organisation).first()
     settings = settings or InventorySettings(organisation=organisation)
-    for name, value in fields.items():
-        setattr(settings, name, value)
+    changes: dict[str, object] = {
+        "consolidation": consolidation,
+        "boundary_note": boundary_note,
+        "base_year": base_year,
+        "base_year_tco2e": base_year_tco2e,
+        "recalculation_threshold_pct": recalculation_threshold_pct,
+    }
+    for name, value in changes.items():
+        if value is not UNSET:
+            setattr(settings, name, value)
     if (settings.base_year is None) != (settings.base_year_tco2e is None):
         raise InventoryInvalid(
             _("Give the base year and its total together."),

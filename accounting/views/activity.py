@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounting.forms.activity import ACTIVITY_FORMS, ActivityImportForm
+from accounting.forms.activity import ACTIVITY_FORMS, ActivityImportForm, activity_import_rows
 from accounting.selectors.activity import activity_list
 from accounting.services import activity
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
@@ -45,9 +45,8 @@ class ActivityView(CapabilityRequiredMixin, TemplateView):
                             _("The file is larger than the limit of %(limit)s bytes.")
                             % {"limit": settings.IMPORT_MAX_BYTES}
                         )
-                    count = activity.activity_import(
-                        form_class=self.form_class, rows=read_table(data.read()).rows, by=request.user
-                    )
+                    rows = activity_import_rows(form_class=self.form_class, rows=read_table(data.read()).rows)
+                    count = activity.activity_import(rows=rows, by=request.user)
                 except activity.ActivityImportInvalid as exc:
                     upload.add_error("file", exc.message)
                     errors = exc.errors
@@ -63,9 +62,9 @@ class ActivityView(CapabilityRequiredMixin, TemplateView):
             if form.is_valid():
                 data = dict(form.cleaned_data)
                 try:
-                    activity.activity_create(
-                        model=self.form_class._meta.model, site=data.pop("site"), by=request.user, **data
-                    )
+                    site = data.pop("site")
+                    values = activity.activity_values(model=self.form_class._meta.model, data=data)
+                    activity.activity_create(site=site, values=values, by=request.user)
                 except DomainError as exc:
                     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 else:

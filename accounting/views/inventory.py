@@ -187,7 +187,15 @@ class InventorySettingsView(CapabilityRequiredMixin, TemplateView):
     def _save(self, section: str, organisation: Organisation, data: dict) -> None:
         by = self.request.user
         if section == "settings":
-            inventory.inventory_settings_save(organisation=organisation, by=by, **data)
+            inventory.inventory_settings_save(
+                organisation=organisation,
+                consolidation=data["consolidation"],
+                boundary_note=data["boundary_note"],
+                base_year=data["base_year"],
+                base_year_tco2e=data["base_year_tco2e"],
+                recalculation_threshold_pct=data["recalculation_threshold_pct"],
+                by=by,
+            )
         elif section == "site":
             inventory.inventory_site_save(by=by, **data)
         elif section == "category":

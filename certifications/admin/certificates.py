@@ -1,7 +1,8 @@
 """Certificates in the admin: recorded through ``certificate_create`` (so the yearly surveillance
 audits are planned) and changed through ``certificate_update``; the status moves only through
 ``certificate_set_status`` on the certificate's page, so it is read-only here, and surveillance
-audits are recorded on that page too."""
+audits are recorded on that page too. As on the pages and in the API, a certificate is never deleted
+(that would take its surveillance audits with it): its status records that it lapsed."""
 
 from __future__ import annotations
 
@@ -46,6 +47,9 @@ class CertificateAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Certificate | None = None) -> list[str]:
         # A certificate stays with the standard it was recorded for.
         return ["status", "standard"] if obj is not None else ["status"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Certificate | None = None) -> bool:
+        return False
 
     def save_model(self, request: HttpRequest, obj: Certificate, form: forms.ModelForm, change: bool) -> None:
         data = form.cleaned_data

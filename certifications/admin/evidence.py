@@ -1,6 +1,8 @@
 """Evidence in the admin: its descriptive fields change through ``evidence_update`` (same date rule,
 same audit trail); status, approval, files and clause links only through the evidence pages and
-their services, so they are read-only here. New evidence is recorded on the pages."""
+their services, so they are read-only here. New evidence is recorded on the pages, and evidence is
+never deleted (neither the pages nor the API delete it): its revisions' files and hashes are what
+dossiers and auditors rely on; an outdated record is superseded or expires through its transitions."""
 
 from __future__ import annotations
 
@@ -44,6 +46,9 @@ class EvidenceAdmin(NoAddAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "description"]
     readonly_fields = ["status", "approver", "approved_at", "clauses"]
     filter_horizontal = ["sites"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
+        return False
 
     def save_model(self, request: HttpRequest, obj: Evidence, form: forms.ModelForm, change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in evidence_services.EDITABLE_FIELDS}

@@ -48,12 +48,43 @@ class MeterAdmin(ServiceAdmin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form already ran meters.formula_check; the service checks the rest.
-        fields = {name: form.cleaned_data[name] for name in meters.EDITABLE if name in form.cleaned_data}
+        data = form.cleaned_data
         if change:
-            saved = meters.meter_update(meter=Meter.objects.get(pk=obj.pk), by=request.user, **fields)
-        else:
-            saved = meters.meter_create(site=form.cleaned_data["site"], by=request.user, **fields)
-        obj.pk = saved.pk
+            meters.meter_update(
+                meter=Meter.objects.get(pk=obj.pk),
+                code=data["code"],
+                name=data["name"],
+                medium=data["medium"],
+                unit=data["unit"],
+                kind=data["kind"],
+                multiplier=data["multiplier"],
+                register_max=data["register_max"],
+                rated_max_flow=data["rated_max_flow"],
+                parent=data["parent"],
+                active_from=data["active_from"],
+                active_to=data["active_to"],
+                is_virtual=data["is_virtual"],
+                formula=data["formula"],
+                by=request.user,
+            )
+            return
+        obj.pk = meters.meter_create(
+            site=data["site"],
+            code=data["code"],
+            name=data["name"],
+            medium=data["medium"],
+            unit=data["unit"],
+            kind=data["kind"],
+            multiplier=data["multiplier"],
+            register_max=data["register_max"],
+            rated_max_flow=data["rated_max_flow"],
+            parent=data["parent"],
+            active_from=data["active_from"],
+            active_to=data["active_to"],
+            is_virtual=data["is_virtual"],
+            formula=data["formula"],
+            by=request.user,
+        ).pk
 
 
 @admin.register(MeterEvent)
@@ -85,28 +116,16 @@ class MeterEventAdmin(ServiceAdmin, SimpleHistoryAdmin):
 
 
 class GatewayAdminForm(forms.ModelForm):
+    # The meters' site is checked by the services (gateway_create, gateway_update).
     class Meta:
         model = Gateway
         fields = ("site", "name", "all_meters", "meters")
 
-    def clean(self):
-        cleaned = super().clean()
-        site = cleaned.get("site") or (self.instance.site if self.instance.site_id else None)
-        foreign = [m.code for m in cleaned.get("meters") or () if site is not None and m.site_id != site.pk]
-        if foreign:
-            # The rule gateway_create applies, for a change of an existing gateway's meters.
-            self.add_error(
-                "meters",
-                gettext("Meters %(codes)s are not at site %(site)s.")
-                % {"codes": ", ".join(foreign), "site": site.code},
-            )
-        return cleaned
-
 
 @admin.register(Gateway)
 class GatewayAdmin(ServiceAdmin, SimpleHistoryAdmin):
-    """Gateways are created, revoked and given new keys through the service; the revocation time is
-    never typed in (clearing it would let a revoked key in again)."""
+    """Gateways are created, renamed, re-scoped, revoked and given new keys through the services; the
+    revocation time is never typed in (clearing it would let a revoked key in again)."""
 
     form = GatewayAdminForm
     list_display = (
@@ -130,20 +149,19 @@ class GatewayAdmin(ServiceAdmin, SimpleHistoryAdmin):
         return False  # its batches and readings name it: revoke it instead
 
     def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        chosen = None if data["all_meters"] else list(data["meters"])
         if change:
-            super().save_model(request, obj, form, change)
+            gateways.gateway_update(gateway=obj, name=data["name"], meters=chosen, by=request.user)
             return
-        chosen = None if form.cleaned_data["all_meters"] else list(form.cleaned_data["meters"])
-        issued = gateways.gateway_create(
-            site=form.cleaned_data["site"], name=form.cleaned_data["name"], meters=chosen, by=request.user
-        )
+        issued = gateways.gateway_create(site=data["site"], name=data["name"], meters=chosen, by=request.user)
         obj.pk = issued.gateway.pk
         obj.__dict__.update(issued.gateway.__dict__)
         self._show_key(request, issued.key)
 
     def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
+        # The services set the meters; the gateway has no inlines.
+        return None
 
     @staticmethod
     def _show_key(request, key: str) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.history import history_user_set
+from greenfactory.core.unset import UNSET, Unset
 from greenfactory.sites.models import Site
 from metering.models import Gateway, Meter
 
@@ -51,6 +52,31 @@ def _new_key() -> tuple[str, str]:
     return prefix, f"{KEY_PREFIX}{prefix}.{secrets.token_urlsafe(32)}"
 
 
+def _scope_check(*, site: Site, meters: list[Meter] | None) -> None:
+    foreign = [m.code for m in meters or () if m.site_id != site.pk]
+    if foreign:
+        raise DomainError(
+            _("Meters %(codes)s are not at site %(site)s.")
+            % {"codes": ", ".join(foreign), "site": site.code},
+            field="meters",
+        )
+
+
+def _name_check(*, site: Site, name: str, gateway: Gateway | None = None) -> None:
+    others = Gateway.objects.filter(site=site, name=name)
+    if gateway is not None:
+        others = others.exclude(pk=gateway.pk)
+    if others.exists():
+        raise _name_taken(site=site, name=name, field=None if gateway is None else "name")
+
+
+def _name_taken(*, site: Site, name: str, field: str | None) -> DomainError:
+    return DomainError(
+        _("Site %(site)s already has a gateway named %(name)s.") % {"site": site.code, "name": name},
+        field=field,
+    )
+
+
 @transaction.atomic
 def gateway_create(
     *,
@@ -65,18 +91,8 @@ def gateway_create(
     Answers the key once. ``key`` may fix it (the demo plant only); it must have the key format.
     """
     meters = list(meters) if meters is not None else None
-    if meters is not None:
-        foreign = [m.code for m in meters if m.site_id != site.pk]
-        if foreign:
-            raise DomainError(
-                _("Meters %(codes)s are not at site %(site)s.")
-                % {"codes": ", ".join(foreign), "site": site.code},
-                field="meters",
-            )
-    if Gateway.objects.filter(site=site, name=name).exists():
-        raise DomainError(
-            _("Site %(site)s already has a gateway named %(name)s.") % {"site": site.code, "name": name}
-        )
+    _scope_check(site=site, meters=meters)
+    _name_check(site=site, name=name)
     if key is None:
         prefix, key = _new_key()
     else:
@@ -107,6 +123,38 @@ def gateway_create(
     if meters:
         gateway.meters.set(meters)
     return IssuedKey(gateway=gateway, key=key)
+
+
+@transaction.atomic
+def gateway_update(
+    *,
+    gateway: Gateway,
+    name: str,
+    meters: Iterable[Meter] | None | Unset = UNSET,
+    by: User | None = None,
+) -> Gateway:
+    """Rename a gateway and, when ``meters`` is given, change its scope (None: all the site's meters).
+
+    Its site, key and revocation stay as they are; the name stays unique at the site and the meters
+    must be the site's.
+    """
+    locked = Gateway.objects.select_for_update(of=("self",)).select_related("site").get(pk=gateway.pk)
+    scope = meters if isinstance(meters, Unset) or meters is None else list(meters)
+    if not isinstance(scope, Unset):
+        _scope_check(site=locked.site, meters=scope)
+        locked.all_meters = scope is None
+    _name_check(site=locked.site, name=name, gateway=locked)
+    locked.name = name
+    history_user_set(locked, by)
+    locked.full_clean(exclude=["user"])
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["name", "all_meters"])
+    except IntegrityError as exc:  # a concurrent rename took the name first
+        raise _name_taken(site=locked.site, name=name, field="name") from exc
+    if not isinstance(scope, Unset):
+        locked.meters.set(scope or [])
+    return locked
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import AlreadyExists, DomainError
 from greenfactory.core.history import history_user_set
+from greenfactory.core.unset import UNSET, Unset
 from metering.choices import MeterEventKind, MeterKind
 from metering.models import DirtyRange, Meter, MeterEvent, Reading
 from metering.services.pipeline import dirty_ranges_process_after_commit
@@ -138,21 +140,83 @@ def _save(meter: Meter, *, by: User | None) -> Meter:
 
 
 @transaction.atomic
-def meter_create(*, site: Site, by: User | None = None, **fields: Any) -> Meter:
+def meter_create(
+    *,
+    site: Site,
+    code: str,
+    name: str,
+    medium: str,
+    unit: str,
+    active_from: dt.datetime,
+    kind: str = MeterKind.REGISTER,
+    multiplier: Decimal = Decimal(1),
+    register_max: Decimal | None = None,
+    rated_max_flow: Decimal | None = None,
+    parent: Meter | None = None,
+    active_to: dt.datetime | None = None,
+    is_virtual: bool = False,
+    formula: str = "",
+    by: User | None = None,
+) -> Meter:
     """Register a meter at a site; unit, period, formula and parent are checked."""
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise TypeError(f"not meter fields: {sorted(unknown)}")
-    return _save(Meter(site=site, **fields), by=by)
+    meter = Meter(
+        site=site,
+        code=code,
+        name=name,
+        medium=medium,
+        unit=unit,
+        kind=kind,
+        multiplier=multiplier,
+        register_max=register_max,
+        rated_max_flow=rated_max_flow,
+        parent=parent,
+        active_from=active_from,
+        active_to=active_to,
+        is_virtual=is_virtual,
+        formula=formula,
+    )
+    return _save(meter, by=by)
 
 
 @transaction.atomic
-def meter_update(*, meter: Meter, by: User | None = None, **fields: Any) -> Meter:
-    """Change a meter. Its kind, medium and virtual flag are fixed once it has readings."""
-    for name, value in fields.items():
-        if name not in EDITABLE:
-            raise TypeError(f"not a meter field: {name}")
-        setattr(meter, name, value)
+def meter_update(
+    *,
+    meter: Meter,
+    code: str | Unset = UNSET,
+    name: str | Unset = UNSET,
+    medium: str | Unset = UNSET,
+    unit: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    multiplier: Decimal | Unset = UNSET,
+    register_max: Decimal | None | Unset = UNSET,
+    rated_max_flow: Decimal | None | Unset = UNSET,
+    parent: Meter | None | Unset = UNSET,
+    active_from: dt.datetime | Unset = UNSET,
+    active_to: dt.datetime | None | Unset = UNSET,
+    is_virtual: bool | Unset = UNSET,
+    formula: str | Unset = UNSET,
+    by: User | None = None,
+) -> Meter:
+    """Change the given fields of a meter (those left out keep their value). Its kind, medium and
+    virtual flag are fixed once it has readings."""
+    changes: dict[str, object] = {
+        "code": code,
+        "name": name,
+        "medium": medium,
+        "unit": unit,
+        "kind": kind,
+        "multiplier": multiplier,
+        "register_max": register_max,
+        "rated_max_flow": rated_max_flow,
+        "parent": parent,
+        "active_from": active_from,
+        "active_to": active_to,
+        "is_virtual": is_virtual,
+        "formula": formula,
+    }
+    for field, value in changes.items():
+        if value is not UNSET:
+            setattr(meter, field, value)
     return _save(meter, by=by)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +16,7 @@ from accounting.models import (
     FactorSet,
     InventoryCategory,
     InventorySettings,
+    InventorySite,
     RefrigerantRefill,
     SiteKpi,
     SourceUncertainty,
@@ -29,7 +31,10 @@ REFILL = {"date": "2025-06-03", "equipment": "Chiller 1", "gas": "R-410A", "kg":
 
 def _refill(site, *, day=dt.date(2025, 6, 3), kg="10"):
     return activity.activity_create(
-        model=RefrigerantRefill, site=site, date=day, equipment="Chiller 1", gas="R-410A", kg=Decimal(kg)
+        site=site,
+        values=activity.RefrigerantRefillValues(
+            date=day, equipment="Chiller 1", gas="R-410A", kg=Decimal(kg)
+        ),
     )
 
 
@@ -57,13 +62,57 @@ def test_a_refill_of_an_unknown_gas_is_refused_on_the_admin_form(site, admin_cli
     assert not RefrigerantRefill.objects.exists()
 
 
-def test_a_recorded_refill_is_not_edited_in_the_admin(site, admin_client):
-    refill = _refill(site)
-    response = admin_client.post(
-        f"/admin/accounting/refrigerantrefill/{refill.pk}/change/", {"site": site.pk, **REFILL, "kg": "99"}
+def test_a_refill_corrected_in_the_admin_goes_through_the_service_and_recomputes_its_month(
+    site, admin_client, admin_user, django_capture_on_commit_callbacks
+):
+    from tests.factories import SiteFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refill = _refill(site)
+    assert SiteKpi.objects.get(granularity="month").scope1_tco2e == Decimal("19.235")
+    other = SiteFactory(code="OT-01")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/accounting/refrigerantrefill/{refill.pk}/change/",
+            {"site": other.pk, **REFILL, "kg": "5"},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stored = RefrigerantRefill.objects.get(pk=refill.pk)
+    assert (stored.kg, stored.site_id, stored.created_by) == (Decimal(5), site.pk, None)  # site, author kept
+    assert stored.history.first().history_user == admin_user
+    assert SiteKpi.objects.get(site=site, granularity="month").scope1_tco2e == Decimal("9.6175")
+
+
+def test_a_refill_moved_to_another_month_in_the_admin_recomputes_both_months(
+    site, admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        refill = _refill(site)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/accounting/refrigerantrefill/{refill.pk}/change/", {**REFILL, "date": "2025-07-03"}
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    [july] = SiteKpi.objects.filter(granularity="month")  # June has nothing left to count
+    assert (july.start.astimezone(ZoneInfo(site.time_zone)).month, july.scope1_tco2e) == (
+        7,
+        Decimal("19.235"),
     )
-    assert response.status_code == 403
-    assert RefrigerantRefill.objects.get(pk=refill.pk).kg == Decimal("10")
+
+
+def test_a_refill_corrected_to_an_unknown_gas_is_refused_on_the_admin_form_and_kept(
+    site, admin_client, django_capture_on_commit_callbacks
+):
+    refill = _refill(site)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_client.post(
+            f"/admin/accounting/refrigerantrefill/{refill.pk}/change/", {**REFILL, "gas": "R-999", "kg": "5"}
+        )
+    assert response.status_code == 200
+    assert "R-999" in response.content.decode()
+    stored = RefrigerantRefill.objects.get(pk=refill.pk)
+    assert (stored.gas, stored.kg, stored.history.count()) == ("R-410A", Decimal(10), 1)
+    assert callbacks == []  # nothing recomputed
 
 
 def test_deleting_refills_in_the_admin_goes_through_the_service_and_recomputes(
@@ -92,13 +141,14 @@ def test_deleting_refills_in_the_admin_goes_through_the_service_and_recomputes(
 # --- Factors ------------------------------------------------------------------------------------------
 
 
-def test_deleting_a_factor_in_the_admin_bumps_its_sets_version(admin_client):
+def test_deleting_a_factor_in_the_admin_bumps_its_sets_version_and_records_who(admin_client, admin_user):
     factor = Factor.objects.filter(factor_set__code="grid-cn").first()
     version = factor.factor_set.version
     response = admin_client.post(f"/admin/accounting/factor/{factor.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Factor.objects.filter(pk=factor.pk).exists()
     assert FactorSet.objects.get(code="grid-cn").version == version + 1
+    assert Factor.history.get(id=factor.pk, history_type="-").history_user == admin_user
 
 
 def test_a_factor_sets_code_is_fixed_and_the_set_is_never_deleted(admin_client):
@@ -151,6 +201,16 @@ def test_an_inventory_site_changed_in_the_admin_keeps_its_site_and_records_who(
     entry.refresh_from_db()
     assert (entry.site_id, entry.equity_share_pct, entry.note) == (site.pk, Decimal(40), "Joint venture")
     assert entry.history.first().history_user == admin_user
+
+
+def test_an_inventory_site_deleted_in_the_admin_is_removed_through_the_service(
+    site, admin_client, admin_user
+):
+    entry = inventory.inventory_site_save(site=site, included=False, equity_share_pct=Decimal(40))
+    response = admin_client.post(f"/admin/accounting/inventorysite/{entry.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not InventorySite.objects.exists()
+    assert InventorySite.history.get(history_type="-").history_user == admin_user
 
 
 def test_category_1_cannot_be_excluded_in_the_admin(site, admin_client):

@@ -225,8 +225,7 @@ def _grant_as_the_release_before_the_move() -> None:
 def _baseline_and_targets() -> None:
     """A baseline of the shredders over the demo year, an adjustment, targets that raise alerts and
     a fuel delivery: rows in every baseline table the demo leaves empty."""
-    from accounting.models import FuelDelivery
-    from accounting.services.activity import activity_create
+    from accounting.services.activity import FuelDeliveryValues, activity_create
     from accounting.services.baselines import adjustment_record, baseline_create, target_set
     from greenfactory.sites.models import Site
     from metering.models import Meter
@@ -256,13 +255,11 @@ def _baseline_and_targets() -> None:
     target_set(site=site, baseline=baseline, kind="enpi_max", value=Decimal("0.9"), by=staff)
     target_set(site=site, kind="tce_per_t_max", value=Decimal("0.01"), by=staff)
     activity_create(
-        model=FuelDelivery,
         site=site,
+        values=FuelDeliveryValues(
+            date=dt.date(2026, 10, 5), fuel="diesel", quantity=Decimal("800"), unit="L"
+        ),
         by=staff,
-        date=dt.date(2026, 10, 5),
-        fuel="diesel",
-        quantity=Decimal("800"),
-        unit="L",
     )
 
 
@@ -345,8 +342,8 @@ def test_a_demo_database_upgrades_in_place_and_the_kpi_api_answers_as_before(dat
 
 
 def test_rolling_back_to_metering_0007_keeps_the_tables_and_relabels_the_content_types():
-    from accounting.models import DriverValue, FactorSet, InventorySettings, RefrigerantRefill
-    from accounting.services.activity import activity_create
+    from accounting.models import DriverValue, FactorSet, InventorySettings
+    from accounting.services.activity import RefrigerantRefillValues, activity_create
     from accounting.services.baselines import driver_value_set
     from accounting.services.factors import factor_sets_load
     from accounting.services.inventory import inventory_settings_save
@@ -359,12 +356,10 @@ def test_rolling_back_to_metering_0007_keeps_the_tables_and_relabels_the_content
     driver_value_set(site=site, period=dt.date(2026, 1, 1), hdd=Decimal("410"), cdd=None)
     inventory_settings_save(organisation=site.organisation, base_year=2025, base_year_tco2e=Decimal("900"))
     activity_create(
-        model=RefrigerantRefill,
         site=site,
-        date=dt.date(2026, 2, 3),
-        equipment="Chiller",
-        gas="R-410A",
-        kg=Decimal("2.5"),
+        values=RefrigerantRefillValues(
+            date=dt.date(2026, 2, 3), equipment="Chiller", gas="R-410A", kg=Decimal("2.5")
+        ),
     )
     rows = _table_rows()
     content_types = _content_types()

@@ -61,6 +61,31 @@ def test_admin_adds_the_settings_of_a_site_without_any(
     assert SiteKpiSettings.objects.get(site=site).grid_region == GridRegion.NATIONAL
 
 
+@pytest.mark.django_db
+def test_a_settings_change_to_a_set_that_is_not_gwps_is_refused_and_changes_nothing(
+    site, django_capture_on_commit_callbacks
+):
+    from greenfactory.core.exceptions import DomainError
+
+    stored = site_kpi_settings_update(settings=site_kpi_settings(site=site))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(DomainError) as exc:
+        site_kpi_settings_update(
+            settings=site_kpi_settings(site=site),
+            grid_region=GridRegion.NATIONAL,
+            gwp_set=FactorSet.objects.get(code="grid-cn"),
+        )
+    assert (exc.value.field, callbacks) == ("gwp_set", [])
+    stored.refresh_from_db()
+    assert (stored.grid_region, stored.gwp_set.code) == (GridRegion.NORTH_CHINA, DEFAULT_GWP_SET)
+
+
+@pytest.mark.django_db
+def test_a_settings_change_keeps_what_it_leaves_out(site):
+    site_kpi_settings_update(settings=site_kpi_settings(site=site), combustion_method=CombustionMethod.IPCC)
+    changed = site_kpi_settings_update(settings=site_kpi_settings(site=site), grid_region=GridRegion.NATIONAL)
+    assert (changed.grid_region, changed.combustion_method) == (GridRegion.NATIONAL, CombustionMethod.IPCC)
+
+
 def test_kpi_units_have_one_definition():
     """Until the KPI computation imports accounting.units, its copy must not drift."""
     from accounting.services import kpis

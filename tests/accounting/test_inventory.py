@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from accounting import formulas
-from accounting.models import InventoryCategory, RefrigerantRefill, SourceUncertainty
+from accounting.models import InventoryCategory, SourceUncertainty
 from accounting.models.inventory import EmissionSource
 from accounting.selectors.inventory import ghg_inventory
-from accounting.services.activity import activity_create
+from accounting.services.activity import RefrigerantRefillValues, Scope3ActivityValues, activity_create
 from accounting.services.inventory import (
     base_year_recalculation_create,
     inventory_settings_save,
@@ -103,6 +103,28 @@ def test_base_year_vector_acquisition_over_the_threshold_restates_the_total(plan
     assert base.events[0].share_pct == 6
 
 
+def test_inventory_settings_keep_what_a_save_leaves_out_and_clear_the_base_year_with_none(plant):
+    organisation = plant.organisation
+    inventory_settings_save(organisation=organisation, base_year=2023, base_year_tco2e=d("10000"))
+    kept = inventory_settings_save(organisation=organisation, consolidation="equity_share")
+    assert (kept.consolidation, kept.base_year, kept.base_year_tco2e) == ("equity_share", 2023, d("10000"))
+    cleared = inventory_settings_save(organisation=organisation, base_year=None, base_year_tco2e=None)
+    assert (cleared.consolidation, cleared.base_year, cleared.base_year_tco2e) == ("equity_share", None, None)
+
+
+def test_inventory_settings_with_a_base_year_but_no_total_are_refused_and_change_nothing(plant):
+    from accounting.models import InventorySettings
+    from accounting.services.inventory import InventoryInvalid
+
+    organisation = plant.organisation
+    stored = inventory_settings_save(organisation=organisation, base_year=2023, base_year_tco2e=d("10000"))
+    with pytest.raises(InventoryInvalid, match="Give the base year and its total together.") as exc:
+        inventory_settings_save(organisation=organisation, base_year_tco2e=None, boundary_note="Changed")
+    assert exc.value.field == "base_year_tco2e"
+    stored = InventorySettings.objects.get(pk=stored.pk)
+    assert (stored.base_year, stored.base_year_tco2e, stored.boundary_note) == (2023, d("10000"), "")
+
+
 def test_a_change_below_the_threshold_leaves_the_base_year(plant, staff_client):
     organisation = plant.organisation
     inventory_settings_save(organisation=organisation, base_year=2023, base_year_tco2e=d("10000"))
@@ -130,12 +152,10 @@ def test_inventory_totals_equal_the_kpi_api_for_the_year(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         activity_create(
-            model=RefrigerantRefill,
             site=plant,
-            date=dt.date(2025, 6, 3),
-            equipment="Chiller 1",
-            gas="R-410A",
-            kg=d("10"),
+            values=RefrigerantRefillValues(
+                date=dt.date(2025, 6, 3), equipment="Chiller 1", gas="R-410A", kg=d("10")
+            ),
         )
         ingest(
             plant,
@@ -187,12 +207,10 @@ def test_a_refrigerant_blend_is_split_into_its_gases(plant, django_capture_on_co
     """10 kg R-410A (AR5, 50 % HFC-32 + 50 % HFC-125) = 19.235 t: 3.385 t HFC-32 and 15.85 t HFC-125."""
     with django_capture_on_commit_callbacks(execute=True):
         activity_create(
-            model=RefrigerantRefill,
             site=plant,
-            date=dt.date(2025, 3, 5),
-            equipment="Chiller 1",
-            gas="R-410A",
-            kg=d("10"),
+            values=RefrigerantRefillValues(
+                date=dt.date(2025, 3, 5), equipment="Chiller 1", gas="R-410A", kg=d("10")
+            ),
         )
     inventory = ghg_inventory(organisation=plant.organisation, year=2025)
     [blend] = inventory.refrigerants
@@ -207,12 +225,10 @@ def test_a_refrigerant_blend_is_split_into_its_gases(plant, django_capture_on_co
 def test_sf6_refill_is_reported_as_sf6(plant, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         activity_create(
-            model=RefrigerantRefill,
             site=plant,
-            date=dt.date(2025, 3, 5),
-            equipment="Switchgear",
-            gas="SF6",
-            kg=d("0.5"),
+            values=RefrigerantRefillValues(
+                date=dt.date(2025, 3, 5), equipment="Switchgear", gas="SF6", kg=d("0.5")
+            ),
         )
     inventory = ghg_inventory(organisation=plant.organisation, year=2025)
     assert inventory.gases[1]["SF6"] == d("11.75")  # 0.5 kg x 23,500 (AR5)
@@ -222,19 +238,19 @@ def test_sf6_refill_is_reported_as_sf6(plant, django_capture_on_commit_callbacks
 def test_excluded_category_is_shown_excluded_with_its_justification(
     plant, staff_client, django_capture_on_commit_callbacks
 ):
-    from accounting.models import Scope3Activity
 
     with django_capture_on_commit_callbacks(execute=True):
         activity_create(
-            model=Scope3Activity,
             site=plant,
-            date=dt.date(2025, 3, 10),
-            category=5,
-            description="Use of black mass",
-            quantity=d("100"),
-            unit="t",
-            factor_kg_per_unit=d("50"),
-            factor_source="Screening",
+            values=Scope3ActivityValues(
+                date=dt.date(2025, 3, 10),
+                category=5,
+                description="Use of black mass",
+                quantity=d("100"),
+                unit="t",
+                factor_kg_per_unit=d("50"),
+                factor_source="Screening",
+            ),
         )
     response = staff_client.post(
         "/api/v1/inventory-categories/",

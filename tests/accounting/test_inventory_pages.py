@@ -10,8 +10,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from accounting.models import InventoryCategory, InventorySettings, RefrigerantRefill, SourceUncertainty
-from accounting.services.activity import activity_create
+from accounting.models import InventoryCategory, InventorySettings, SourceUncertainty
+from accounting.services.activity import RefrigerantRefillValues, activity_create
 from accounting.services.inventory import (
     base_year_recalculation_create,
     inventory_category_save,
@@ -30,12 +30,10 @@ def plant(site, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         march_plant(site)
         activity_create(
-            model=RefrigerantRefill,
             site=site,
-            date=dt.date(2025, 6, 3),
-            equipment="Chiller 1",
-            gas="R-410A",
-            kg=Decimal("10"),
+            values=RefrigerantRefillValues(
+                date=dt.date(2025, 6, 3), equipment="Chiller 1", gas="R-410A", kg=Decimal("10")
+            ),
         )
     inventory_settings_save(organisation=site.organisation, base_year=2023, base_year_tco2e=Decimal("10000"))
     base_year_recalculation_create(
@@ -136,12 +134,10 @@ def test_page_queries_stay_constant_as_data_grows(
                 ],
             )
             activity_create(
-                model=RefrigerantRefill,
                 site=plant,
-                date=dt.date(2025, month, 2),
-                equipment="C2",
-                gas="HFC-134a",
-                kg=Decimal("1"),
+                values=RefrigerantRefillValues(
+                    date=dt.date(2025, month, 2), equipment="C2", gas="HFC-134a", kg=Decimal("1")
+                ),
             )
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = staff_client.get(URL, query)

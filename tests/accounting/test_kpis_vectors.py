@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from accounting.choices import CombustionMethod, GridRegion
-from accounting.models import FactorSet, GreenCertificateRetirement, RefrigerantRefill
+from accounting.models import FactorSet
 from accounting.selectors.factors import site_kpi_settings
-from accounting.services.activity import activity_create
+from accounting.services.activity import GreenCertificateValues, RefrigerantRefillValues, activity_create
 from accounting.services.kpis import site_kpis_recompute
 
 from .kpi_helpers import march_plant
@@ -86,11 +86,7 @@ def test_scope2_market_vector_with_retired_certificates(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         activity_create(
-            model=GreenCertificateRetirement,
-            site=plant,
-            date=dt.date(2025, 3, 15),
-            kwh=d(300_000),
-            vintage=2025,
+            site=plant, values=GreenCertificateValues(date=dt.date(2025, 3, 15), kwh=d(300000), vintage=2025)
         )
     [march] = kpis(staff_client, plant)
     assert d(march["scope2_market_tco2e"]) == d("426.72")
@@ -115,12 +111,10 @@ def test_refrigerant_vectors(
     settings.save()
     with django_capture_on_commit_callbacks(execute=True):
         activity_create(
-            model=RefrigerantRefill,
             site=site,
-            date=dt.date(2025, 6, 3),
-            equipment="Chiller 1",
-            gas=gas,
-            kg=d(kg),
+            values=RefrigerantRefillValues(
+                date=dt.date(2025, 6, 3), equipment="Chiller 1", gas=gas, kg=d(kg)
+            ),
         )
     [june] = kpis(staff_client, site, "2025-06-01", "2025-06-30")
     assert d(june["scope1_tco2e"]) == d(expected)

@@ -8,7 +8,14 @@ import datetime as dt
 import pytest
 
 from certifications import services
-from certifications.models import Certificate, CertificateStatus, ClauseExclusion, EvidenceStatus, Standard
+from certifications.models import (
+    Certificate,
+    CertificateStatus,
+    ClauseExclusion,
+    Evidence,
+    EvidenceStatus,
+    Standard,
+)
 
 from .factories import make_evidence
 
@@ -144,3 +151,28 @@ def test_removing_a_not_applicable_mark_in_the_admin_goes_through_the_service(
     assert not ClauseExclusion.objects.exists()
     deleted = ClauseExclusion.history.filter(id=exclusion.pk, history_type="-").get()
     assert deleted.history_user == admin_user
+
+
+def test_evidence_and_certificates_are_not_deleted_in_the_admin(admin_client, standard, site, staff_user):
+    evidence = make_evidence(owner=staff_user, status=EvidenceStatus.APPROVED)
+    certificate = services.certificate_create(
+        standard=standard,
+        sites=[site],
+        status=CertificateStatus.PLANNED,
+        certification_body="CQC",
+        number="Q-78",
+        scope="Recycling",
+        owner=staff_user,
+        issued_on=dt.date(2025, 3, 1),
+        expires_on=dt.date(2028, 3, 1),
+        by=staff_user,
+    )
+    audits = certificate.surveillance_audits.count()
+    assert audits > 0  # the yearly surveillance plan
+    responses = [
+        admin_client.post(f"/admin/certifications/evidence/{evidence.pk}/delete/", {"post": "yes"}),
+        admin_client.post(f"/admin/certifications/certificate/{certificate.pk}/delete/", {"post": "yes"}),
+    ]
+    assert [r.status_code for r in responses] == [403, 403]
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    assert Certificate.objects.get(pk=certificate.pk).surveillance_audits.count() == audits

@@ -17,9 +17,10 @@ from metering.models import (
     MeterRollup,
     QualityFinding,
     Reading,
+    RollupChange,
     SiteQualitySettings,
 )
-from metering.services.gateways import gateway_for_key, gateway_revoke
+from metering.services.gateways import gateway_create, gateway_for_key, gateway_revoke
 from metering.services.meters import meter_event_create
 from tests.factories import SiteFactory
 
@@ -141,6 +142,31 @@ def test_the_change_form_refuses_meters_of_another_site(admin_client, gateway, m
     ]
 
 
+def test_a_gateway_renamed_in_the_admin_is_stored_through_the_service(admin_client, admin_user, gateway):
+    response = _change(admin_client, gateway, name="Line 2 gateway")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stored = Gateway.objects.get(pk=gateway.pk)
+    assert (stored.name, stored.all_meters) == ("Line 2 gateway", False)
+    assert sorted(stored.meters.values_list("code", flat=True)) == ["E-101", "G-01"]
+    assert stored.history.first().history_user == admin_user
+    assert gateway_for_key(key=gateway.key) == stored  # the key still works
+
+
+def test_a_gateway_rename_to_a_name_taken_at_its_site_is_refused_on_the_form(admin_client, site, gateway):
+    gateway_create(site=site, name="GW-2")
+    response = _change(admin_client, gateway, name="GW-2")
+    assert response.status_code == 200
+    assert "already has a gateway named GW-2" in response.content.decode()
+    assert Gateway.objects.get(pk=gateway.pk).name == "GW-1"
+
+
+def test_ticking_all_meters_in_the_admin_scopes_the_gateway_to_the_whole_site(admin_client, gateway):
+    response = _change(admin_client, gateway, all_meters="on", meters=[])
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stored = Gateway.objects.get(pk=gateway.pk)
+    assert (stored.all_meters, stored.meters.count()) == (True, 0)
+
+
 def test_rotating_a_key_in_the_admin_shows_the_new_key_once_and_refuses_the_old(admin_client, gateway):
     gateway_revoke(gateway=gateway)
     response = admin_client.post(
@@ -260,6 +286,44 @@ def test_a_reading_is_not_changed_deleted_or_reverted_in_the_admin(admin_client,
     assert bulk.status_code in (200, 302)  # "delete selected" is not offered: nothing to run
     assert Reading.objects.get().value == 7
     assert IngestBatch.objects.count() == 1
+
+
+def test_the_rollups_outbox_is_read_only_in_the_admin(
+    admin_client, site, meters, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(
+            site, [{"meter": "E-101", "ts": f"2025-03-0{day}T00:00:00+08:00", "value": day} for day in (1, 2)]
+        )
+    change = RollupChange.objects.get()
+    before = (change.start, change.end, change.consumed_at)
+    url = f"/admin/metering/rollupchange/{change.pk}/"
+    listed = admin_client.get("/admin/metering/rollupchange/")
+    shown = admin_client.get(f"{url}change/")
+    changed = admin_client.post(
+        f"{url}change/", {"site": site.pk, "start_0": "2020-01-01", "start_1": "00:00"}
+    )
+    deleted = admin_client.post(f"{url}delete/", {"post": "yes"})
+    bulk = admin_client.post(
+        "/admin/metering/rollupchange/",
+        {"action": "delete_selected", "_selected_action": [change.pk], "post": "yes"},
+    )
+    added = admin_client.post(
+        "/admin/metering/rollupchange/add/",
+        {
+            "site": site.pk,
+            "start_0": "2025-03-01",
+            "start_1": "00:00",
+            "end_0": "2025-04-01",
+            "end_1": "00:00",
+        },
+    )
+    assert (listed.status_code, shown.status_code) == (200, 200)
+    assert (changed.status_code, deleted.status_code) == (403, 403)
+    assert bulk.status_code in (200, 302)  # "delete selected" is not offered: nothing to run
+    assert added.status_code == 302  # there is no add page: sent on to the admin's index
+    stored = RollupChange.objects.get()
+    assert (stored.pk, stored.start, stored.end, stored.consumed_at) == (change.pk, *before)
 
 
 def test_a_finding_is_not_reverted_to_an_old_version_in_the_admin(admin_client, site, meters):

@@ -169,3 +169,42 @@ def test_gateway_create_refuses_foreign_meters_a_taken_name_and_a_malformed_fixe
     with pytest.raises(DomainError, match="gfk_"):
         gateway_create(site=site, name="other", key="not-a-key")
     assert Gateway.objects.filter(site=site).count() == 1
+
+
+def test_gateway_update_refuses_meters_of_another_site_and_a_taken_name_and_changes_nothing(
+    site, gateway, meters
+):
+    from greenfactory.core.exceptions import DomainError
+    from metering.services.gateways import gateway_create, gateway_update
+    from tests.factories import SiteFactory
+
+    from .helpers import meter
+
+    foreign = meter(SiteFactory(code="SH-01"), "X-1")
+    gateway_create(site=site, name="GW-2")
+    with pytest.raises(DomainError, match="X-1") as refused:
+        gateway_update(gateway=gateway, name="Renamed", meters=[meters["E-102"], foreign])
+    assert refused.value.field == "meters"
+    with pytest.raises(DomainError, match="already has a gateway named GW-2") as taken:
+        gateway_update(gateway=gateway, name="GW-2", meters=None)
+    assert taken.value.field == "name"
+    stored = Gateway.objects.get(pk=gateway.pk)
+    assert (stored.name, stored.all_meters) == ("GW-1", False)
+    assert sorted(stored.meters.values_list("code", flat=True)) == ["E-101", "G-01"]
+    assert stored.history.count() == 1
+
+
+def test_gateway_update_keeps_the_scope_when_meters_are_left_out_and_records_who(
+    site, gateway, meters, staff_user
+):
+    from metering.services.gateways import gateway_update
+
+    gateway_update(gateway=gateway, name="GW-1", by=staff_user)  # its own name is not "taken"
+    renamed = gateway_update(gateway=gateway, name="Boiler house", by=staff_user)
+    assert sorted(renamed.meters.values_list("code", flat=True)) == ["E-101", "G-01"]
+    assert renamed.history.first().history_user == staff_user
+    rescoped = gateway_update(gateway=gateway, name="Boiler house", meters=[meters["E-102"]])
+    assert list(rescoped.meters.values_list("code", flat=True)) == ["E-102"]
+    whole_site = gateway_update(gateway=gateway, name="Boiler house", meters=None)
+    assert (whole_site.all_meters, whole_site.meters.count()) == (True, 0)
+    assert GatewayClient(gateway.key).post({"readings": [reading(meter="E-102")]}).status_code == 200
