@@ -16,6 +16,7 @@ from accounting.services import activity
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError, PayloadTooLarge
+from greenfactory.core.forms import form_add_domain_error
 from metering.services.imports import table_rows
 
 
@@ -49,10 +50,10 @@ class ActivityView(CapabilityRequiredMixin, TemplateView):
                         form_class=self.form_class, rows=table_rows(data.read()), by=request.user
                     )
                 except activity.ActivityImportInvalid as exc:
-                    upload.add_error("file", exc.message)
+                    form_add_domain_error(upload, exc, field="file")
                     errors = exc.errors
                 except DomainError as exc:
-                    upload.add_error("file", exc.message)
+                    form_add_domain_error(upload, exc, field="file")
                 else:
                     messages.success(
                         request, _("%(count)s rows imported; the KPIs are being updated.") % {"count": count}
@@ -67,7 +68,7 @@ class ActivityView(CapabilityRequiredMixin, TemplateView):
                         model=self.form_class._meta.model, site=data.pop("site"), by=request.user, **data
                     )
                 except DomainError as exc:
-                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                    form_add_domain_error(form, exc)
                 else:
                     messages.success(request, _("Recorded; the KPIs of its month are being updated."))
                     return redirect(request.path)

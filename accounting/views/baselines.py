@@ -27,6 +27,7 @@ from accounting.services import baselines as service
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.forms import form_add_domain_error
 from greenfactory.core.site_picker import pick_by_code
 from greenfactory.sites.selectors import site_list
 from metering.choices import Medium
@@ -40,10 +41,6 @@ def _month(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     return day.replace(day=1) if dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31) else None
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 class BaselineListView(CapabilityRequiredMixin, TemplateView):
@@ -107,7 +104,7 @@ class BaselineCreateView(CapabilityRequiredMixin, TemplateView):
                     by=request.user,
                 )
             except DomainError as exc:
-                _apply_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Baseline fitted over %(n)s months.") % {"n": baseline.periods})
                 return redirect("baseline-detail", pk=baseline.pk)
@@ -201,7 +198,7 @@ class AdjustmentCreateView(_BaselineWrite):
             try:
                 service.adjustment_record(baseline=baseline, by=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _apply_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Adjustment recorded; expected values follow it."))
                 return redirect("baseline-detail", pk=pk)
@@ -218,7 +215,7 @@ class BaselineTargetCreateView(_BaselineWrite):
                     site=baseline.site, baseline=baseline, by=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                _apply_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Target set; months that miss it are listed as alerts."))
                 return redirect("baseline-detail", pk=pk)
@@ -237,7 +234,7 @@ class SiteTargetCreateView(CapabilityRequiredMixin, TemplateView):
             try:
                 service.target_set(site=data.pop("site"), by=request.user, **data)
             except DomainError as exc:
-                _apply_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Target set; months that miss it are listed as alerts."))
                 return redirect(reverse("baseline-list") + f"?site={form.cleaned_data['site'].code}")
@@ -293,7 +290,7 @@ class DriverValuesView(CapabilityRequiredMixin, TemplateView):
             try:
                 service.driver_values_set_many(site=site, values=list(form.values()), by=request.user)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Degree days saved."))
                 return redirect(reverse("baseline-degree-days") + f"?site={site.code}&year={year}")

@@ -8,6 +8,7 @@ from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.exports import csv_response, xlsx_response
+from greenfactory.core.forms import form_add_domain_error
 
 from . import selectors, services
 from .filters import ProductionRecordFilter
@@ -93,7 +94,7 @@ class ProductionRecordCreateView(CapabilityRequiredMixin, FormView):
         try:
             services.production_record_create(by=self.request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form_add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Production record saved."))
         return redirect("production-list")
