@@ -29,6 +29,8 @@ from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.forms import form_add_domain_error
 from greenfactory.core.site_picker import pick_by_code
+from greenfactory.core.time import month_floor
+from greenfactory.core.validators import EARLIEST_YEAR, LATEST_YEAR, date_is_plausible
 from greenfactory.sites.selectors import site_list
 from metering.choices import Medium
 
@@ -40,7 +42,7 @@ def _month(value: str | None) -> dt.date | None:
         day = dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
     except ValueError:
         return None
-    return day.replace(day=1) if dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31) else None
+    return month_floor(day) if date_is_plausible(day) else None
 
 
 class BaselineListView(CapabilityRequiredMixin, TemplateView):
@@ -274,7 +276,7 @@ class DriverValuesView(CapabilityRequiredMixin, TemplateView):
             year = int(request.GET.get("year") or this_year)
         except ValueError:
             year = this_year
-        year = min(max(year, 2000), 2100)
+        year = min(max(year, EARLIEST_YEAR), LATEST_YEAR)
         months = [dt.date(year, m, 1) for m in range(1, 13)]
         return sites, site, year, months
 
