@@ -16,6 +16,7 @@ from accounting.services.activity import (
     activity_create,
 )
 from accounting.services.baselines import driver_value_set
+from greenfactory.core.time import months_add, months_before
 from greenfactory.sites.models import Site
 from metering.demo import TIANJIN_HDD, demo_year_start
 
@@ -34,14 +35,11 @@ def _degree_days_load(*, site: Site, staff, today: dt.date) -> int:
     """Tianjin's heating degree days for the twelve months before this one (the shredder's monthly
     readings in metering's demo follow them)."""
     created = 0
-    month = today.replace(day=1)
-    for _ in range(12):
-        previous = (month - dt.timedelta(days=1)).replace(day=1)
-        if not DriverValue.objects.filter(site=site, period=previous).exists():
-            hdd = Decimal(TIANJIN_HDD[previous.month - 1])
-            driver_value_set(site=site, period=previous, hdd=hdd, cdd=None, by=staff)
+    for month in reversed(months_before(today, 12)):
+        if not DriverValue.objects.filter(site=site, period=month).exists():
+            hdd = Decimal(TIANJIN_HDD[month.month - 1])
+            driver_value_set(site=site, period=month, hdd=hdd, cdd=None, by=staff)
             created += 1
-        month = previous
     return created
 
 
@@ -91,10 +89,10 @@ def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) ->
         (9, "Chiller 1, battery storage hall", "R-410A", "3.2"),
         (10, "Cold room, canteen", "HFC-134a", "1.6"),
     ):
-        day = _months_after(year_start, months, 12)
+        day = months_add(year_start, months).replace(day=12)
         rows.append(RefrigerantRefillValues(date=day, equipment=equipment, gas=gas, kg=Decimal(kg)))
     for quarter in range(4):
-        day = _months_after(year_start, 3 * quarter + 2, 20)
+        day = months_add(year_start, 3 * quarter + 2).replace(day=20)
         rows.append(
             GreenCertificateValues(
                 date=day, kwh=Decimal(150_000), vintage=day.year, certificate_ref=f"GEC-{day:%Y%m}-TJ01"
@@ -103,7 +101,7 @@ def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) ->
     for month in range(12):
         rows.append(
             Scope3ActivityValues(
-                date=_months_after(year_start, month, 28),
+                date=months_add(year_start, month).replace(day=28),
                 category=Scope3Category.TRANSPORT,
                 description="Inbound spent batteries by road",
                 quantity=Decimal(4200 * 320),
@@ -119,8 +117,3 @@ def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) ->
         activity_create(site=site, values=values, by=staff)
         created += 1
     return created
-
-
-def _months_after(start: dt.date, months: int, day: int) -> dt.date:
-    year, month = divmod(start.month - 1 + months, 12)
-    return dt.date(start.year + year, month + 1, day)

@@ -11,6 +11,7 @@ import functools
 import math
 import zoneinfo
 
+from greenfactory.core.time import month_next, months_add, months_before
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
 from metering.choices import Medium, MeterKind, Source
 from metering.models import Gateway, Meter
@@ -137,9 +138,7 @@ def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
     result = readings_ingest(site=site, raw_rows=daily + hourly, source=Source.GATEWAY, gateway=gateway)
     created["readings"] += result.accepted
     monthly = []
-    month_start = end.replace(day=1)
-    for _ in range(12):
-        previous = (month_start - dt.timedelta(days=1)).replace(day=1)
+    for previous, month_start in _months_before(end):
         for c, quantity in _MONTHLY.items():
             seasonal = 1.0 + 0.25 * math.cos(2 * math.pi * (previous.month - 1) / 12)
             monthly.append(
@@ -150,7 +149,6 @@ def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
                     "value": round(quantity * seasonal, 1),
                 }
             )
-        month_start = previous
     monthly += _shredder_months(site=site, end=end)
     result = readings_ingest(site=site, raw_rows=monthly, source=Source.IMPORT, by=staff)
     created["readings"] += result.accepted
@@ -208,9 +206,7 @@ def _shredder_months(*, site: Site, end: dt.datetime) -> list[dict]:
         for r in ProductionRecord.objects.filter(site=site, kind=ProductionKind.PROCESSED)
     }
     rows = []
-    month_start = end.replace(day=1)
-    for _ in range(12):
-        previous = (month_start - dt.timedelta(days=1)).replace(day=1)
+    for previous, month_start in _months_before(end):
         hdd = TIANJIN_HDD[previous.month - 1]
         tonnes = processed.get(previous.date())
         if tonnes is not None:
@@ -223,14 +219,24 @@ def _shredder_months(*, site: Site, end: dt.datetime) -> list[dict]:
                     "value": round(mwh, 1),
                 }
             )
-        month_start = previous
     return rows
+
+
+def _months_before(end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The twelve months before ``end``'s month, newest first, as (start, next month's start) at
+    local midnight."""
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=end.tzinfo)
+
+    return [
+        (midnight(month), midnight(month_next(month))) for month in reversed(months_before(end.date(), 12))
+    ]
 
 
 def demo_year_start(*, site: Site, today: dt.date) -> dt.datetime:
     """The first day of the demo's year of daily readings (the month that began a year before this one)."""
-    end = dt.datetime.combine(today, dt.time(), tzinfo=zoneinfo.ZoneInfo(site.time_zone))
-    return (end.replace(day=1) - dt.timedelta(days=365)).replace(day=1)
+    return dt.datetime.combine(months_add(today, -12), dt.time(), tzinfo=zoneinfo.ZoneInfo(site.time_zone))
 
 
 def demo_notes() -> list[str]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -14,6 +11,7 @@ from accounting.selectors.activity import activity_list
 from accounting.services import activity
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
+from greenfactory.core.validators import validate_plausible_date
 from greenfactory.sites.models import Site
 
 
@@ -24,11 +22,7 @@ class _ActivitySerializer(serializers.ModelSerializer):
     class Meta:
         fields = ["id", "site", "date", "note", "created_by", "created_at"]
         read_only_fields = ["created_by", "created_at"]
-
-    def validate_date(self, value):
-        if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
-            raise serializers.ValidationError(_("Give a date between 2000 and 2100."))
-        return value
+        extra_kwargs = {"date": {"validators": [validate_plausible_date]}}
 
 
 def _serializer(model, extra: list[str]):

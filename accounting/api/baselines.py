@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,6 +16,8 @@ from accounting.selectors import baselines as selectors
 from accounting.services import baselines as service
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
+from greenfactory.core.time import month_floor
+from greenfactory.core.validators import validate_plausible_date
 from greenfactory.sites.models import Site
 from metering.models import Meter
 
@@ -25,10 +25,7 @@ _PERMISSION = [capability_permission(read=Capability.KPIS_READ, write=Capability
 _SITE = OpenApiParameter("site", str, description="Site code")
 
 
-def _in_range(value: dt.date) -> dt.date:
-    if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
-        raise serializers.ValidationError(_("Give a date between 2000 and 2100."))
-    return value
+_PLAUSIBLE = {"validators": [validate_plausible_date]}
 
 
 class MeterCodesField(serializers.ListField):
@@ -85,12 +82,7 @@ class BaselineSerializer(serializers.ModelSerializer):
             "fitted_at",
             "created_at",
         ]
-
-    def validate_base_start(self, value):
-        return _in_range(value)
-
-    def validate_base_end(self, value):
-        return _in_range(value)
+        extra_kwargs = {"base_start": _PLAUSIBLE, "base_end": _PLAUSIBLE}
 
     def validate(self, attrs):
         codes = attrs.get("meters") or []
@@ -110,14 +102,8 @@ class BaselineRenameSerializer(serializers.Serializer):
 
 
 class PeriodQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-
-    def validate_start(self, value):
-        return _in_range(value)
-
-    def validate_end(self, value):
-        return _in_range(value)
+    start = serializers.DateField(required=False, validators=[validate_plausible_date])
+    end = serializers.DateField(required=False, validators=[validate_plausible_date])
 
 
 def _period(row) -> dict:
@@ -222,7 +208,7 @@ class EnergyBaselineViewSet(
         start, end = query.validated_data.get("start"), query.validated_data.get("end")
         view = selectors.baseline_view(
             baseline=baseline,
-            start=start.replace(day=1) if start else None,
+            start=month_floor(start) if start else None,
             end=end,
         )
         return Response(
@@ -253,9 +239,7 @@ class AdjustmentSerializer(serializers.ModelSerializer):
         model = BaselineAdjustment
         fields = ["id", "baseline", "effective_from", "per_period", "reason", "recorded_by", "recorded_at"]
         read_only_fields = ["recorded_at"]
-
-    def validate_effective_from(self, value):
-        return _in_range(value)
+        extra_kwargs = {"effective_from": _PLAUSIBLE}
 
 
 @extend_schema_view(
@@ -299,9 +283,7 @@ class TargetSerializer(serializers.ModelSerializer):
         model = EnergyTarget
         fields = ["id", "site", "baseline", "kind", "value", "note", "active_from", "created_at"]
         read_only_fields = ["created_at"]
-
-    def validate_active_from(self, value):
-        return _in_range(value) if value else value
+        extra_kwargs = {"active_from": _PLAUSIBLE}
 
 
 @extend_schema_view(
@@ -348,9 +330,7 @@ class DriverValueSerializer(serializers.ModelSerializer):
         fields = ["id", "site", "period", "hdd", "cdd", "updated_at"]
         read_only_fields = ["updated_at"]
         validators = []  # the service replaces a month's values instead of refusing a second entry
-
-    def validate_period(self, value):
-        return _in_range(value)
+        extra_kwargs = {"period": _PLAUSIBLE}
 
 
 @extend_schema_view(

@@ -19,15 +19,15 @@ from accounting.selectors import inventory as selectors
 from accounting.services import inventory
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
+from greenfactory.core.validators import EARLIEST_YEAR, LATEST_YEAR
 from greenfactory.sites.models import Organisation, Site
 
 _PERMISSION = [capability_permission(read=Capability.KPIS_READ, write=Capability.INVENTORY_WRITE)]
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 class InventoryQuerySerializer(serializers.Serializer):
     organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
-    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year = serializers.IntegerField(min_value=EARLIEST_YEAR, max_value=LATEST_YEAR)
 
 
 @extend_schema_view(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,6 +12,7 @@ from accounting.selectors import kpis as kpi_selectors
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
 from greenfactory.core.time import Granularity
+from greenfactory.core.validators import DATE_OUT_OF_RANGE, date_is_plausible
 from greenfactory.sites.models import Site
 
 MAX_BUCKETS = {Granularity.DAY: 800, Granularity.MONTH: 240, Granularity.YEAR: 50}
@@ -33,14 +32,13 @@ class KpiQuerySerializer(serializers.Serializer):
         days = (attrs["end"] - attrs["start"]).days + 1
         limit = MAX_BUCKETS[attrs["granularity"]]
         per_bucket = {Granularity.DAY: 1, Granularity.MONTH: 31, Granularity.YEAR: 366}[attrs["granularity"]]
-        if (
-            days > limit * per_bucket
-            or attrs["start"] < dt.date(1900, 1, 1)
-            or attrs["end"] > dt.date(2999, 12, 31)
-        ):
+        if days > limit * per_bucket:
             raise serializers.ValidationError(
                 {"end": [_("Ask for at most %(n)s buckets at a time.") % {"n": limit}]}
             )
+        implausible = {f: [DATE_OUT_OF_RANGE] for f in ("start", "end") if not date_is_plausible(attrs[f])}
+        if implausible:
+            raise serializers.ValidationError(implausible)
         return attrs
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounting.models import EnergyBaseline
 from accounting.selectors.baselines import PeriodRow
-from greenfactory.core.exports import csv_response, xlsx_response
+from greenfactory.core.exports import table_response, yes_no
 
 
 def baseline_table(baseline: EnergyBaseline, rows: list[PeriodRow]) -> tuple[list[str], list[list]]:
@@ -32,7 +32,7 @@ def baseline_table(baseline: EnergyBaseline, rows: list[PeriodRow]) -> tuple[lis
     body = [
         [
             r.period.strftime("%Y-%m"),
-            _("yes") if r.in_baseline else _("no"),
+            yes_no(r.in_baseline),
             r.production,
             r.hdd,
             r.cdd,
@@ -55,6 +55,4 @@ def baseline_export(
     """The months as a download: ``fmt`` is ``csv`` or ``xlsx``."""
     header, body = baseline_table(baseline, rows)
     name = f"baseline-{baseline.site.code}-{baseline.pk}"
-    if fmt == "csv":
-        return csv_response(filename=name, header=header, rows=body)
-    return xlsx_response(filename=name, sheet=_("Baseline"), header=header, rows=body)
+    return table_response(fmt=fmt, filename=name, sheet=_("Baseline"), header=header, rows=body)

@@ -1,50 +1,22 @@
 """The GHG inventory workbook: one sheet per section of the ISO 14064-1 report, built from the same
 ``Inventory`` the page and the API show.
 
-The inventory page's download calls it; the dossier will attach the same workbook. Every cell goes
-through greenfactory.core.exports' ``neutralise``, so text a spreadsheet would run as a formula stays text.
+The inventory page's download calls it; the dossier will attach the same workbook. The sheets are
+written by greenfactory.core.exports, so text a spreadsheet would run as a formula stays text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from io import BytesIO
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
 from accounting.selectors.inventory_report import CATEGORY_LABELS, GASES, Inventory
 from greenfactory.core.choices import choice_label
-from greenfactory.core.exports import neutralise
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from greenfactory.core.exports import Sheet, xlsx_file_response, xlsx_workbook, yes_no
 
 
-def _sheet(workbook: Workbook, title: str, header: list, rows: list[list]) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([neutralise(str(h)) for h in header])
-    for row in rows:
-        sheet.append([neutralise(_cell(v)) for v in row])
-
-
-def _cell(value):
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, int | float | dt.date):
-        return value
-    if hasattr(value, "is_nan"):  # Decimal
-        return float(value)
-    return str(value)
-
-
-Section = tuple[str, list, list[list]]  # sheet title, header, rows
-
-
-def _summary(inv: Inventory) -> Section:
+def _summary(inv: Inventory) -> Sheet:
     rows = [
         [_("Organisation"), f"{inv.organisation_name} ({inv.organisation_code})"],
         [_("Reporting period"), f"{inv.start.isoformat()} – {inv.end.isoformat()}"],
@@ -54,50 +26,50 @@ def _summary(inv: Inventory) -> Section:
         [_("Combined uncertainty (± %)"), inv.combined_uncertainty_pct],
         [_("Months with KPIs"), inv.months_with_data],
     ]
-    return _("Summary"), [_("Item"), _("Value")], rows
+    return Sheet(title=_("Summary"), header=[_("Item"), _("Value")], rows=rows)
 
 
-def _boundary(inv: Inventory) -> Section:
+def _boundary(inv: Inventory) -> Sheet:
     header = [_("Site"), _("Name"), _("Included"), _("Share (%)"), _("Note")]
-    return (
-        _("Organisational boundary"),
-        header,
-        [[s.code, s.name, s.included, s.share_pct, s.note] for s in inv.sites],
-    )
+    rows = [[s.code, s.name, yes_no(s.included), s.share_pct, s.note] for s in inv.sites]
+    return Sheet(title=_("Organisational boundary"), header=header, rows=rows)
 
 
-def _categories(inv: Inventory) -> Section:
+def _categories(inv: Inventory) -> Sheet:
     header = [_("Category"), _("Included"), _("Emissions (tCO2e)"), _("Reported (tCO2e)"), _("Justification")]
     rows = [
-        [str(CATEGORY_LABELS[str(c.category)]), c.included, c.tco2e, c.reported_tco2e, c.justification]
+        [
+            str(CATEGORY_LABELS[str(c.category)]),
+            yes_no(c.included),
+            c.tco2e,
+            c.reported_tco2e,
+            c.justification,
+        ]
         for c in inv.categories
     ]
     rows.append(
         [_("Scope 2, market-based (reported beside category 2)"), "", inv.scope2_market_tco2e, "", ""]
     )
-    return _("Categories"), header, rows
+    return Sheet(title=_("Categories"), header=header, rows=rows)
 
 
-def _gases(inv: Inventory) -> Section:
+def _gases(inv: Inventory) -> Sheet:
     rows = [[str(CATEGORY_LABELS[str(c)]), *[inv.gases[c][g] for g in GASES]] for c in (1, 2)]
     components = sorted({k for r in inv.refrigerants for k in r.components})
     rows.append([_("Refrigerant"), _("kg"), _("GWP"), _("tCO2e"), *components])
     rows += [
         [r.gas, r.kg, r.gwp, r.tco2e, *[r.components.get(k) for k in components]] for r in inv.refrigerants
     ]
-    return _("Gases"), [_("Category"), *GASES], rows
+    return Sheet(title=_("Gases"), header=[_("Category"), *GASES], rows=rows)
 
 
-def _factors(inv: Inventory) -> Section:
+def _factors(inv: Inventory) -> Sheet:
     header = [_("Factor set"), _("Version"), _("Key"), _("Year"), _("Value"), _("Unit"), _("Source")]
-    return (
-        _("Factors"),
-        header,
-        [[f.set_code, f.version, f.key, f.year, f.value, f.unit, f.source] for f in inv.factors],
-    )
+    rows = [[f.set_code, f.version, f.key, f.year, f.value, f.unit, f.source] for f in inv.factors]
+    return Sheet(title=_("Factors"), header=header, rows=rows)
 
 
-def _uncertainty(inv: Inventory) -> Section:
+def _uncertainty(inv: Inventory) -> Sheet:
     header = [
         _("Source"),
         _("Category"),
@@ -111,7 +83,7 @@ def _uncertainty(inv: Inventory) -> Section:
         [
             choice_label(EmissionSource, s.source),
             s.category,
-            s.included,
+            yes_no(s.included),
             s.tco2e,
             s.uncertainty_pct,
             s.uncertainty_tco2e,
@@ -122,10 +94,10 @@ def _uncertainty(inv: Inventory) -> Section:
     rows.append(
         [_("Combined (IPCC approach 1)"), "", "", inv.total_tco2e, inv.combined_uncertainty_pct, "", ""]
     )
-    return _("Uncertainty"), header, rows
+    return Sheet(title=_("Uncertainty"), header=header, rows=rows)
 
 
-def _base_year(inv: Inventory) -> Section:
+def _base_year(inv: Inventory) -> Sheet:
     base = inv.base_year
     rows = []
     if base:
@@ -138,9 +110,14 @@ def _base_year(inv: Inventory) -> Section:
                 for e in base.events
             ],
             [_("Change (tCO2e)"), base.change_tco2e, _("Change (%)"), base.change_pct],
-            [_("Recalculate"), base.recalculate, _("Restated base year (tCO2e)"), base.restated_tco2e],
+            [
+                _("Recalculate"),
+                yes_no(base.recalculate),
+                _("Restated base year (tCO2e)"),
+                base.restated_tco2e,
+            ],
         ]
-    return _("Base year"), [_("Item"), _("Value"), "", ""], rows
+    return Sheet(title=_("Base year"), header=[_("Item"), _("Value"), "", ""], rows=rows)
 
 
 SECTIONS = (_summary, _boundary, _categories, _gases, _factors, _uncertainty, _base_year)
@@ -148,17 +125,10 @@ SECTIONS = (_summary, _boundary, _categories, _gases, _factors, _uncertainty, _b
 
 def inventory_workbook(inv: Inventory) -> bytes:
     """The inventory as one workbook, one sheet per section of the report."""
-    workbook = Workbook(write_only=True)
-    for section in SECTIONS:
-        _sheet(workbook, *section(inv))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_workbook(section(inv) for section in SECTIONS)
 
 
 def inventory_export(inv: Inventory) -> HttpResponse:
     """The workbook as a download named after the organisation and year."""
-    response = HttpResponse(inventory_workbook(inv), content_type=XLSX)
     name = f"ghg-inventory-{inv.organisation_code}-{inv.year}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_file_response(filename=name, content=inventory_workbook(inv))

@@ -12,7 +12,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from accounting.selectors.kpis import KpiBucket
-from greenfactory.core.exports import csv_response, xlsx_response
+from greenfactory.core.exports import table_response
 from greenfactory.sites.models import Site
 
 
@@ -64,6 +64,4 @@ def kpi_export(
     """The table as a download: ``fmt`` is ``csv`` or ``xlsx``."""
     header, rows = kpi_table(series)
     name = f"kpis-{site.code}-{start}-{end}"
-    if fmt == "csv":
-        return csv_response(filename=name, header=header, rows=rows)
-    return xlsx_response(filename=name, sheet=_("KPIs"), header=header, rows=rows)
+    return table_response(fmt=fmt, filename=name, sheet=_("KPIs"), header=header, rows=rows)

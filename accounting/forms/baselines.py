@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounting.models.baselines import BaselineScope, EnergyMeasure, TargetKind
+from greenfactory.core.validators import MONTH_OUT_OF_RANGE, date_is_plausible
 from greenfactory.sites.models import Site
 from metering.choices import Medium
 from metering.models import Meter
@@ -28,8 +29,8 @@ class MonthField(forms.DateField):
 
     def to_python(self, value):
         day = super().to_python(value)
-        if day and not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
-            raise forms.ValidationError(_("Give a month between 2000 and 2100."))
+        if day and not date_is_plausible(day):
+            raise forms.ValidationError(MONTH_OUT_OF_RANGE)
         return day
 
 

@@ -15,13 +15,14 @@ from accounting.models import (
 )
 from accounting.models.inventory import EmissionSource
 from accounting.selectors.inventory_report import CATEGORY_LABELS
+from greenfactory.core.validators import EARLIEST_YEAR, LATEST_YEAR
 from greenfactory.sites.models import Organisation, Site
 
 
 class InventoryQueryForm(forms.Form):
     """The page's year filter: a calendar year in range, or empty for the latest year with data."""
 
-    year = forms.IntegerField(min_value=1990, max_value=2100, required=False)
+    year = forms.IntegerField(min_value=EARLIEST_YEAR, max_value=LATEST_YEAR, required=False)
 
 
 class SettingsForm(forms.ModelForm):

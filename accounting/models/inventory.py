@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from greenfactory.core.validators import EARLIEST_YEAR, LATEST_YEAR
+
 
 class ConsolidationApproach(models.TextChoices):
     OPERATIONAL_CONTROL = "operational_control", _("Operational control")
@@ -52,7 +54,10 @@ class InventorySettings(models.Model):
     )
     boundary_note = models.TextField(_("organisational boundary, described"), blank=True)
     base_year = models.PositiveSmallIntegerField(
-        _("base year"), null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+        _("base year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
     )
     base_year_tco2e = models.DecimalField(
         _("base-year total (tCO2e)"), max_digits=18, decimal_places=6, null=True, blank=True

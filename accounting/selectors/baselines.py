@@ -18,7 +18,6 @@ import pint
 import yaml
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -34,7 +33,7 @@ from accounting.models import (
 from accounting.models.baselines import BaselineScope, EnergyMeasure, TargetKind
 from accounting.units import KPI_UNIT
 from greenfactory.core.exceptions import DomainError
-from greenfactory.core.time import Granularity
+from greenfactory.core.time import Granularity, local_today, month_floor, month_next, month_starts, months_add
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
 from metering.choices import Medium
 from metering.models import MeterRollup
@@ -48,27 +47,9 @@ class BaselineInvalid(DomainError):
 # --- months ---------------------------------------------------------------------------------------------
 
 
-def month_floor(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_next(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def months(start: dt.date, end: dt.date) -> list[dt.date]:
-    """First days of the months from the month of ``start`` to the month of ``end``, inclusive."""
-    result, current = [], month_floor(start)
-    while current <= end:
-        result.append(current)
-        current = month_next(current)
-    return result
-
-
 def last_complete_month(*, site: Site) -> dt.date:
     """The first day of the last month that is over in the site's time zone."""
-    today = timezone.now().astimezone(zoneinfo.ZoneInfo(site.time_zone)).date()
-    return month_floor(month_floor(today) - dt.timedelta(days=1))
+    return months_add(local_today(time_zone=site.time_zone), -1)
 
 
 # --- monthly data -----------------------------------------------------------------------------------
@@ -102,7 +83,7 @@ def _months_with_production(site: Site, start: dt.date, end: dt.date) -> set[dt.
         site=site, kind=ProductionKind.PROCESSED, period_start__lte=end, period_end__gte=month_floor(start)
     ).values_list("period_start", "period_end")
     for first, last in records:
-        covered.update(months(max(first, month_floor(start)), min(last, end)))
+        covered.update(month_starts(max(first, month_floor(start)), min(last, end)))
     return covered
 
 
@@ -286,7 +267,7 @@ def baseline_performance(
     data = monthly_data(baseline=baseline, start=baseline.base_start, end=until)
     model = baseline_model(baseline)
     rows: list[PeriodRow] = []
-    for month in months(baseline.base_start, until):
+    for month in month_starts(baseline.base_start, until):
         adjustment = float(
             sum((a.per_period for a in adjustments if month_floor(a.effective_from) <= month), Decimal(0))
         )

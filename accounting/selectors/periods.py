@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from greenfactory.core.time import Granularity
+from greenfactory.core.time import Granularity, month_floor, months_add
+from greenfactory.core.validators import date_is_plausible
 
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
 MAX_CUSTOM_DAYS = 3 * 366
-_EARLIEST, _LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,7 @@ def period_for(kind: str, anchor: dt.date) -> Period:
         return Period(kind, dt.date(anchor.year, 1, 1), dt.date(anchor.year, 12, 31))
     first_month = anchor.month if kind == "month" else 3 * ((anchor.month - 1) // 3) + 1
     start = dt.date(anchor.year, first_month, 1)
-    months = 1 if kind == "month" else 3
-    year, month = divmod(first_month - 1 + months, 12)
-    return Period(kind, start, dt.date(anchor.year + year, month + 1, 1) - dt.timedelta(days=1))
+    return Period(kind, start, months_add(start, 1 if kind == "month" else 3) - dt.timedelta(days=1))
 
 
 def query_date(value: str | None) -> dt.date | None:
@@ -69,7 +67,7 @@ def query_date(value: str | None) -> dt.date | None:
         day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-    return day if day and _EARLIEST <= day <= _LATEST else None
+    return day if day and date_is_plausible(day) else None
 
 
 def period_from_query(
@@ -87,7 +85,7 @@ def period_from_query(
     anchor = query_date(on) or default_anchor()
     if kind != "custom":
         return period_for(kind, anchor)
-    first = query_date(start) or anchor.replace(day=1)
+    first = query_date(start) or month_floor(anchor)
     last = query_date(end) or anchor
     if last < first:
         first, last = last, first

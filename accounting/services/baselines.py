@@ -34,10 +34,7 @@ from accounting.selectors.baselines import (
     MonthData,
     driver_values,
     last_complete_month,
-    month_floor,
-    month_next,
     monthly_data,
-    months,
     mwh_factor,
     target_misses,
 )
@@ -48,7 +45,8 @@ from accounting.selectors.baselines import alert_subject as alert_subject
 from accounting.selectors.baselines import target_alerts_for_digest as target_alerts_for_digest
 from accounting.units import KPI_UNIT
 from greenfactory.core.history import history_reason_set
-from greenfactory.core.time import Granularity
+from greenfactory.core.time import Granularity, month_end, month_floor, month_next, month_starts
+from greenfactory.core.validators import DATE_OUT_OF_RANGE, MONTH_OUT_OF_RANGE, date_is_plausible
 from greenfactory.sites.models import Site
 from metering.models import Meter
 from metering.units import UnitError, canonical_unit
@@ -62,7 +60,7 @@ if TYPE_CHECKING:
 def _validate(baseline: EnergyBaseline, meters: list[Meter]) -> None:
     if baseline.base_end <= baseline.base_start:
         raise BaselineInvalid(_("The baseline period must end after it starts."), field="base_end")
-    n = len(months(baseline.base_start, baseline.base_end))
+    n = len(month_starts(baseline.base_start, baseline.base_end))
     if n < formulas.MIN_BASELINE_PERIODS:
         raise BaselineInvalid(
             _("A baseline needs at least %(min)s monthly periods; %(start)s to %(end)s has %(n)s.")
@@ -142,7 +140,7 @@ def baseline_create(
         measure=measure,
         medium=medium or "",
         base_start=month_floor(base_start),
-        base_end=month_next(base_end) - dt.timedelta(days=1),
+        base_end=month_end(base_end),
         use_hdd=use_hdd,
         use_cdd=use_cdd,
         owner=by,
@@ -166,7 +164,7 @@ def _fit(baseline: EnergyBaseline) -> None:
     energy: list[float] = []
     drivers: dict[str, list[float]] = {name: [] for name in baseline.drivers}
     missing: list[str] = []
-    for month in months(baseline.base_start, baseline.base_end):
+    for month in month_starts(baseline.base_start, baseline.base_end):
         item = data.get(month, MonthData())
         values = driver_values(item, baseline)
         if item.actual is None or values is None:
@@ -290,8 +288,8 @@ def adjustment_record(
         raise BaselineInvalid(_("Say why the baseline is adjusted."), field="reason")
     if not per_period.is_finite() or abs(per_period) >= Decimal("1e11"):
         raise BaselineInvalid(_("Give a finite adjustment."), field="per_period")
-    if not dt.date(2000, 1, 1) <= effective_from <= dt.date(2100, 12, 31):
-        raise BaselineInvalid(_("Give a date between 2000 and 2100."), field="effective_from")
+    if not date_is_plausible(effective_from):
+        raise BaselineInvalid(str(DATE_OUT_OF_RANGE), field="effective_from")
     adjustment = BaselineAdjustment.objects.create(
         baseline=baseline,
         effective_from=effective_from,
@@ -311,8 +309,8 @@ def driver_value_set(
     for name, value in (("hdd", hdd), ("cdd", cdd)):
         if value is not None and (not value.is_finite() or value < 0 or value > 2000):
             raise BaselineInvalid(_("Degree days lie between 0 and 2000 a month."), field=name)
-    if not dt.date(2000, 1, 1) <= period <= dt.date(2100, 12, 31):
-        raise BaselineInvalid(_("Give a month between 2000 and 2100."), field="period")
+    if not date_is_plausible(period):
+        raise BaselineInvalid(str(MONTH_OUT_OF_RANGE), field="period")
     row, _created = DriverValue.objects.update_or_create(
         site=site, period=month_floor(period), defaults={"hdd": hdd, "cdd": cdd, "updated_by": by}
     )

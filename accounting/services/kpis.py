@@ -33,6 +33,7 @@ from accounting.models import (
     SiteKpi,
 )
 from accounting.services.factors import FactorTable
+from accounting.units import KPI_UNIT
 from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.spans import Span, span_cover, spans_merge
@@ -47,19 +48,6 @@ logger = logging.getLogger(__name__)
 KPI_GRANULARITIES = (Granularity.DAY, Granularity.MONTH)
 FUELS = (Medium.NATURAL_GAS, Medium.DIESEL, Medium.GASOLINE, Medium.LPG)
 KGCE_MEDIA = (Medium.ELECTRICITY, *FUELS, Medium.HEAT, Medium.STEAM)
-KPI_UNIT: dict[str, str] = {
-    Medium.ELECTRICITY: "kWh",
-    Medium.PV_GENERATION: "kWh",
-    Medium.GREEN_ELECTRICITY: "kWh",
-    Medium.NATURAL_GAS: "m3",
-    Medium.WATER: "m3",
-    Medium.COMPRESSED_AIR: "m3",
-    Medium.DIESEL: "kg",
-    Medium.GASOLINE: "kg",
-    Medium.LPG: "kg",
-    Medium.STEAM: "GJ",
-    Medium.HEAT: "GJ",
-}
 _ZERO = Decimal(0)
 
 

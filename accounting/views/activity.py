@@ -16,6 +16,7 @@ from accounting.services import activity
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError, PayloadTooLarge
+from greenfactory.core.forms import form_add_domain_error
 from greenfactory.core.tabular import read_table
 
 
@@ -48,10 +49,10 @@ class ActivityView(CapabilityRequiredMixin, TemplateView):
                     rows = activity_import_rows(form_class=self.form_class, rows=read_table(data.read()).rows)
                     count = activity.activity_import(rows=rows, by=request.user)
                 except activity.ActivityImportInvalid as exc:
-                    upload.add_error("file", exc.message)
+                    form_add_domain_error(upload, exc, field="file")
                     errors = exc.errors
                 except DomainError as exc:
-                    upload.add_error("file", exc.message)
+                    form_add_domain_error(upload, exc, field="file")
                 else:
                     messages.success(
                         request, _("%(count)s rows imported; the KPIs are being updated.") % {"count": count}
@@ -66,7 +67,7 @@ class ActivityView(CapabilityRequiredMixin, TemplateView):
                     values = activity.activity_values(model=self.form_class._meta.model, data=data)
                     activity.activity_create(site=site, values=values, by=request.user)
                 except DomainError as exc:
-                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                    form_add_domain_error(form, exc)
                 else:
                     messages.success(request, _("Recorded; the KPIs of its month are being updated."))
                     return redirect(request.path)

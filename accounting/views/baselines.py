@@ -27,7 +27,10 @@ from accounting.services import baselines as service
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.forms import form_add_domain_error
 from greenfactory.core.site_picker import pick_by_code
+from greenfactory.core.time import month_floor
+from greenfactory.core.validators import EARLIEST_YEAR, LATEST_YEAR, date_is_plausible
 from greenfactory.sites.selectors import site_list
 from metering.choices import Medium
 
@@ -39,11 +42,7 @@ def _month(value: str | None) -> dt.date | None:
         day = dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
     except ValueError:
         return None
-    return day.replace(day=1) if dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31) else None
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return month_floor(day) if date_is_plausible(day) else None
 
 
 class BaselineListView(CapabilityRequiredMixin, TemplateView):
@@ -107,7 +106,7 @@ class BaselineCreateView(CapabilityRequiredMixin, TemplateView):
                     by=request.user,
                 )
             except DomainError as exc:
-                _apply_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Baseline fitted over %(n)s months.") % {"n": baseline.periods})
                 return redirect("baseline-detail", pk=baseline.pk)
@@ -201,7 +200,7 @@ class AdjustmentCreateView(_BaselineWrite):
             try:
                 service.adjustment_record(baseline=baseline, by=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _apply_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Adjustment recorded; expected values follow it."))
                 return redirect("baseline-detail", pk=pk)
@@ -218,7 +217,7 @@ class BaselineTargetCreateView(_BaselineWrite):
                     site=baseline.site, baseline=baseline, by=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                _apply_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Target set; months that miss it are listed as alerts."))
                 return redirect("baseline-detail", pk=pk)
@@ -237,7 +236,7 @@ class SiteTargetCreateView(CapabilityRequiredMixin, TemplateView):
             try:
                 service.target_set(site=data.pop("site"), by=request.user, **data)
             except DomainError as exc:
-                _apply_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Target set; months that miss it are listed as alerts."))
                 return redirect(reverse("baseline-list") + f"?site={form.cleaned_data['site'].code}")
@@ -277,7 +276,7 @@ class DriverValuesView(CapabilityRequiredMixin, TemplateView):
             year = int(request.GET.get("year") or this_year)
         except ValueError:
             year = this_year
-        year = min(max(year, 2000), 2100)
+        year = min(max(year, EARLIEST_YEAR), LATEST_YEAR)
         months = [dt.date(year, m, 1) for m in range(1, 13)]
         return sites, site, year, months
 
@@ -293,7 +292,7 @@ class DriverValuesView(CapabilityRequiredMixin, TemplateView):
             try:
                 service.driver_values_set_many(site=site, values=list(form.values()), by=request.user)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Degree days saved."))
                 return redirect(reverse("baseline-degree-days") + f"?site={site.code}&year={year}")

@@ -28,6 +28,7 @@ from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.choices import choice_label
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.forms import form_add_domain_error
 from greenfactory.core.site_picker import pick_by_code
 from greenfactory.sites.models import Organisation
 from metering.choices import Medium
@@ -177,7 +178,7 @@ class InventorySettingsView(CapabilityRequiredMixin, TemplateView):
             try:
                 self._save(section, organisation, data)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(f"{request.path}?organisation={organisation.code}")

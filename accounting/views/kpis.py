@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -18,8 +16,7 @@ from accounting.selectors.periods import Period, period_from_query
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability
 from greenfactory.core.site_picker import pick_by_code
-from greenfactory.core.time import Granularity
-from greenfactory.sites.models import Site
+from greenfactory.core.time import Granularity, local_today
 from greenfactory.sites.selectors import site_list
 from metering.choices import Medium
 from metering.selectors import quality as quality_selectors
@@ -63,10 +60,6 @@ def _chart(rows: list[dict], granularity: str) -> dict:
     }
 
 
-def _today(site: Site):
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(site.time_zone)).date()
-
-
 class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
     """Energy and emissions for a site and a period, with the previous period and last year beside it."""
 
@@ -83,7 +76,9 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
             on=request.GET.get("on"),
             start=request.GET.get("start"),
             end=request.GET.get("end"),
-            default_anchor=lambda: kpi_selectors.latest_kpi_day(site=site) or _today(site),
+            default_anchor=lambda: (
+                kpi_selectors.latest_kpi_day(site=site) or local_today(time_zone=site.time_zone)
+            ),
         )
         series = kpi_selectors.kpi_series(
             site=site, start=period.start, end=period.end, granularity=period.granularity, with_meters=False

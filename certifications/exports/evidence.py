@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 
-from greenfactory.core.exports import csv_response, xlsx_response
+from greenfactory.core.exports import table_response
 
 from ..models import Evidence, EvidenceRevision
 from ..storage import private_storage
@@ -56,9 +56,9 @@ def register_response(*, evidence: Iterable[Evidence], fmt: str) -> HttpResponse
     if fmt not in REGISTER_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     rows = register_rows(evidence)
-    if fmt == "csv":
-        return csv_response(filename="evidence", header=register_header(), rows=rows)
-    return xlsx_response(filename="evidence", sheet=_("Evidence"), header=register_header(), rows=rows)
+    return table_response(
+        fmt=fmt, filename="evidence", sheet=_("Evidence"), header=register_header(), rows=rows
+    )
 
 
 def revision_file_response(revision: EvidenceRevision) -> HttpResponse | FileResponse:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from io import BytesIO
 
 import yaml
-from openpyxl import Workbook
 
-from greenfactory.core.exports import neutralise
+from greenfactory.core.exports import Sheet, xlsx_workbook
 
 from ..files import XLSX
 from ..models import Standard
@@ -82,28 +80,24 @@ def to_yaml(data: StandardData) -> str:
 
 def to_xlsx(data: StandardData) -> bytes:
     """The standard as a workbook with the sheets Standard, Clauses and Mappings."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Standard"
-    sheet.append(["field", "value"])
+    fields = []
     for key in STANDARD_FIELDS:
         value = getattr(data, key)
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        sheet.append([key, neutralise(value or "")])
-    clauses = workbook.create_sheet("Clauses")
-    clauses.append(list(CLAUSE_FIELDS))
-    for c in data.clauses:
-        # Clause numbers are written as text so 4.10 does not become the number 4.1.
-        clauses.append(
-            [neutralise(c.number), neutralise(c.title), neutralise(c.title_zh), neutralise(c.parent)]
-        )
-        for cell in clauses[clauses.max_row][:1]:
-            cell.number_format = "@"
-    mappings = workbook.create_sheet("Mappings")
-    mappings.append(list(MAPPING_FIELDS))
-    for m in data.mappings:
-        mappings.append([m.clause, m.standard, m.target, m.relation])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        fields.append([key, value.isoformat() if isinstance(value, dt.date) else value or ""])
+    return xlsx_workbook(
+        [
+            Sheet(title="Standard", header=["field", "value"], rows=fields),
+            # Clause numbers are written as text so 4.10 does not become the number 4.1.
+            Sheet(
+                title="Clauses",
+                header=list(CLAUSE_FIELDS),
+                rows=[[c.number, c.title, c.title_zh, c.parent] for c in data.clauses],
+                text_columns=frozenset({0}),
+            ),
+            Sheet(
+                title="Mappings",
+                header=list(MAPPING_FIELDS),
+                rows=[[m.clause, m.standard, m.target, m.relation] for m in data.mappings],
+            ),
+        ]
+    )

@@ -179,7 +179,7 @@ class EvidenceUploadView(CapabilityRequiredMixin, View):
                     by=request.user,
                 )
             except DomainError as exc:
-                form.add_error("file", exc.message)
+                form_add_domain_error(form, exc, field="file")
                 status = exc.status_code
             else:
                 messages.success(request, _("Revision %(number)s stored.") % {"number": revision.number})

@@ -8,6 +8,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from rest_framework.authtoken.models import Token
 
+from greenfactory.core.forms import form_refuse
+
 from . import services
 from .roles import Capability, can, roles_of
 from .throttling import login_failure_record, login_failures_clear, login_is_locked
@@ -24,11 +26,8 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
         if login_is_locked(username=username, address=_client_address(request)):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _("Too many failed sign-ins. Wait a few minutes before trying again."),
+            form = form_refuse(
+                self.get_form(), _("Too many failed sign-ins. Wait a few minutes before trying again.")
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)

@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,6 +35,21 @@ def months_add(day: dt.date, months: int) -> dt.date:
 def month_next(day: dt.date) -> dt.date:
     """The first day of the month after ``day``'s month."""
     return months_add(day, 1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    return month_next(day) - dt.timedelta(days=1)
+
+
+def months_before(day: dt.date, count: int) -> list[dt.date]:
+    """First days of the ``count`` months before ``day``'s month, oldest first (``day``'s own excluded)."""
+    return [months_add(day, -n) for n in range(count, 0, -1)]
+
+
+def local_today(*, time_zone: str) -> dt.date:
+    """Today's date in the time zone ``time_zone`` (a site's), not the server's."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
 
 
 def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:

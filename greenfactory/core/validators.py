@@ -15,6 +15,7 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 EARLIEST_YEAR, LATEST_YEAR = EARLIEST_DATE.year, LATEST_DATE.year
 DATE_OUT_OF_RANGE = _("Give a date between 1990 and 2100.")
+MONTH_OUT_OF_RANGE = _("Give a month between 1990 and 2100.")
 
 
 def date_is_plausible(day: dt.date) -> bool:

@@ -7,9 +7,10 @@ from django.views.generic import FormView, TemplateView
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
-from greenfactory.core.exports import csv_response, xlsx_response
+from greenfactory.core.forms import form_add_domain_error
 
 from . import selectors, services
+from .exports import production_export
 from .filters import ProductionRecordFilter
 from .forms import ProductionRecordForm
 
@@ -38,36 +39,8 @@ class ProductionRecordListView(CapabilityRequiredMixin, TemplateView):
         )
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
-            return self._export(export)
+            return production_export(fmt=export, records=self.filterset.qs)
         return super().get(request, *args, **kwargs)
-
-    def _rows(self):
-        for r in self.filterset.qs.iterator(chunk_size=2000):
-            yield [
-                r.site.code,
-                r.period_start,
-                r.period_end,
-                r.get_kind_display(),
-                r.material,
-                r.tonnes,
-                r.note,
-            ]
-
-    def _export(self, fmt: str):
-        header = [
-            _("Site"),
-            _("Period start"),
-            _("Period end"),
-            _("Kind"),
-            _("Material"),
-            _("Tonnes"),
-            _("Note"),
-        ]
-        if fmt == "csv":
-            return csv_response(filename="production-records", header=header, rows=self._rows())
-        return xlsx_response(
-            filename="production-records", sheet=_("Production records"), header=header, rows=self._rows()
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -93,7 +66,7 @@ class ProductionRecordCreateView(CapabilityRequiredMixin, FormView):
         try:
             services.production_record_create(by=self.request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form_add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Production record saved."))
         return redirect("production-list")

@@ -8,7 +8,6 @@ nothing. Each app adds its own demo data through the module its AppConfig names 
 from __future__ import annotations
 
 import datetime as dt
-from calendar import monthrange
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import import_module
@@ -20,6 +19,7 @@ from django.utils import timezone
 from greenfactory.accounts.models import User
 from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
+from greenfactory.core.time import month_end, months_before
 from greenfactory.sites.models import Organisation, ProductionKind, ProductionRecord, Site
 from greenfactory.sites.services import organisation_create, production_record_create, site_create
 
@@ -85,20 +85,9 @@ def demo_load(*, today: dt.date | None = None) -> dict:
             created["users"] += 1
 
     staff = User.objects.get(username="compliance")
-    first_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    months = []
-    year, month = first_month.year, first_month.month
-    for _ in range(12):
-        months.append((year, month))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    months.reverse()
-
     existing = set(ProductionRecord.objects.filter(site=site).values_list("period_start", "material", "kind"))
-    for (year, month), processed in zip(months, _MONTHLY_PROCESSED, strict=True):
-        start = dt.date(year, month, 1)
-        end = dt.date(year, month, monthrange(year, month)[1])
+    for start, processed in zip(months_before(today, 12), _MONTHLY_PROCESSED, strict=True):
+        end = month_end(start)
         rows = [
             ("Spent EV battery packs", ProductionKind.RECEIVED, Decimal(processed) * Decimal("1.04")),
             ("Spent EV battery packs", ProductionKind.PROCESSED, Decimal(processed)),

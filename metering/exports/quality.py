@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from greenfactory.core.exports import csv_response, xlsx_response
+from greenfactory.core.exports import table_response, yes_no
 from greenfactory.sites.models import Site
 from metering.models import QualityFinding
 from metering.selectors.quality import finding_description
@@ -51,7 +51,7 @@ def finding_rows(*, site: Site, findings: QuerySet[QualityFinding]) -> Iterator[
             f.note,
             str(f.explained_by or ""),
             f.explained_at.astimezone(zone).isoformat() if f.explained_at else "",
-            _("yes") if f.detected else _("no"),
+            yes_no(f.detected),
         ]
 
 
@@ -61,6 +61,4 @@ def quality_export(
     """The findings as a download: ``fmt`` is ``csv`` or ``xlsx``."""
     name = f"data-quality-{site.code}"
     rows = finding_rows(site=site, findings=findings)
-    if fmt == "csv":
-        return csv_response(filename=name, header=finding_header(), rows=rows)
-    return xlsx_response(filename=name, sheet=_("Data quality"), header=finding_header(), rows=rows)
+    return table_response(fmt=fmt, filename=name, sheet=_("Data quality"), header=finding_header(), rows=rows)

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from greenfactory.core.exports import csv_response, xlsx_response
+from greenfactory.core.exports import table_response
 from metering.models import Meter, Reading
 
 
@@ -43,6 +43,4 @@ def readings_export(
     str(readings.query)
     name = f"readings-{meter.site.code}-{meter.code}"
     rows = reading_rows(meter=meter, readings=readings)
-    if fmt == "csv":
-        return csv_response(filename=name, header=reading_header(), rows=rows)
-    return xlsx_response(filename=name, sheet=_("Readings"), header=reading_header(), rows=rows)
+    return table_response(fmt=fmt, filename=name, sheet=_("Readings"), header=reading_header(), rows=rows)

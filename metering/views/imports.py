@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability
 from greenfactory.core.exceptions import DomainError, PayloadTooLarge
+from greenfactory.core.forms import form_add_domain_error
 from metering.choices import ImportStatus
 from metering.forms.imports import ImportUploadForm
 from metering.selectors import imports as selectors
@@ -43,7 +44,7 @@ class ImportListView(CapabilityRequiredMixin, TemplateView):
                     by=request.user,
                 )
             except DomainError as exc:
-                form.add_error("file", exc.message)
+                form_add_domain_error(form, exc, field="file")
             else:
                 return redirect("import-detail", pk=job.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)

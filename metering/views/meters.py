@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.forms import form_add_domain_error
 from metering.exports.readings import readings_export
 from metering.filters.meters import MeterFilter
 from metering.filters.readings import MeterReadingFilter
@@ -101,7 +102,7 @@ class MeterEventCreateView(MeterDetailView):
             try:
                 meters.meter_event_create(meter=self.meter, by=request.user, **data)
             except (DomainError, ValidationError) as exc:
-                form.add_error(None, getattr(exc, "message", None) or "; ".join(exc.messages))
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Event recorded; consumption across it will be recomputed."))
                 return redirect("meter-detail", pk=self.meter.pk)

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.forms import form_add_domain_error
 from greenfactory.core.site_picker import pick_by_code
 from greenfactory.sites.models import Site
 from greenfactory.sites.selectors import site_list
@@ -157,7 +158,7 @@ class QualitySettingsView(QualityFindingListView):
             try:
                 quality.site_quality_settings_save(site=site, by=request.user, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(
                     request,

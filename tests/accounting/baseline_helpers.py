@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from accounting.selectors.baselines import month_next
 from accounting.services.baselines import driver_value_set
+from greenfactory.core.time import month_next
 
 from .kpi_helpers import ingest, meter, processed
 

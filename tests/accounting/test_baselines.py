@@ -86,7 +86,7 @@ def test_a_model_with_r2_below_075_is_flagged_weak(site, django_capture_on_commi
     from .baseline_helpers import vector_months
 
     with django_capture_on_commit_callbacks(execute=True):
-        from accounting.selectors.baselines import month_next
+        from greenfactory.core.time import month_next
 
         from .kpi_helpers import ingest, meter, processed
 

@@ -468,3 +468,22 @@ def test_new_readings_that_miss_a_target_raise_its_alert_without_waiting_for_the
     [alert] = TargetAlert.objects.all()
     assert alert.period == dt.date(2026, 1, 1)
     assert alert.actual.quantize(Decimal("0.0001")) == Decimal("1.0152")
+
+
+@pytest.mark.parametrize(
+    ("period", "accepted"), [("1989-12-01", False), ("1990-01-01", True), ("2101-01-01", False)]
+)
+def test_the_api_takes_degree_days_of_months_in_the_one_plausible_range(
+    baseline, staff_client, period, accepted
+):
+    response = staff_client.post(
+        "/api/v1/driver-values/",
+        {"site": baseline.site.code, "period": period, "hdd": "210"},
+        content_type="application/json",
+    )
+    if accepted:
+        assert response.status_code == 201, response.content
+        assert response.json()["period"] == period
+    else:
+        assert response.status_code == 400
+        assert response.json() == {"period": ["Give a date between 1990 and 2100."]}

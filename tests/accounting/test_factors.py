@@ -87,11 +87,11 @@ def test_a_settings_change_keeps_what_it_leaves_out(site):
 
 
 def test_kpi_units_have_one_definition():
-    """Until the KPI computation imports accounting.units, its copy must not drift."""
+    """The KPI computation converts to the units the KPI reads and baselines report: one table."""
     from accounting.services import kpis
     from accounting.units import KPI_UNIT
 
-    assert kpis.KPI_UNIT == KPI_UNIT
+    assert kpis.KPI_UNIT is KPI_UNIT
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,6 +4,7 @@ both languages, bad input."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -321,3 +322,17 @@ def test_the_workbook_export_gives_the_page_figures(plant, staff_client):
     assert summary["Total, scope 2 market-based (tCO2e)"] == float(shown.total_market_tco2e)
     categories = list(book["Categories"].iter_rows(min_row=2, values_only=True))
     assert [c[2] for c in categories[:6]] == [float(c.tco2e) for c in shown.categories]
+
+
+def test_the_settings_page_has_one_form_per_section_each_with_its_button(site, staff_client):
+    html = staff_client.get(SETTINGS_URL, {"organisation": site.organisation.code}).content.decode()
+    forms = re.findall(
+        r'name="section" value="(\w+)".*?<button type="submit" class="primary">([^<]+)</button>', html, re.S
+    )
+    assert forms == [
+        ("settings", "Save"),
+        ("site", "Save"),
+        ("category", "Save"),
+        ("event", "Record"),
+        ("uncertainty", "Save"),
+    ]

@@ -206,3 +206,22 @@ def test_periods_are_compared_only_with_as_much_data():
         default_anchor=lambda: dt.date(2025, 1, 1),
     )
     assert (custom.start, custom.end) == (dt.date(2019, 1, 1), dt.date(2022, 1, 3))  # at most 3 x 366 days
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "refused"),
+    [
+        ("1989-12-01", "1989-12-31", ["start", "end"]),
+        ("1990-01-01", "1990-01-31", []),
+        ("2100-12-01", "2101-01-31", ["end"]),
+    ],
+)
+def test_kpi_api_takes_periods_in_the_one_plausible_range(site, staff_client, start, end, refused):
+    response = staff_client.get(
+        "/api/v1/kpis/", {"site": site.code, "start": start, "end": end, "granularity": "day"}
+    )
+    if refused:
+        assert response.status_code == 400
+        assert response.json() == {field: ["Give a date between 1990 and 2100."] for field in refused}
+    else:
+        assert response.status_code == 200, response.content

@@ -6,17 +6,21 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.utils import timezone
 
 from greenfactory.core.time import (
     Granularity,
     bucket_floor,
     bucket_next,
     bucket_starts,
+    local_today,
+    month_end,
     month_floor,
     month_next,
     month_starts,
     months_add,
     months_around,
+    months_before,
 )
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -49,6 +53,37 @@ def test_month_floor_next_and_starts():
         dt.date(2025, 2, 1),
     ]
     assert month_starts(dt.date(2025, 3, 5), dt.date(2025, 2, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2024, 2, 10), dt.date(2024, 2, 29)),
+        (dt.date(2025, 2, 1), dt.date(2025, 2, 28)),
+        (dt.date(2025, 12, 31), dt.date(2025, 12, 31)),
+        (dt.date(2025, 4, 30), dt.date(2025, 4, 30)),
+    ],
+)
+def test_month_end_is_the_last_day_of_the_month(day, expected):
+    assert month_end(day) == expected
+
+
+def test_months_before_lists_whole_earlier_months_oldest_first():
+    assert months_before(dt.date(2025, 2, 14), 3) == [
+        dt.date(2024, 11, 1),
+        dt.date(2024, 12, 1),
+        dt.date(2025, 1, 1),
+    ]
+    assert len(months_before(dt.date(2025, 3, 1), 12)) == 12
+    assert months_before(dt.date(2025, 3, 1), 12)[0] == dt.date(2024, 3, 1)
+    assert months_before(dt.date(2025, 3, 1), 0) == []
+
+
+def test_local_today_is_the_date_in_the_given_zone(monkeypatch):
+    late_utc = dt.datetime(2025, 1, 31, 17, tzinfo=dt.UTC)  # already 1 February in Shanghai
+    monkeypatch.setattr(timezone, "now", lambda: late_utc)
+    assert local_today(time_zone="Asia/Shanghai") == dt.date(2025, 2, 1)
+    assert local_today(time_zone="Europe/Berlin") == dt.date(2025, 1, 31)
 
 
 def test_month_buckets_follow_the_local_calendar():
