@@ -9,6 +9,7 @@ from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.health import broker_status, database_status
 from greenfactory.web.navigation import AREAS
+from metering.selectors.pipeline import pipeline_failures
 
 
 class HomeView(TemplateView):
@@ -58,11 +59,17 @@ class PortalView(CapabilityRequiredMixin, TemplateView):
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker status for load balancers and monitoring: 200 when usable, else 503."""
+    """Database and broker status for load balancers and monitoring: 200 when usable, else 503.
+    ``pipeline_failures`` counts meters and sites whose figures failed to compute (for an alert; the
+    service itself is still usable, so it does not change the status)."""
     database = database_status()
     broker = broker_status()
     healthy = database == "ok" and broker in ("ok", "not configured")
-    return JsonResponse(
-        {"status": "ok" if healthy else "degraded", "database": database, "broker": broker},
-        status=200 if healthy else 503,
-    )
+    body: dict[str, object] = {
+        "status": "ok" if healthy else "degraded",
+        "database": database,
+        "broker": broker,
+    }
+    if database == "ok":
+        body["pipeline_failures"] = len(pipeline_failures())
+    return JsonResponse(body, status=200 if healthy else 503)

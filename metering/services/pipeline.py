@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 from django.db import connection, connections, transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from greenfactory.core.dispatch import task_after_commit
@@ -142,37 +142,6 @@ def _site_balances_refresh(meters: list[Meter], windows: list[tuple[int, dt.date
                 quality.site_balance_refresh(site=sites[site_id], start=span.start, end=span.end)
         except Exception:  # noqa: BLE001 - the balance is re-derived with the site's next change
             logger.exception("Refreshing the energy balance of site %s failed", site_id)
-
-
-def dirty_ranges_failed() -> list[dict]:
-    """Meters whose pipeline step failed and is not yet consumed: code, site, since, attempts and the
-    last error, for staff pages and monitoring."""
-    rows = (
-        DirtyRange.objects.filter(consumed_at__isnull=True, failed_at__isnull=False)
-        .values("meter_id", "meter__code", "meter__site__code")
-        .annotate(since=Min("failed_at"), last=Max("failed_at"), attempts=Max("attempts"), ranges=Count("pk"))
-        .order_by("meter__site__code", "meter__code")
-    )
-    result = []
-    for row in rows:
-        error = (
-            DirtyRange.objects.filter(
-                meter_id=row["meter_id"], consumed_at__isnull=True, failed_at=row["last"]
-            )
-            .values_list("error", flat=True)
-            .first()
-        )
-        result.append(
-            {
-                "meter": row["meter__code"],
-                "site": row["meter__site__code"],
-                "since": row["since"],
-                "attempts": row["attempts"],
-                "ranges": row["ranges"],
-                "error": error or "",
-            }
-        )
-    return result
 
 
 # --- the bulk path --------------------------------------------------------------------------------------

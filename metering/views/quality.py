@@ -24,6 +24,7 @@ from metering.filters.quality import SiteQualityFindingFilter
 from metering.forms.quality import SiteQualitySettingsForm
 from metering.models import QualityFinding
 from metering.selectors import quality as quality_selectors
+from metering.selectors.pipeline import pipeline_failures
 from metering.services import quality
 
 PAGE_SIZE = 50
@@ -111,6 +112,7 @@ class QualityFindingListView(CapabilityRequiredMixin, TemplateView):
             or (SiteQualitySettingsForm(instance=settings_) if can_write else None),
             explain_errors=kwargs.get("explain_errors", {}),
             explain_note=kwargs.get("explain_note", ""),
+            pipeline_failures=pipeline_failures(site_id=site.pk),
         )
         return context
 

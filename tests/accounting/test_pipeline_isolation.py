@@ -9,8 +9,9 @@ from accounting.models import SiteKpi
 from accounting.services.kpis import rollup_changes_consume
 from accounting.tasks import rollup_changes_sweep
 from metering.models import DirtyRange, MeterRollup, RollupChange
+from metering.selectors.pipeline import pipeline_failures
 from metering.services import pipeline
-from metering.services.pipeline import dirty_ranges_failed, dirty_ranges_process
+from metering.services.pipeline import dirty_ranges_process
 from tests.factories import SiteFactory
 from tests.metering.helpers import ingest, meter
 
@@ -51,12 +52,13 @@ def test_a_site_whose_kpis_overflow_is_marked_failed_and_the_other_site_moves_on
     assert failed.attempts == 1
     assert failed.error
     assert RollupChange.objects.get(site=healthy).consumed_at is not None
+    assert [(f.site, f.meter, f.attempts) for f in pipeline_failures()] == [("TJ-01", "", 1)]
     # The sweeper does not fail on it, and does not spin on it either: it is retried after a while.
     assert rollup_changes_sweep() == 0
 
 
 def test_a_failing_meter_is_marked_failed_with_its_error_and_every_other_meter_is_refreshed(
-    site, monkeypatch
+    site, monkeypatch, staff_client, client
 ):
     _day(site, "E-1", "2025-05-01T00:00:00+08:00", "2025-05-02T00:00:00+08:00")
     _day(site, "E-2", "2025-05-01T00:00:00+08:00", "2025-05-02T00:00:00+08:00")
@@ -75,15 +77,19 @@ def test_a_failing_meter_is_marked_failed_with_its_error_and_every_other_meter_i
     assert (e1.consumed_at, e1.attempts) == (None, 1)
     assert "numeric field overflow" in e1.error
     assert DirtyRange.objects.get(meter__code="E-2").consumed_at is not None
-    assert [(f["site"], f["meter"], f["attempts"]) for f in dirty_ranges_failed()] == [("TJ-01", "E-1", 1)]
+    assert [(f.site, f.meter, f.attempts) for f in pipeline_failures()] == [("TJ-01", "E-1", 1)]
     assert dirty_ranges_process() == 0  # not retried at once
+    page = staff_client.get("/kpis/quality/?site=TJ-01").content.decode()
+    assert "Rollups of meter E-1" in page
+    assert "numeric field overflow" in page
+    assert client.get("/healthz").json()["pipeline_failures"] == 1
 
     # Once the fault is gone, a retry after the back-off consumes it.
     monkeypatch.setattr(pipeline, "meter_rollups_refresh", real)
     monkeypatch.setattr(pipeline, "FAILED_RETRY_AFTER", pipeline.FAILED_RETRY_AFTER * 0)
     assert dirty_ranges_process() == 1
     assert MeterRollup.objects.filter(meter__code="E-1", quantity=100).exists()
-    assert dirty_ranges_failed() == []
+    assert pipeline_failures() == []
 
 
 def test_a_gateway_whose_rows_were_committed_is_told_so_even_when_the_kpi_step_fails(
