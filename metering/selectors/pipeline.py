@@ -45,19 +45,19 @@ def pipeline_failures(*, site_id: int | None = None) -> list[PipelineFailure]:
                 error=error.first() or "",
             )
         )
-    for row in (
+    for site_row in (
         changes.values("site_id", "site__code")
         .annotate(since=Min("failed_at"), last=Max("failed_at"), attempts=Max("attempts"))
         .order_by("site__code")
     ):
-        error = changes.filter(site_id=row["site_id"], failed_at=row["last"]).values_list("error", flat=True)
+        site_error = changes.filter(site_id=site_row["site_id"], failed_at=site_row["last"]).values_list("error", flat=True)
         found.append(
             PipelineFailure(
-                site=row["site__code"],
+                site=site_row["site__code"],
                 meter="",
-                since=row["since"],
-                attempts=row["attempts"],
-                error=error.first() or "",
+                since=site_row["since"],
+                attempts=site_row["attempts"],
+                error=site_error.first() or "",
             )
         )
     return found

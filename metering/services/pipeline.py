@@ -118,7 +118,10 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
             continue
         touched.append((meter.site_id, lo, hi))
         windows.append((meter.site_id, *found))
-    _site_balances_refresh(meters, windows)
+    for site_id, error in _site_balances_refresh(meters, windows).items():
+        for meter in meters:  # retried with the site's balance; their rollups are idempotent
+            if meter.site_id == site_id and meter.pk not in failed:
+                failed[meter.pk] = error
     rollup_changes_record(touched=touched)
     done = [d.pk for d in ranges if d.meter_id not in failed]
     DirtyRange.objects.filter(pk__in=done).update(consumed_at=now, failed_at=None, error="")
@@ -129,19 +132,24 @@ def dirty_ranges_process(*, ids: list[int] | None = None, limit: int = 500) -> i
     return len(ranges)
 
 
-def _site_balances_refresh(meters: list[Meter], windows: list[tuple[int, dt.datetime, dt.datetime]]) -> None:
+def _site_balances_refresh(
+    meters: list[Meter], windows: list[tuple[int, dt.datetime, dt.datetime]]
+) -> dict[int, str]:
     """The energy balance of the sites whose meters were refreshed, over the windows their findings
     covered, one site at a time (two workers reconciling a site's balance would collide) and each in
-    a savepoint: a failing balance is logged and leaves the other sites' balances refreshed."""
+    a savepoint. Returns the error of each site whose balance failed."""
     sites = {meter.site_id: meter.site for meter in meters}
     covered = spans_cover_by(windows)
     list(Site.objects.select_for_update().filter(pk__in=covered).order_by("pk").values_list("pk", flat=True))
+    failed: dict[int, str] = {}
     for site_id, span in sorted(covered.items()):
         try:
             with transaction.atomic():
                 quality.site_balance_refresh(site=sites[site_id], start=span.start, end=span.end)
-        except Exception:  # noqa: BLE001 - the balance is re-derived with the site's next change
+        except Exception as exc:  # noqa: BLE001 - one site's failure must not stop the others
             logger.exception("Refreshing the energy balance of site %s failed", site_id)
+            failed[site_id] = f"{type(exc).__name__}: {exc}"[:2000]
+    return failed
 
 
 # --- the bulk path --------------------------------------------------------------------------------------

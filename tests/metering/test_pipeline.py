@@ -84,20 +84,44 @@ def test_a_rolled_back_pipeline_leaves_no_outbox_row_and_says_nothing(
     assert heard == []
 
 
-def test_a_failure_in_the_findings_leaves_neither_rollups_nor_outbox_rows(site, monkeypatch):
+def test_a_failure_in_one_sites_balance_is_marked_on_its_ranges_and_the_other_site_moves_on(
+    site, monkeypatch
+):
+    other = SiteFactory(code="SH-02")
+    meter(site, "E-1")
+    meter(other, "E-9")
+    ingest(site, _rows("E-1", [("2025-05-01T10:00:00+08:00", 0), ("2025-05-01T11:00:00+08:00", 5)]))
+    ingest(other, _rows("E-9", [("2025-05-01T10:00:00+08:00", 0), ("2025-05-01T11:00:00+08:00", 7)]))
+    real = quality.site_balance_refresh
+
+    def fail(*, site, **kwargs):
+        if site.code == "TJ-01":
+            raise RuntimeError("balance failed")
+        return real(site=site, **kwargs)
+
+    monkeypatch.setattr(quality, "site_balance_refresh", fail)
+    assert pipeline.dirty_ranges_process() == 2
+    failed = DirtyRange.objects.get(meter__code="E-1")
+    assert failed.consumed_at is None
+    assert failed.error == "RuntimeError: balance failed"
+    assert DirtyRange.objects.get(meter__code="E-9").consumed_at is not None
+    assert MeterRollup.objects.filter(meter__code="E-9", quantity=7).exists()
+
+
+def test_a_worker_dying_midway_leaves_neither_rollups_nor_outbox_rows(site, monkeypatch):
     meter(site, "E-1")
     ingest(site, _rows("E-1", [("2025-05-01T10:00:00+08:00", 0), ("2025-05-01T11:00:00+08:00", 5)]))
 
-    def fail(**kwargs):
-        raise RuntimeError("balance failed")
+    def die(**kwargs):
+        raise SystemExit("killed")  # not an Exception: what a killed worker looks like to the code
 
-    monkeypatch.setattr(quality, "site_balance_refresh", fail)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(pipeline, "rollup_changes_record", die)
+    with pytest.raises(SystemExit):
         pipeline.dirty_ranges_process()
     assert not RollupChange.objects.exists()
     assert not MeterRollup.objects.exists()
     assert not QualityFinding.objects.exists()
-    assert DirtyRange.objects.filter(consumed_at__isnull=True).count() == 1
+    assert DirtyRange.objects.filter(consumed_at__isnull=True, failed_at__isnull=True).count() == 1
 
 
 def test_one_outbox_row_per_site_and_disjoint_span(site):
