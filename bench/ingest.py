@@ -113,8 +113,8 @@ def _raw(rows, dsn: str) -> float:
     with psycopg.connect(dsn) as conn:
         meter_ids = dict(conn.execute("SELECT code, id FROM metering_meter").fetchall())
         batch_id = conn.execute(
-            "INSERT INTO metering_ingestbatch (source, client_batch_id, received_at, rows, accepted, duplicate, "
-            "conflict, corrected, rejected, result) VALUES ('import', '', now(), 0, 0, 0, 0, 0, 0, '{}') RETURNING id"
+            "INSERT INTO metering_ingestbatch (source, client_batch_id, body_hash, received_at, rows, accepted, duplicate, "
+            "conflict, corrected, rejected, result) VALUES ('import', '', '', now(), 0, 0, 0, 0, 0, 0, '{}') RETURNING id"
         ).fetchone()[0]
         conn.execute("TRUNCATE metering_reading CASCADE")
         conn.commit()
