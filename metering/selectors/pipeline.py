@@ -50,7 +50,9 @@ def pipeline_failures(*, site_id: int | None = None) -> list[PipelineFailure]:
         .annotate(since=Min("failed_at"), last=Max("failed_at"), attempts=Max("attempts"))
         .order_by("site__code")
     ):
-        site_error = changes.filter(site_id=site_row["site_id"], failed_at=site_row["last"]).values_list("error", flat=True)
+        site_error = changes.filter(site_id=site_row["site_id"], failed_at=site_row["last"]).values_list(
+            "error", flat=True
+        )
         found.append(
             PipelineFailure(
                 site=site_row["site__code"],

@@ -127,6 +127,9 @@ def _readings_check(*, site: Site, rows: list[dict], now: dt.datetime) -> tuple[
     return len(checked.rows) + checked.duplicates_in_batch, [p.as_dict() for p in checked.problems]
 
 
+LINE_KEY = "_line"  # in a stored preview row: its line in the file
+
+
 @transaction.atomic
 def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by: User | None) -> ImportJob:
     """Store an uploaded file and check every row; the job waits for confirmation with a preview."""
@@ -173,7 +176,11 @@ def import_job_create(*, site: Site, kind: str, name: str, data: bytes, by: User
         valid_rows=valid,
         errors=sorted(errors, key=lambda e: e["index"])[:MAX_LISTED_ERRORS],
         rejected=len(errors),
-        preview=[{k: _plain(v) for k, v in row.items()} for row in rows[:PREVIEW_ROWS]],
+        # Each preview row keeps the line the user sees in the file, as the errors name it.
+        preview=[
+            {LINE_KEY: getattr(row, "line", None), **{k: _plain(v) for k, v in row.items()}}
+            for row in rows[:PREVIEW_ROWS]
+        ],
         created_by=by,
     )
     # A generated name: the uploaded name is shown, never used as a path.

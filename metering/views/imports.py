@@ -17,6 +17,7 @@ from metering.choices import ImportStatus
 from metering.forms.imports import ImportUploadForm
 from metering.selectors import imports as selectors
 from metering.services import imports
+from metering.services.imports import LINE_KEY
 
 
 class ImportListView(CapabilityRequiredMixin, TemplateView):
@@ -66,9 +67,16 @@ class ImportDetailView(CapabilityRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         job = get_object_or_404(selectors.import_job_list(), pk=kwargs["pk"])
-        columns = list(job.preview[0].keys()) if job.preview else []
+        columns = [c for c in job.preview[0] if c != LINE_KEY] if job.preview else []
         error_lines = {e["line"] for e in job.errors}
-        context.update(job=job, columns=columns, Status=ImportStatus, error_lines=error_lines)
+        # (line, values) per preview row; a job checked before lines were stored counts them.
+        preview = [
+            (row.get(LINE_KEY) or position, [row.get(c, "") for c in columns])
+            for position, row in enumerate(job.preview or [], start=2)
+        ]
+        context.update(
+            job=job, columns=columns, preview=preview, Status=ImportStatus, error_lines=error_lines
+        )
         return context
 
 

@@ -54,6 +54,16 @@ def test_a_checked_file_shows_every_row_error_and_writes_nothing(staff_client, m
     assert "Import 2 rows" in page.content.decode()
 
 
+def test_the_preview_numbers_rows_by_their_line_in_the_file_as_the_errors_do(staff_client, meters):
+    text = "meter,ts,value\nE-101,2026-10-01 00:00,1000\n\n\nE-999,2026-10-01 02:00,1020\n"
+    response = _upload(staff_client, text.encode())
+    job = ImportJob.objects.get()
+    assert [e["line"] for e in job.errors] == [5]
+    page = staff_client.get(response["Location"]).content.decode()
+    assert '<tr class="row-error"><td class="num">5</td><td>E-999</td>' in page
+    assert '<tr><td class="num">2</td><td>E-101</td>' in page
+
+
 def test_confirming_imports_the_valid_rows_in_the_site_time_zone(staff_client, staff_user, meters):
     _upload(staff_client, READINGS_CSV.encode())
     job = ImportJob.objects.get()
