@@ -54,6 +54,15 @@ def _unit(unit: str) -> pint.Unit:
     return parsed
 
 
+def unit_known(unit: str) -> bool:
+    """Whether ``unit`` is a unit of measure at all."""
+    try:
+        _unit(unit)
+    except UnitError:
+        return False
+    return True
+
+
 def unit_factor(*, unit: str, to: str) -> float:
     """Multiply a value in ``unit`` by this to get it in ``to``; UnitError naming both when ``unit``
     is no unit or measures something else."""

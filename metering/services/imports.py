@@ -19,9 +19,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from greenfactory.core.dispatch import task_after_commit, task_send
 from greenfactory.core.exceptions import AlreadyExists, DomainError, PayloadTooLarge, TransitionNotAllowed
+from greenfactory.core.messages import Text
 from greenfactory.core.tabular import ImportInvalid, read_table
 from greenfactory.sites.models import ProductionKind, Site
 from greenfactory.sites.services import production_record_create
@@ -67,17 +69,29 @@ def _production_check(rows: list[dict]) -> tuple[list[dict], list[dict]]:
                 {
                     "index": index,
                     "meter": None,
-                    "reason": _("missing: %(columns)s.") % {"columns": ", ".join(missing)},
+                    "reason": Text(
+                        gettext_noop("missing: %(columns)s."), {"columns": ", ".join(missing)}
+                    ).as_json(),
                 }
             )
             continue
         start, end = _parse_date(raw["period_start"]), _parse_date(raw["period_end"])
         if start is None or end is None:
-            errors.append({"index": index, "meter": None, "reason": _("dates must be written YYYY-MM-DD.")})
+            errors.append(
+                {
+                    "index": index,
+                    "meter": None,
+                    "reason": Text(gettext_noop("dates must be written YYYY-MM-DD.")).as_json(),
+                }
+            )
             continue
         if end < start:
             errors.append(
-                {"index": index, "meter": None, "reason": _("the period cannot end before it starts.")}
+                {
+                    "index": index,
+                    "meter": None,
+                    "reason": Text(gettext_noop("the period cannot end before it starts.")).as_json(),
+                }
             )
             continue
         kind = _KINDS.get(str(raw["kind"]).strip().lower())
@@ -86,19 +100,31 @@ def _production_check(rows: list[dict]) -> tuple[list[dict], list[dict]]:
                 {
                     "index": index,
                     "meter": None,
-                    "reason": _("kind must be one of: %(kinds)s.")
-                    % {"kinds": ", ".join(ProductionKind.values)},
+                    "reason": Text(
+                        gettext_noop("kind must be one of: %(kinds)s."),
+                        {"kinds": ", ".join(ProductionKind.values)},
+                    ).as_json(),
                 }
             )
             continue
         try:
             tonnes = Decimal(str(raw["tonnes"]).strip()).quantize(Decimal("0.001"))
         except InvalidOperation:
-            errors.append({"index": index, "meter": None, "reason": _("tonnes must be a number.")})
+            errors.append(
+                {
+                    "index": index,
+                    "meter": None,
+                    "reason": Text(gettext_noop("tonnes must be a number.")).as_json(),
+                }
+            )
             continue
         if not tonnes.is_finite() or tonnes < 0:
             errors.append(
-                {"index": index, "meter": None, "reason": _("tonnes must be a finite number, not negative.")}
+                {
+                    "index": index,
+                    "meter": None,
+                    "reason": Text(gettext_noop("tonnes must be a finite number, not negative.")).as_json(),
+                }
             )
             continue
         good.append(
@@ -124,7 +150,13 @@ def _readings_check(*, site: Site, rows: list[dict], now: dt.datetime) -> tuple[
         now=now,
         naive_zone=zoneinfo.ZoneInfo(site.time_zone),
     )
-    return len(checked.rows) + checked.duplicates_in_batch, [p.as_dict() for p in checked.problems]
+    # Reasons are stored as their source and parameters, so each reader sees them in their language.
+    problems = [{**p.as_dict(), "reason": _stored(p.reason)} for p in checked.problems]
+    return len(checked.rows) + checked.duplicates_in_batch, problems
+
+
+def _stored(reason: Text | str) -> dict | str:
+    return reason.as_json() if isinstance(reason, Text) else reason
 
 
 LINE_KEY = "_line"  # in a stored preview row: its line in the file

@@ -10,13 +10,14 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from greenfactory.core.messages import Text
 from greenfactory.core.validators import EARLIEST_DATE, LATEST_DATE
 from metering.choices import MeterKind, Quality
 from metering.models import Meter
 from metering.services.ingest_write import Row
-from metering.units import UnitError, unit_factor
+from metering.units import UnitError, unit_factor, unit_known
 
 _fromisoformat = dt.datetime.fromisoformat
 _QUALITIES = frozenset(Quality.values)
@@ -29,11 +30,11 @@ _FALSE = {False, None, "", "false", "0", "no", "False", "FALSE"}
 class RowProblem:
     index: int
     meter: str | None
-    reason: str
+    reason: Text | str  # str: a reason read back from a stored answer
     status: int = 400  # 403 when the meter is outside the gateway's scope, 409 for a conflict
 
     def as_dict(self) -> dict:
-        return {"index": self.index, "meter": self.meter, "reason": self.reason, "status": self.status}
+        return {"index": self.index, "meter": self.meter, "reason": str(self.reason), "status": self.status}
 
 
 @dataclass
@@ -50,50 +51,56 @@ _EARLIEST = dt.datetime.combine(EARLIEST_DATE, dt.time(), tzinfo=dt.UTC)
 _LATEST = dt.datetime.combine(LATEST_DATE, dt.time.max, tzinfo=dt.UTC)
 
 
-def _parse_time(value: object, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.datetime | str:
+def _parse_time(value: object, *, naive_zone: zoneinfo.ZoneInfo | None) -> dt.datetime | Text:
     """An aware UTC datetime, or the reason the value is not one."""
     if isinstance(value, str):
         if _ISO_TIME.fullmatch(value.strip()) is None:
-            return _("“%(value)s” is not an ISO 8601 time.") % {"value": value[:40]}
+            return Text(gettext_noop("“%(value)s” is not an ISO 8601 time."), {"value": value[:40]})
         try:
             parsed = _fromisoformat(value.strip())
         except ValueError:
-            return _("“%(value)s” is not an ISO 8601 time.") % {"value": value[:40]}
+            return Text(gettext_noop("“%(value)s” is not an ISO 8601 time."), {"value": value[:40]})
     elif isinstance(value, dt.datetime):  # Excel cells
         parsed = value
     else:
-        return _("a time must be an ISO 8601 string with a UTC offset.")
+        return Text(gettext_noop("a time must be an ISO 8601 string with a UTC offset."))
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         if naive_zone is None:
-            return _("“%(value)s” has no UTC offset; add one, e.g. +08:00.") % {"value": str(value)[:40]}
+            return Text(
+                gettext_noop("“%(value)s” has no UTC offset; add one, e.g. +08:00."),
+                {"value": str(value)[:40]},
+            )
         parsed = parsed.replace(tzinfo=naive_zone)
     try:
         utc = parsed.astimezone(dt.UTC)
     except (OverflowError, ValueError):
         utc = None
     if utc is None or not _EARLIEST <= utc <= _LATEST:
-        return _("“%(value)s” lies outside the years %(first)s to %(last)s.") % {
-            "value": str(value)[:40],
-            "first": EARLIEST_DATE.year,
-            "last": LATEST_DATE.year,
-        }
+        return Text(
+            gettext_noop("“%(value)s” lies outside the years %(first)s to %(last)s."),
+            {
+                "value": str(value)[:40],
+                "first": EARLIEST_DATE.year,
+                "last": LATEST_DATE.year,
+            },
+        )
     return utc
 
 
-def _parse_value(value: object) -> float | str:
+def _parse_value(value: object) -> float | Text:
     if isinstance(value, bool) or value is None or value == "":
-        return _("value is missing or not a number.")
+        return Text(gettext_noop("value is missing or not a number."))
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str):
         try:
             number = float(value)
         except ValueError:
-            return _("value “%(value)s” is not a number.") % {"value": value[:40]}
+            return Text(gettext_noop("value “%(value)s” is not a number."), {"value": value[:40]})
     else:
-        return _("value is missing or not a number.")
+        return Text(gettext_noop("value is missing or not a number."))
     if not math.isfinite(number):
-        return _("value must be a finite number (not NaN or Infinity).")
+        return Text(gettext_noop("value must be a finite number (not NaN or Infinity)."))
     return number
 
 
@@ -120,14 +127,23 @@ def value_ceiling(*, meter: Meter) -> float:
     return ceiling
 
 
-def _in_meter_unit(value: float, unit: object, meter_unit: str) -> float | str:
+def _in_meter_unit(value: float, unit: object, meter_unit: str) -> float | Text:
     """A row's value sent in another unit than its meter's, converted; or why it cannot be."""
     if not isinstance(unit, str):
-        return _("unit must be a text such as kWh.")
+        return Text(gettext_noop("unit must be a text such as kWh."))
     try:
         return value * unit_factor(unit=unit.strip(), to=meter_unit)
-    except UnitError as exc:
-        return _("unit: %(reason)s The meter counts in %(unit)s.") % {"reason": exc, "unit": meter_unit}
+    except UnitError:
+        if not unit_known(unit.strip()):
+            return Text(
+                gettext_noop("unit “%(unit)s” is not a unit of measure."), {"unit": unit.strip()[:20]}
+            )
+        return Text(
+            gettext_noop(
+                "unit “%(unit)s” cannot be converted to %(meter_unit)s, the unit this meter counts in."
+            ),
+            {"unit": unit.strip()[:20], "meter_unit": meter_unit},
+        )
 
 
 def _missing(value: object) -> bool:
@@ -180,21 +196,27 @@ def _row_times(
     ts_raw, start_raw, end_raw = raw.get("ts"), raw.get("start"), raw.get("end")
     if rule.register:
         if _missing(ts_raw) or not _missing(start_raw) or not _missing(end_raw):
-            return RowProblem(index, code, _("this meter is a cumulative register: send ts, not start/end."))
+            return RowProblem(
+                index,
+                code,
+                Text(gettext_noop("this meter is a cumulative register: send ts, not start/end.")),
+            )
         ts = _parse_time(ts_raw, naive_zone=naive_zone)
-        if isinstance(ts, str):
+        if isinstance(ts, Text):
             return RowProblem(index, code, ts)
         return None, ts
     if not _missing(ts_raw) or _missing(start_raw) or _missing(end_raw):
-        return RowProblem(index, code, _("this meter is an interval meter: send start and end, not ts."))
+        return RowProblem(
+            index, code, Text(gettext_noop("this meter is an interval meter: send start and end, not ts."))
+        )
     start = _parse_time(start_raw, naive_zone=naive_zone)
-    if isinstance(start, str):
-        return RowProblem(index, code, _("start: %(reason)s") % {"reason": start})
+    if isinstance(start, Text):
+        return RowProblem(index, code, Text(gettext_noop("start: %(reason)s"), {"reason": start}))
     end = _parse_time(end_raw, naive_zone=naive_zone)
-    if isinstance(end, str):
+    if isinstance(end, Text):
         return RowProblem(index, code, end)
     if start >= end:
-        return RowProblem(index, code, _("the interval must end after it starts."))
+        return RowProblem(index, code, Text(gettext_noop("the interval must end after it starts.")))
     return start, end
 
 
@@ -210,61 +232,71 @@ def _row_check(
     """One row checked: the ``Row`` to write, or the first problem found with it."""
     code = raw.get("meter")
     if not isinstance(code, str) or not code:
-        return RowProblem(index, None, _("missing field: meter."))
+        return RowProblem(index, None, Text(gettext_noop("missing field: meter.")))
     rule = rules.get(code)
     if scope is not None and (rule is None or not rule.allowed):
-        return RowProblem(index, code, _("this gateway may not send readings for this meter."), 403)
+        return RowProblem(
+            index, code, Text(gettext_noop("this gateway may not send readings for this meter.")), 403
+        )
     if rule is None:
-        return RowProblem(index, code, _("unknown meter at this site."))
+        return RowProblem(index, code, Text(gettext_noop("unknown meter at this site.")))
     if rule.virtual:
-        return RowProblem(index, code, _("a virtual meter takes no readings."))
+        return RowProblem(index, code, Text(gettext_noop("a virtual meter takes no readings.")))
     times = _row_times(index, code, raw, rule, naive_zone)
     if isinstance(times, RowProblem):
         return times
     start, end = times
     if end > limit:
-        return RowProblem(index, code, _("the time is more than 5 minutes in the future."))
+        return RowProblem(index, code, Text(gettext_noop("the time is more than 5 minutes in the future.")))
     if (start or end) < rule.active_from or (rule.active_to is not None and end > rule.active_to):
-        return RowProblem(index, code, _("the meter is not active at this time."))
+        return RowProblem(index, code, Text(gettext_noop("the meter is not active at this time.")))
     value = raw.get("value")
     if type(value) is not float or not math.isfinite(value):  # the common case is a JSON float
         value = _parse_value(value)
-        if isinstance(value, str):
+        if isinstance(value, Text):
             return RowProblem(index, code, value)
     if not _missing(raw.get("unit")) and raw["unit"] != rule.unit:
         converted = _in_meter_unit(value, raw["unit"], rule.unit)
-        if isinstance(converted, str):
+        if isinstance(converted, Text):
             return RowProblem(index, code, converted)
         value = converted
     if value > rule.ceiling:
         return RowProblem(
             index,
             code,
-            _("value %(value)s is above the largest plausible value of this meter (%(ceiling)s).")
-            % {"value": f"{value:g}", "ceiling": f"{rule.ceiling:g}"},
+            Text(
+                gettext_noop(
+                    "value %(value)s is above the largest plausible value of this meter (%(ceiling)s)."
+                ),
+                {"value": f"{value:g}", "ceiling": f"{rule.ceiling:g}"},
+            ),
         )
     if value < 0:
         return RowProblem(
             index,
             code,
-            _("an interval quantity cannot be negative.")
+            Text(gettext_noop("an interval quantity cannot be negative."))
             if start is not None
-            else _("a register cannot show a negative value."),
+            else Text(gettext_noop("a register cannot show a negative value.")),
         )
     quality = raw.get("quality") or Quality.ACTUAL
     if not isinstance(quality, str) or quality not in _QUALITIES:
         return RowProblem(
-            index, code, _("quality must be one of: %(choices)s.") % {"choices": ", ".join(Quality.values)}
+            index,
+            code,
+            Text(
+                gettext_noop("quality must be one of: %(choices)s."), {"choices": ", ".join(Quality.values)}
+            ),
         )
     correction = raw.get("correction")
     if not isinstance(correction, str | bool | None):
-        return RowProblem(index, code, _("correction must be true or false."))
+        return RowProblem(index, code, Text(gettext_noop("correction must be true or false.")))
     if correction in _FALSE:
         correction = False
     elif correction in _TRUE:
         correction = True
     else:
-        return RowProblem(index, code, _("correction must be true or false."))
+        return RowProblem(index, code, Text(gettext_noop("correction must be true or false.")))
     return Row(index, rule.pk, start, end, value, quality, correction)
 
 
@@ -290,7 +322,9 @@ def _within_batch_duplicates(
             RowProblem(
                 row.index,
                 code_of.get(row.meter_id),
-                _("the batch holds this meter and time more than once with different values."),
+                Text(
+                    gettext_noop("the batch holds this meter and time more than once with different values.")
+                ),
             )
             for row in same_key
         )

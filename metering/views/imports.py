@@ -13,6 +13,7 @@ from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability
 from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 from greenfactory.core.forms import form_add_domain_error
+from greenfactory.core.messages import text_render
 from metering.choices import ImportStatus
 from metering.forms.imports import ImportUploadForm
 from metering.selectors import imports as selectors
@@ -74,8 +75,15 @@ class ImportDetailView(CapabilityRequiredMixin, TemplateView):
             (row.get(LINE_KEY) or position, [row.get(c, "") for c in columns])
             for position, row in enumerate(job.preview or [], start=2)
         ]
+        # Reasons are stored as their source: shown in the reader's language.
+        errors = [{**e, "reason": text_render(e.get("reason"))} for e in job.errors]
         context.update(
-            job=job, columns=columns, preview=preview, Status=ImportStatus, error_lines=error_lines
+            job=job,
+            columns=columns,
+            preview=preview,
+            errors=errors,
+            Status=ImportStatus,
+            error_lines=error_lines,
         )
         return context
 

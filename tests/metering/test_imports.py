@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
 from openpyxl import Workbook
 
 from greenfactory.sites.models import ProductionRecord
@@ -228,3 +229,26 @@ def test_the_sweeper_resends_imports_whose_message_was_lost(staff_client, meters
     job.refresh_from_db()
     assert (job.status, job.accepted) == ("done", 2)
     assert imports_sweep() == 0
+
+
+def test_row_errors_are_shown_in_the_readers_language_whoever_checked_the_file(staff_client, meters):
+    response = _upload(staff_client, READINGS_CSV.encode())  # checked on an English page
+    job = ImportJob.objects.get()
+    assert job.errors[0]["reason"] == {"msgid": "unknown meter at this site.", "params": {}}
+    english = staff_client.get(response["Location"]).content.decode()
+    assert "unknown meter at this site." in english
+    with translation.override("zh-hans"):
+        expected = translation.gettext("unknown meter at this site.")
+    assert expected != "unknown meter at this site."
+    staff_client.cookies["django_language"] = "zh-hans"
+    chinese = staff_client.get(response["Location"]).content.decode()
+    assert "unknown meter at this site." not in chinese
+    assert expected in chinese
+
+
+def test_errors_stored_as_text_before_are_shown_as_stored(staff_client, meters):
+    response = _upload(staff_client, READINGS_CSV.encode())
+    job = ImportJob.objects.get()
+    job.errors = [{**e, "reason": "an old reason kept as text"} for e in job.errors]
+    job.save(update_fields=["errors"])
+    assert "an old reason kept as text" in staff_client.get(response["Location"]).content.decode()
