@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from greenfactory.core.validators import validate_plausible_date
+
 from .evidence import Evidence
 from .standards import Standard
 
@@ -33,8 +35,10 @@ class Certificate(models.Model):
     number = models.CharField(_("certificate number"), max_length=100)
     scope = models.TextField(_("scope"))
     sites = models.ManyToManyField("sites.Site", related_name="certificates", verbose_name=_("sites"))
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True, validators=[validate_plausible_date])
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.PLANNED
     )
@@ -90,8 +94,8 @@ class SurveillanceAudit(models.Model):
         related_name="surveillance_audits",
         verbose_name=_("certificate"),
     )
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), validators=[validate_plausible_date])
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_plausible_date])
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

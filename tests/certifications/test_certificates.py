@@ -216,3 +216,52 @@ def test_unreadable_surveillance_dates_on_the_page_are_a_form_error(staff_client
     assert response.status_code == 200
     assert "Write dates as YYYY-MM-DD, separated by commas." in response.content.decode()
     assert not Certificate.objects.exists()
+
+
+def test_surveillance_dates_typed_on_the_page_in_an_implausible_year_are_a_form_error(
+    staff_client, standard, site, staff_user
+):
+    response = staff_client.post(
+        "/standards/certificates/new/",
+        _page_form(standard, site, staff_user, surveillance_dates="2027-01-15, 0232-01-15"),
+    )
+    assert response.status_code == 200
+    assert "Give a date between 1990 and 2100." in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_an_expiry_date_in_an_implausible_year_is_a_form_error(staff_client, standard, site, staff_user):
+    response = staff_client.post(
+        "/standards/certificates/new/", _page_form(standard, site, staff_user, expires_on="2280-01-09")
+    )
+    assert response.status_code == 200
+    assert "Give a date between 1990 and 2100." in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_the_service_refuses_a_surveillance_audit_in_year_0232(standard, site, staff_user):
+    with pytest.raises(DomainError) as refused:
+        _create(standard, site, staff_user, surveillance_dates=[dt.date(232, 1, 15)])
+    assert refused.value.field == "surveillance_dates"
+    assert not Certificate.objects.exists()
+
+
+def test_an_empty_list_of_surveillance_dates_plans_one_a_year(standard, site, staff_user):
+    certificate = _create(standard, site, staff_user, surveillance_dates=[])
+    assert list(certificate.surveillance_audits.values_list("due_on", flat=True)) == [
+        dt.date(2026, 3, 1),
+        dt.date(2027, 3, 1),
+    ]
+
+
+def test_a_surveillance_audit_done_in_an_implausible_year_is_refused_with_a_message(
+    staff_client, standard, site, staff_user
+):
+    certificate = _create(standard, site, staff_user)
+    audit = certificate.surveillance_audits.first()
+    response = staff_client.post(
+        f"/standards/certificates/surveillance/{audit.pk}/done/", {"done_on": "0226-02-20"}, follow=True
+    )
+    assert "Give a date between 1990 and 2100." in response.content.decode()
+    audit.refresh_from_db()
+    assert audit.done_on is None
