@@ -60,7 +60,7 @@ class Certificate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["standard__code", "expires_on"]
+        ordering = ["standard__sort_key", "expires_on"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         constraints = [

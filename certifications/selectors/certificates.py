@@ -11,5 +11,5 @@ def certificate_list() -> QuerySet[Certificate]:
     return (
         Certificate.objects.select_related("standard", "owner", "evidence")
         .prefetch_related("sites", "surveillance_audits")
-        .order_by("standard__code", "standard__edition", "expires_on")
+        .order_by("standard__sort_key", "expires_on")
     )

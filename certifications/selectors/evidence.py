@@ -31,7 +31,7 @@ def evidence_detail(*, pk: int) -> Evidence:
             "sites",
             Prefetch(
                 "clauses",
-                queryset=Clause.objects.select_related("standard").order_by("standard__code", "position"),
+                queryset=Clause.objects.select_related("standard").order_by("standard__sort_key", "position"),
             ),
             Prefetch(
                 "revisions",

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certifications import services
 from certifications.models import Clause, Evidence, EvidenceStatus, Standard
+from certifications.models.standards import standard_sort_key
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 TODAY = dt.date(2026, 6, 1)
@@ -24,6 +25,7 @@ class StandardFactory(factory.django.DjangoModelFactory):
     edition = "2020"
     title = factory.LazyAttribute(lambda s: f"Test standard {s.code}")
     title_zh = "测试标准"
+    sort_key = factory.LazyAttribute(lambda s: standard_sort_key(code=s.code, edition=s.edition))
 
 
 class ClauseFactory(factory.django.DjangoModelFactory):
