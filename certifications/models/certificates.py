@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +26,10 @@ class CertificateStatus(models.TextChoices):
 LAPSED_STATUSES = (CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN, CertificateStatus.EXPIRED)
 # The statuses a certificate may be recorded with; the others are reached through transitions.
 INITIAL_STATUSES = (CertificateStatus.PLANNED, CertificateStatus.IN_PROGRESS, CertificateStatus.CERTIFIED)
+# The statuses of a certificate that is held, so its expiry date decides whether it still counts.
+HELD_STATUSES = (CertificateStatus.CERTIFIED, CertificateStatus.SUSPENDED)
+# Recertification takes an audit planned months ahead: a certificate is "expiring" this long before.
+EXPIRY_WARNING_DAYS = 90
 
 
 class Certificate(models.Model):
@@ -77,6 +84,29 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard} · {self.certification_body} {self.number}"
+
+    def status_on(self, day: dt.date) -> str:
+        """The status as shown on ``day``: a held certificate is expired the day after its expiry
+        date, whether or not the daily job has recorded it yet."""
+        if self.status in HELD_STATUSES and self.expires_on is not None and self.expires_on < day:
+            return CertificateStatus.EXPIRED
+        return self.status
+
+    @property
+    def shown_status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(CertificateStatus(self.shown_status).label)
+
+    @property
+    def expires_in_days(self) -> int | None:
+        """Days until a held certificate expires, when that is within the warning window."""
+        if self.shown_status not in HELD_STATUSES or self.expires_on is None:
+            return None
+        days = (self.expires_on - timezone.localdate()).days
+        return days if days <= EXPIRY_WARNING_DAYS else None
 
     @property
     def next_surveillance(self) -> "SurveillanceAudit | None":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from certifications import services
 from certifications.models import Certificate, CertificateStatus
@@ -265,3 +266,64 @@ def test_a_surveillance_audit_done_in_an_implausible_year_is_refused_with_a_mess
     assert "Give a date between 1990 and 2100." in response.content.decode()
     audit.refresh_from_db()
     assert audit.done_on is None
+
+
+def _held_until(standard, site, owner, expires_on, number="Q-1"):
+    return _create(
+        standard,
+        site,
+        owner,
+        number=number,
+        issued_on=expires_on - dt.timedelta(days=3 * 365),
+        expires_on=expires_on,
+    )
+
+
+def test_a_certificate_shows_expired_the_day_after_its_expiry_before_any_job_ran(
+    staff_client, standard, site, staff_user
+):
+    today = timezone.localdate()
+    certificate = _held_until(standard, site, staff_user, today - dt.timedelta(days=1))
+    listing = staff_client.get("/standards/certificates/").content.decode()
+    assert '<span class="badge badge-expired">Expired</span>' in listing
+    assert "Certified" not in listing
+    detail = staff_client.get(f"/standards/certificates/{certificate.pk}/").content.decode()
+    assert "This certificate expired on" in detail
+    assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.CERTIFIED
+
+
+def test_a_certificate_is_still_certified_on_its_expiry_day(staff_client, standard, site, staff_user):
+    _held_until(standard, site, staff_user, timezone.localdate())
+    listing = staff_client.get("/standards/certificates/").content.decode()
+    assert '<span class="badge badge-certified">Certified</span>' in listing
+    assert "expires today" in listing
+
+
+def test_a_certificate_expiring_within_ninety_days_is_highlighted_in_the_list(
+    staff_client, standard, site, staff_user
+):
+    today = timezone.localdate()
+    _held_until(standard, site, staff_user, today + dt.timedelta(days=40), number="SOON")
+    _held_until(standard, site, staff_user, today + dt.timedelta(days=400), number="LATER")
+    listing = staff_client.get("/standards/certificates/").content.decode()
+    assert listing.count('class="row-warn"') == 1
+    assert "expires in 40 days" in listing
+
+
+def test_the_home_page_warns_of_expiring_and_expired_certificates(staff_client, standard, site, staff_user):
+    today = timezone.localdate()
+    _held_until(standard, site, staff_user, today + dt.timedelta(days=40), number="SOON")
+    _held_until(standard, site, staff_user, today - dt.timedelta(days=2), number="GONE")
+    _held_until(standard, site, staff_user, today + dt.timedelta(days=400), number="LATER")
+    page = staff_client.get("/").content.decode()
+    assert "Certificates needing attention" in page
+    assert "CQC SOON" in page
+    assert "expires in 40 days" in page
+    assert "CQC GONE" in page
+    assert "expired on" in page
+    assert "CQC LATER" not in page
+
+
+def test_the_home_page_has_no_certificate_alert_when_none_is_due(staff_client, standard, site, staff_user):
+    _held_until(standard, site, staff_user, timezone.localdate() + dt.timedelta(days=400))
+    assert "Certificates needing attention" not in staff_client.get("/").content.decode()
