@@ -31,7 +31,7 @@ class EvidenceForm(forms.ModelForm):
 
     class Meta:
         model = Evidence
-        fields = ["title", "description", "owner", "sites", "review_date", "expiry_date"]
+        fields = ["title", "title_zh", "description", "owner", "sites", "review_date", "expiry_date"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "review_date": DATE_INPUT,

@@ -96,14 +96,19 @@ class EvidenceUpdateView(CapabilityRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.evidence}
 
     def form_valid(self, form):
+        was_approved = self.evidence.status == EvidenceStatus.APPROVED
         try:
-            evidence_services.evidence_update(
+            evidence = evidence_services.evidence_update(
                 evidence=self.evidence, by=self.request.user, **form.cleaned_data
             )
         except DomainError as exc:
             form_add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Evidence saved."))
+        if was_approved and evidence.status == EvidenceStatus.IN_REVIEW:
+            messages.warning(
+                self.request, _("The approved content changed, so the item is back in review for approval.")
+            )
         return redirect("evidence-detail", pk=self.evidence.pk)
 
     def get_context_data(self, **kwargs):
@@ -149,6 +154,7 @@ class EvidenceDetailView(CapabilityRequiredMixin, TemplateView):
             upload_form=kwargs.get("upload_form") or EvidenceUploadForm(),
             can_write=can(self.request.user, Capability.EVIDENCE_WRITE),
             is_draft=evidence.status == EvidenceStatus.DRAFT,
+            history=evidence_selectors.evidence_history(evidence=evidence),
         )
         return context
 
