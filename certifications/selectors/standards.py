@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from ..models import Clause, ClauseMapping, Standard
+from ..models import Clause, ClauseMapping, MappingRelation, Standard
 from ..parsers.standards import ClauseRow, MappingRow, StandardData
 
 
@@ -54,6 +54,32 @@ def standard_clauses(*, standard: Standard) -> QuerySet[Clause]:
 
 def clause_list() -> QuerySet[Clause]:
     return Clause.objects.select_related("standard").order_by("standard__sort_key", "position")
+
+
+def clause_equal_groups() -> list[list[Clause]]:
+    """Clauses the crosswalk holds equal across standards (the Harmonized Structure's shared clauses),
+    each group in standard order, the groups in the order of their first clause. Two queries."""
+    clauses = {c.pk: c for c in clause_list()}
+    linked: dict[int, set[int]] = {}
+    for source, target in ClauseMapping.objects.filter(relation=MappingRelation.EQUAL).values_list(
+        "source_id", "target_id"
+    ):
+        linked.setdefault(source, set()).add(target)
+    order = {pk: index for index, pk in enumerate(clauses)}
+    groups: list[list[Clause]] = []
+    seen: set[int] = set()
+    for start in sorted(linked, key=order.__getitem__):
+        if start in seen:
+            continue
+        members, todo = set(), [start]
+        while todo:
+            pk = todo.pop()
+            if pk not in members:
+                members.add(pk)
+                todo += linked.get(pk, ())
+        seen |= members
+        groups.append([clauses[pk] for pk in sorted(members, key=order.__getitem__)])
+    return groups
 
 
 def clause_mapping_list() -> QuerySet[ClauseMapping]:

@@ -140,18 +140,13 @@ class EvidenceDetailView(CapabilityRequiredMixin, TemplateView):
         except Evidence.DoesNotExist as exc:
             raise Http404 from exc
         linked = list(evidence.clauses.all())
-        linked_ids = {c.pk for c in linked}
-        groups: dict[str, list[Clause]] = {}
-        for clause in standard_selectors.clause_list():
-            if clause.pk not in linked_ids:
-                groups.setdefault(clause.standard.label, []).append(clause)
         context.update(
             evidence=evidence,
             linked=linked,
-            clause_groups=groups.items(),
             suggestions=_suggestions(linked),
             transitions=[(s, EvidenceStatus(s).label) for s in sorted(TRANSITIONS[evidence.status])],
             upload_form=kwargs.get("upload_form") or EvidenceUploadForm(),
+            link_form=EvidenceLinkForm(auto_id="link-%s"),
             can_write=can(self.request.user, Capability.EVIDENCE_WRITE),
             is_draft=evidence.status == EvidenceStatus.DRAFT,
             history=evidence_selectors.evidence_history(evidence=evidence),
