@@ -101,6 +101,11 @@ class Certificate(models.Model):
         return str(CertificateStatus(self.shown_status).label)
 
     @property
+    def is_held(self) -> bool:
+        """Whether the certificate still stands today (certified or suspended, not yet expired)."""
+        return self.shown_status in HELD_STATUSES
+
+    @property
     def expires_in_days(self) -> int | None:
         """Days until a held certificate expires, when that is within the warning window."""
         if self.shown_status not in HELD_STATUSES or self.expires_on is None:

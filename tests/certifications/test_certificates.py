@@ -287,6 +287,7 @@ def test_a_certificate_shows_expired_the_day_after_its_expiry_before_any_job_ran
     listing = staff_client.get("/standards/certificates/").content.decode()
     assert '<span class="badge badge-expired">Expired</span>' in listing
     assert "Certified" not in listing
+    assert 'class="overdue"' not in listing  # no surveillance is due on a certificate that lapsed
     detail = staff_client.get(f"/standards/certificates/{certificate.pk}/").content.decode()
     assert "This certificate expired on" in detail
     assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.CERTIFIED
