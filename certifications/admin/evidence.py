@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from greenfactory.core.exceptions import DomainError
 
-from ..models import Evidence
+from ..models import Evidence, EvidencePolicy
 from ..services import evidence as evidence_services
 from .base import NoAddAdminMixin
 
@@ -65,3 +65,27 @@ class EvidenceAdmin(NoAddAdminMixin, SimpleHistoryAdmin):
         # The service set the sites; only inline formsets (none today) are left to save.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+@admin.register(EvidencePolicy)
+class EvidencePolicyAdmin(SimpleHistoryAdmin):
+    """Per organisation: whether the people who wrote an evidence item may also approve it."""
+
+    list_display = ["organisation", "self_approval_allowed"]
+    fields = ["organisation", "self_approval_allowed"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: EvidencePolicy | None = None) -> list[str]:
+        return ["organisation"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: EvidencePolicy | None = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: EvidencePolicy, form: forms.ModelForm, change: bool
+    ) -> None:
+        saved = evidence_services.evidence_policy_set(
+            organisation=obj.organisation,
+            self_approval_allowed=form.cleaned_data["self_approval_allowed"],
+            by=request.user,
+        )
+        obj.pk = saved.pk

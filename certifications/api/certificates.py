@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
+from greenfactory.core.validators import validate_plausible_date
 from greenfactory.sites.models import Site
 
 from ..models import Certificate, CertificateStatus, Evidence, Standard, SurveillanceAudit
@@ -29,6 +30,20 @@ class SurveillanceSerializer(serializers.ModelSerializer):
         fields = ["id", "due_on", "done_on", "note"]
 
 
+class SurveillanceDatesField(serializers.ListField):
+    """Dates as a list, or typed as on the page: one string of dates separated by commas."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.DateField(validators=[validate_plausible_date]), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if isinstance(data, str):
+            data = [data]
+        if isinstance(data, list) and all(isinstance(item, str) for item in data):
+            data = [part.strip() for item in data for part in item.split(",") if part.strip()]
+        return super().to_internal_value(data)
+
+
 class CertificateSerializer(serializers.ModelSerializer):
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all())
     sites = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all(), many=True)
@@ -44,8 +59,10 @@ class CertificateSerializer(serializers.ModelSerializer):
         help_text="On creation only; later changes go through the status action.",
     )
     surveillance_audits = SurveillanceSerializer(many=True, read_only=True)
-    surveillance_dates = serializers.ListField(
-        child=serializers.DateField(), write_only=True, required=False, help_text="Empty: one a year."
+    surveillance_dates = SurveillanceDatesField(
+        write_only=True,
+        required=False,
+        help_text="Dates (YYYY-MM-DD), as a list or separated by commas; empty: one a year.",
     )
 
     class Meta:

@@ -68,6 +68,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "title",
+            "title_zh",
             "description",
             "owner",
             "sites",

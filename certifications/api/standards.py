@@ -91,7 +91,7 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "edition"]
 
     def get_queryset(self):
-        return standard_selectors.standard_list().order_by("code", "edition")
+        return standard_selectors.standard_list()
 
     @extend_schema(
         summary="Export a standard as YAML or Excel",

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenfactory.core.forms import DATE_INPUT
+from greenfactory.core.validators import DATE_OUT_OF_RANGE, date_is_plausible
 
 from ..models import Certificate, CertificateStatus
 from ..models.certificates import INITIAL_STATUSES
@@ -60,9 +61,12 @@ class CertificateForm(forms.ModelForm):
         if not raw:
             return None
         try:
-            return [dt.date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()]
+            dates = [dt.date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()]
         except ValueError as exc:
             raise forms.ValidationError(_("Write dates as YYYY-MM-DD, separated by commas.")) from exc
+        if any(not date_is_plausible(day) for day in dates):
+            raise forms.ValidationError(DATE_OUT_OF_RANGE)
+        return dates or None
 
 
 class CertificateUpdateForm(CertificateForm):

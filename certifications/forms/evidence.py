@@ -13,25 +13,20 @@ from greenfactory.sites.models import Site
 
 from ..models import Evidence
 from ..selectors.evidence import owner_candidates
-from ..selectors.standards import clause_list
-from .standards import ClauseMultipleChoiceField
+from .standards import ClausePickerField
+
+CLAUSES_HELP = _(
+    "Search by number or title and tick the clauses; a shared clause links it in every Harmonized "
+    "Structure standard at once. You can link more clauses, and their crosswalk equivalents, later."
+)
 
 
 class EvidenceForm(forms.ModelForm):
-    clauses = ClauseMultipleChoiceField(
-        queryset=clause_list(),
-        required=False,
-        label=_("Clauses"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_(
-            "Hold Ctrl (⌘ on a Mac) to choose several. You can link more clauses, and their "
-            "crosswalk equivalents, later."
-        ),
-    )
+    clauses = ClausePickerField(required=False, label=_("Clauses"), help_text=CLAUSES_HELP)
 
     class Meta:
         model = Evidence
-        fields = ["title", "description", "owner", "sites", "review_date", "expiry_date"]
+        fields = ["title", "title_zh", "description", "owner", "sites", "review_date", "expiry_date"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "review_date": DATE_INPUT,
@@ -61,4 +56,4 @@ class EvidenceUploadForm(forms.Form):
 
 
 class EvidenceLinkForm(forms.Form):
-    clauses = ClauseMultipleChoiceField(queryset=clause_list(), label=_("Clauses"))
+    clauses = ClausePickerField(label=_("Link to more clauses"), help_text=CLAUSES_HELP)

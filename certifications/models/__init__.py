@@ -4,6 +4,7 @@ from .certificates import Certificate, CertificateStatus, SurveillanceAudit
 from .evidence import (
     ClauseExclusion,
     Evidence,
+    EvidencePolicy,
     EvidenceRevision,
     EvidenceStatus,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "ClauseExclusion",
     "ClauseMapping",
     "Evidence",
+    "EvidencePolicy",
     "EvidenceRevision",
     "EvidenceStatus",
     "MappingRelation",

@@ -1,8 +1,13 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from greenfactory.core.validators import validate_plausible_date
 
 from .evidence import Evidence
 from .standards import Standard
@@ -21,6 +26,10 @@ class CertificateStatus(models.TextChoices):
 LAPSED_STATUSES = (CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN, CertificateStatus.EXPIRED)
 # The statuses a certificate may be recorded with; the others are reached through transitions.
 INITIAL_STATUSES = (CertificateStatus.PLANNED, CertificateStatus.IN_PROGRESS, CertificateStatus.CERTIFIED)
+# The statuses of a certificate that is held, so its expiry date decides whether it still counts.
+HELD_STATUSES = (CertificateStatus.CERTIFIED, CertificateStatus.SUSPENDED)
+# Recertification takes an audit planned months ahead: a certificate is "expiring" this long before.
+EXPIRY_WARNING_DAYS = 90
 
 
 class Certificate(models.Model):
@@ -33,8 +42,10 @@ class Certificate(models.Model):
     number = models.CharField(_("certificate number"), max_length=100)
     scope = models.TextField(_("scope"))
     sites = models.ManyToManyField("sites.Site", related_name="certificates", verbose_name=_("sites"))
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True, validators=[validate_plausible_date])
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.PLANNED
     )
@@ -56,7 +67,7 @@ class Certificate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["standard__code", "expires_on"]
+        ordering = ["standard__sort_key", "expires_on"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         constraints = [
@@ -74,6 +85,34 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.standard} · {self.certification_body} {self.number}"
 
+    def status_on(self, day: dt.date) -> str:
+        """The status as shown on ``day``: a held certificate is expired the day after its expiry
+        date, whether or not the daily job has recorded it yet."""
+        if self.status in HELD_STATUSES and self.expires_on is not None and self.expires_on < day:
+            return CertificateStatus.EXPIRED
+        return self.status
+
+    @property
+    def shown_status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(CertificateStatus(self.shown_status).label)
+
+    @property
+    def is_held(self) -> bool:
+        """Whether the certificate still stands today (certified or suspended, not yet expired)."""
+        return self.shown_status in HELD_STATUSES
+
+    @property
+    def expires_in_days(self) -> int | None:
+        """Days until a held certificate expires, when that is within the warning window."""
+        if self.shown_status not in HELD_STATUSES or self.expires_on is None:
+            return None
+        days = (self.expires_on - timezone.localdate()).days
+        return days if days <= EXPIRY_WARNING_DAYS else None
+
     @property
     def next_surveillance(self) -> "SurveillanceAudit | None":
         """The earliest surveillance audit not yet done (uses prefetched audits when present)."""
@@ -90,8 +129,8 @@ class SurveillanceAudit(models.Model):
         related_name="surveillance_audits",
         verbose_name=_("certificate"),
     )
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), validators=[validate_plausible_date])
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_plausible_date])
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

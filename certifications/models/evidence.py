@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from certifications.storage import private_storage
 
-from .standards import Clause
+from .standards import Clause, _local
 
 
 class EvidenceStatus(models.TextChoices):
@@ -24,6 +24,9 @@ class Evidence(models.Model):
     """
 
     title = models.CharField(_("title"), max_length=200)
+    title_zh = models.CharField(
+        _("Chinese title"), max_length=200, blank=True, help_text=_("Shown on Chinese pages when given.")
+    )
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("owner")
@@ -71,7 +74,38 @@ class Evidence(models.Model):
         indexes = [models.Index(fields=["status", "expiry_date"]), models.Index(fields=["review_date"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.local_title
+
+    @property
+    def local_title(self) -> str:
+        return _local(self.title, self.title_zh)
+
+
+class EvidencePolicy(models.Model):
+    """How an organisation runs approval of its evidence. Without a policy, a second person approves."""
+
+    organisation = models.OneToOneField(
+        "sites.Organisation",
+        on_delete=models.CASCADE,
+        related_name="evidence_policy",
+        verbose_name=_("organisation"),
+    )
+    self_approval_allowed = models.BooleanField(
+        _("allow self-approval"),
+        default=False,
+        help_text=_(
+            "For small teams: the person who created an evidence item or uploaded its latest file "
+            "may approve it. Otherwise a second person must."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence policy")
+        verbose_name_plural = _("evidence policies")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
 
 
 class EvidenceRevision(models.Model):

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from greenfactory.accounts.models import User
 from greenfactory.accounts.roles import Role
+from greenfactory.sites.models import Organisation
 
-from ..models import Clause, ClauseExclusion, Evidence, EvidenceRevision
+from ..models import Clause, ClauseExclusion, Evidence, EvidencePolicy, EvidenceRevision
 
 
 def evidence_list() -> QuerySet[Evidence]:
@@ -31,7 +38,7 @@ def evidence_detail(*, pk: int) -> Evidence:
             "sites",
             Prefetch(
                 "clauses",
-                queryset=Clause.objects.select_related("standard").order_by("standard__code", "position"),
+                queryset=Clause.objects.select_related("standard").order_by("standard__sort_key", "position"),
             ),
             Prefetch(
                 "revisions",
@@ -71,3 +78,114 @@ def owner_candidates() -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def evidence_authors(*, evidence: Evidence) -> set[int]:
+    """The people whose work an approval vouches for: the item's creator and the uploader of its
+    latest file (ids)."""
+    created = evidence.history.filter(history_type="+").values_list("history_user_id", flat=True).first()
+    uploaded = evidence.revisions.order_by("-number").values_list("uploaded_by_id", flat=True).first()
+    return {pk for pk in (created, uploaded) if pk is not None}
+
+
+def self_approval_allowed(*, evidence: Evidence) -> bool:
+    """Whether every organisation the item belongs to (its sites', or all for an item without sites)
+    allows the people who wrote it to approve it."""
+    organisations = Organisation.objects.all()
+    site_ids = list(evidence.sites.values_list("pk", flat=True))
+    if site_ids:
+        organisations = organisations.filter(sites__in=site_ids)
+    wanted = set(organisations.values_list("pk", flat=True))
+    allowed = set(
+        EvidencePolicy.objects.filter(organisation__in=wanted, self_approval_allowed=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return bool(wanted) and wanted == allowed
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of an item in the audit trail: when, who, and each field from what to what."""
+
+    at: dt.datetime
+    by: User | None
+    created: bool
+    changes: list[HistoryChange] = field(default_factory=list)
+
+
+# The fields shown in an item's history, in the order people read them.
+HISTORY_FIELDS = (
+    "title",
+    "title_zh",
+    "description",
+    "owner",
+    "status",
+    "approver",
+    "review_date",
+    "expiry_date",
+    "sites",
+    "clauses",
+)
+
+
+def _history_value(record: Any, name: str) -> str:
+    if name == "sites":
+        return ", ".join(sorted(row.site.code for row in record.historicalevidence_sites_set.all())) or _(
+            "All sites"
+        )
+    if name == "clauses":
+        return ", ".join(
+            sorted(
+                f"{row.clause.standard.label} {row.clause.number}"
+                for row in record.historicalevidence_clauses_set.all()
+            )
+        )
+    if name == "status":
+        return str(record.get_status_display())
+    value = getattr(record, name)
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return "" if value is None else str(value)
+
+
+def evidence_history(*, evidence: Evidence, limit: int = 50) -> list[HistoryEntry]:
+    """The item's audit trail, newest first: each save that changed what people see, with the
+    fields it changed. A fixed number of queries however long the history."""
+    records = list(
+        evidence.history.select_related("history_user", "owner", "approver")
+        .prefetch_related(
+            "historicalevidence_sites_set__site", "historicalevidence_clauses_set__clause__standard"
+        )
+        .order_by("history_date", "history_id")
+    )
+    labels = {
+        name: str(getattr(Evidence._meta.get_field(name), "verbose_name", name)) for name in HISTORY_FIELDS
+    }
+    entries: list[HistoryEntry] = []
+    previous: dict[str, str] | None = None
+    for record in records:
+        values = {name: _history_value(record, name) for name in HISTORY_FIELDS}
+        if previous is None:
+            entries.append(HistoryEntry(at=record.history_date, by=record.history_user, created=True))
+        else:
+            changes = [
+                HistoryChange(field=labels[name], old=previous[name], new=values[name])
+                for name in HISTORY_FIELDS
+                if previous[name] != values[name]
+            ]
+            if changes:
+                entries.append(
+                    HistoryEntry(
+                        at=record.history_date, by=record.history_user, created=False, changes=changes
+                    )
+                )
+        previous = values
+    return entries[::-1][:limit]

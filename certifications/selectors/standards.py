@@ -6,17 +6,21 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from ..models import Clause, ClauseMapping, Standard
+from ..models import Clause, ClauseMapping, MappingRelation, Standard
 from ..parsers.standards import ClauseRow, MappingRow, StandardData
 
 
 def standard_list() -> QuerySet[Standard]:
-    return Standard.objects.select_related("replaced_by").annotate(clause_count=Count("clauses"))
+    return (
+        Standard.objects.select_related("replaced_by")
+        .annotate(clause_count=Count("clauses"))
+        .order_by("sort_key")
+    )
 
 
 def standard_choices() -> QuerySet[Standard]:
     """Every standard and edition in the order people look for them."""
-    return Standard.objects.order_by("code", "edition")
+    return Standard.objects.order_by("sort_key")
 
 
 def standard_detail(*, pk: int) -> Standard:
@@ -24,7 +28,12 @@ def standard_detail(*, pk: int) -> Standard:
 
 
 def standard_other_editions(*, standard: Standard) -> QuerySet[Standard]:
-    return Standard.objects.filter(code=standard.code).exclude(pk=standard.pk)
+    return Standard.objects.filter(code=standard.code).exclude(pk=standard.pk).order_by("sort_key")
+
+
+def standard_replaced_editions(*, standard: Standard) -> QuerySet[Standard]:
+    """The editions a standard replaces (what importing it superseded)."""
+    return standard.replaces.order_by("sort_key")
 
 
 def standard_clauses(*, standard: Standard) -> QuerySet[Clause]:
@@ -35,7 +44,7 @@ def standard_clauses(*, standard: Standard) -> QuerySet[Clause]:
             Prefetch(
                 "mappings",
                 queryset=ClauseMapping.objects.select_related("target__standard").order_by(
-                    "target__standard__code", "target__position"
+                    "target__standard__sort_key", "target__position"
                 ),
             )
         )
@@ -44,9 +53,33 @@ def standard_clauses(*, standard: Standard) -> QuerySet[Clause]:
 
 
 def clause_list() -> QuerySet[Clause]:
-    return Clause.objects.select_related("standard").order_by(
-        "standard__code", "standard__edition", "position"
-    )
+    return Clause.objects.select_related("standard").order_by("standard__sort_key", "position")
+
+
+def clause_equal_groups() -> list[list[Clause]]:
+    """Clauses the crosswalk holds equal across standards (the Harmonized Structure's shared clauses),
+    each group in standard order, the groups in the order of their first clause. Two queries."""
+    clauses = {c.pk: c for c in clause_list()}
+    linked: dict[int, set[int]] = {}
+    for source, target in ClauseMapping.objects.filter(relation=MappingRelation.EQUAL).values_list(
+        "source_id", "target_id"
+    ):
+        linked.setdefault(source, set()).add(target)
+    order = {pk: index for index, pk in enumerate(clauses)}
+    groups: list[list[Clause]] = []
+    seen: set[int] = set()
+    for start in sorted(linked, key=order.__getitem__):
+        if start in seen:
+            continue
+        members, todo = set(), [start]
+        while todo:
+            pk = todo.pop()
+            if pk not in members:
+                members.add(pk)
+                todo += linked.get(pk, ())
+        seen |= members
+        groups.append([clauses[pk] for pk in sorted(members, key=order.__getitem__)])
+    return groups
 
 
 def clause_mapping_list() -> QuerySet[ClauseMapping]:
@@ -60,7 +93,7 @@ def crosswalk_equivalents(*, clauses: Iterable[Clause]) -> list[ClauseMapping]:
         ClauseMapping.objects.filter(source_id__in=ids)
         .exclude(target_id__in=ids)
         .select_related("source__standard", "target__standard")
-        .order_by("target__standard__code", "target__position")
+        .order_by("target__standard__sort_key", "target__position")
     )
 
 
@@ -72,7 +105,7 @@ def standard_export_data(*, standard: Standard) -> StandardData:
         ClauseMapping.objects.filter(source__standard=standard)
         .exclude(target__standard=standard)
         .select_related("source", "target__standard")
-        .order_by("source__position", "target__standard__code", "target__position")
+        .order_by("source__position", "target__standard__sort_key", "target__position")
     )
     return StandardData(
         code=standard.code,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
+from greenfactory.core.validators import DATE_OUT_OF_RANGE, date_is_plausible
 from greenfactory.sites.models import Site
 
 from ..models import Certificate, CertificateStatus, Evidence, Standard, SurveillanceAudit
@@ -29,6 +30,10 @@ EDITABLE_FIELDS = ("certification_body", "number", "scope", "issued_on", "expire
 
 def certificate_check(*, certificate: Certificate) -> None:
     """Raise DomainError (or AlreadyExists) when a certificate's fields break a rule; writes nothing."""
+    for field in ("issued_on", "expires_on"):
+        day = getattr(certificate, field)
+        if day is not None and not date_is_plausible(day):
+            raise DomainError(str(DATE_OUT_OF_RANGE), field=field)
     if certificate.issued_on and certificate.expires_on and certificate.expires_on <= certificate.issued_on:
         raise DomainError(_("The certificate must expire after it was issued."), field="expires_on")
     if certificate.status == C.CERTIFIED and not (certificate.issued_on and certificate.expires_on):
@@ -77,11 +82,14 @@ def certificate_create(
     evidence: Evidence | None = None,
     surveillance_dates: Iterable[dt.date] | None = None,
 ) -> Certificate:
-    """Record a certificate. Without surveillance dates, one surveillance audit a year is planned
-    between issue and expiry (the usual three-year cycle gives two)."""
+    """Record a certificate. Without surveillance dates (None or none given), one surveillance audit
+    a year is planned between issue and expiry (the usual three-year cycle gives two)."""
     sites = list(sites)
     if not sites:
         raise DomainError(_("Choose at least one site."), field="sites")
+    planned = sorted(set(surveillance_dates or ()))
+    if any(not date_is_plausible(due) for due in planned):
+        raise DomainError(str(DATE_OUT_OF_RANGE), field="surveillance_dates")
     certificate = Certificate(
         standard=standard,
         certification_body=certification_body.strip(),
@@ -95,9 +103,9 @@ def certificate_create(
     )
     _save(certificate, by=by)
     certificate.sites.set(sites)
-    if surveillance_dates is None and issued_on and expires_on:
-        surveillance_dates = _yearly(issued_on, expires_on)
-    for due in sorted(set(surveillance_dates or ())):
+    if not planned and issued_on and expires_on:
+        planned = _yearly(issued_on, expires_on)
+    for due in planned:
         SurveillanceAudit.objects.create(certificate=certificate, due_on=due)
     return certificate
 
@@ -173,7 +181,9 @@ def certificates_expire_due(*, today: dt.date, by: User | None = None) -> int:
 def surveillance_audit_record(
     *, audit: SurveillanceAudit, done_on: dt.date, by: User | None, note: str = ""
 ) -> SurveillanceAudit:
-    """Record that a surveillance audit took place."""
+    """Record that a surveillance audit took place (on a date in the plausible range)."""
+    if not date_is_plausible(done_on):
+        raise DomainError(str(DATE_OUT_OF_RANGE), field="done_on")
     audit.done_on = done_on
     if note:
         audit.note = note

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
 from greenfactory.core.uploads import file_too_large_message
-from greenfactory.sites.models import Site
+from greenfactory.sites.models import Organisation, Site
 
 from ..exceptions import FileTooLarge
 from ..files import EXTENSIONS, sniff_media_type
-from ..models import Clause, ClauseExclusion, Evidence, EvidenceRevision, EvidenceStatus
+from ..models import Clause, ClauseExclusion, Evidence, EvidencePolicy, EvidenceRevision, EvidenceStatus
+from ..selectors.evidence import evidence_authors, self_approval_allowed
 from ..storage import private_storage
 from ._common import UNSET, Unset, history_by
 
@@ -33,7 +34,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.EXPIRED: frozenset({S.DRAFT}),
     S.SUPERSEDED: frozenset(),
 }
-EDITABLE_FIELDS = ("title", "description", "owner", "review_date", "expiry_date")
+EDITABLE_FIELDS = ("title", "title_zh", "description", "owner", "review_date", "expiry_date")
+# What an approver vouched for: changing any of these (or the sites) sends approved evidence back to
+# review. The owner is who looks after the item, not part of what was approved.
+CONTROLLED_FIELDS = ("title", "title_zh", "description", "review_date", "expiry_date")
 
 
 def _save(evidence: Evidence, *, by: User | None) -> None:
@@ -54,6 +58,7 @@ def evidence_create(
     title: str,
     owner: User,
     by: User | None,
+    title_zh: str = "",
     description: str = "",
     sites: Iterable[Site] = (),
     clauses: Iterable[Clause] = (),
@@ -64,6 +69,7 @@ def evidence_create(
     evidence_dates_check(review_date=review_date, expiry_date=expiry_date)
     evidence = Evidence(
         title=title.strip(),
+        title_zh=title_zh.strip(),
         description=description,
         owner=owner,
         review_date=review_date,
@@ -81,6 +87,7 @@ def evidence_update(
     evidence: Evidence,
     by: User | None,
     title: str | Unset = UNSET,
+    title_zh: str | Unset = UNSET,
     description: str | Unset = UNSET,
     owner: User | Unset = UNSET,
     review_date: dt.date | None | Unset = UNSET,
@@ -88,9 +95,14 @@ def evidence_update(
     sites: Iterable[Site] | None = None,
 ) -> Evidence:
     """Change an item's descriptive fields and sites; a field left out stays as it is (status
-    changes go through evidence_transition)."""
+    changes go through evidence_transition). Changing what an approver vouched for (the controlled
+    fields or the sites) sends approved evidence back to review, without its approver."""
+    # What is stored, not the instance: a model form has already written its input onto it.
+    before = Evidence.objects.filter(pk=evidence.pk).values(*CONTROLLED_FIELDS).first() or {}
     if not isinstance(title, Unset):
         evidence.title = title.strip()
+    if not isinstance(title_zh, Unset):
+        evidence.title_zh = title_zh.strip()
     if not isinstance(description, Unset):
         evidence.description = description
     if not isinstance(owner, Unset):
@@ -100,9 +112,17 @@ def evidence_update(
     if not isinstance(expiry_date, Unset):
         evidence.expiry_date = expiry_date
     evidence_dates_check(review_date=evidence.review_date, expiry_date=evidence.expiry_date)
+    wanted_sites = None if sites is None else list(sites)
+    changed = any(getattr(evidence, name) != value for name, value in before.items())
+    if wanted_sites is not None and evidence.pk:
+        changed |= {s.pk for s in wanted_sites} != set(evidence.sites.values_list("pk", flat=True))
+    if changed and evidence.status == S.APPROVED:
+        evidence.status = S.IN_REVIEW
+        evidence.approver = None
+        evidence.approved_at = None
     _save(evidence, by=by)
-    if sites is not None:
-        evidence.sites.set(list(sites))
+    if wanted_sites is not None:
+        evidence.sites.set(wanted_sites)
     return evidence
 
 
@@ -127,6 +147,7 @@ def evidence_transition(
     if to == S.APPROVED:
         if evidence.expiry_date and evidence.expiry_date < today:
             raise TransitionNotAllowed(_("The expiry date has passed; change it before approving."))
+        _second_person_check(evidence=evidence, by=by)
         evidence.approver = by
         evidence.approved_at = timezone.now()
     if to == S.DRAFT:
@@ -135,6 +156,33 @@ def evidence_transition(
     evidence.status = to
     _save(evidence, by=by)
     return evidence
+
+
+def _second_person_check(*, evidence: Evidence, by: User | None) -> None:
+    """Refuse approval by the item's creator or the uploader of its latest file, unless every
+    organisation the item belongs to allows self-approval."""
+    if by is None or by.pk not in evidence_authors(evidence=evidence):
+        return
+    if self_approval_allowed(evidence=evidence):
+        return
+    raise TransitionNotAllowed(
+        _(
+            "You created this evidence or uploaded its latest file, so a second person must approve "
+            "it. An administrator can allow self-approval for small teams in the evidence policy."
+        )
+    )
+
+
+@transaction.atomic
+def evidence_policy_set(
+    *, organisation: Organisation, self_approval_allowed: bool, by: User | None
+) -> EvidencePolicy:
+    """Record whether the people who wrote an organisation's evidence may also approve it."""
+    policy, _created = EvidencePolicy.objects.select_for_update().get_or_create(organisation=organisation)
+    policy.self_approval_allowed = self_approval_allowed
+    history_by(policy, by)
+    policy.save()
+    return policy
 
 
 @transaction.atomic

@@ -13,7 +13,8 @@ from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import DomainError
 
 from ..exceptions import ImportRejected
-from ..models import Clause, ClauseMapping, Evidence, MappingRelation, Standard
+from ..models import Clause, ClauseMapping, Evidence, MappingRelation, Standard, StandardStatus
+from ..models.standards import standard_sort_key
 from ..parsers.standards import Problem, StandardData, parse_yaml
 from ._common import history_by
 
@@ -39,7 +40,8 @@ def standard_import(
     Raises ImportRejected listing every problem with its line or cell; an edition that is already
     loaded is refused (a newer edition is imported under its own edition beside the old one). With
     ``carry_over_from`` (an earlier edition of the same standard) its crosswalk mappings and evidence
-    links are copied to the new clauses with the same numbers, in the same transaction.
+    links are copied to the new clauses with the same numbers, in the same transaction. A current
+    edition supersedes the older current editions of its standard (withdrawn, replaced by it).
     """
     replaced_by, targets = _import_check(data=data, carry_over_from=carry_over_from)
     standard = Standard(
@@ -52,10 +54,13 @@ def standard_import(
         replaced_by=replaced_by,
         note=data.note,
         note_zh=data.note_zh,
+        sort_key=standard_sort_key(code=data.code, edition=data.edition),
     )
     history_by(standard, by)
     standard.full_clean()
     standard.save()
+    if standard.status == StandardStatus.CURRENT:
+        _older_editions_supersede(standard=standard, by=by)
 
     by_number = _clauses_create(standard=standard, data=data)
     for row in data.mappings:
@@ -65,6 +70,19 @@ def standard_import(
     if carry_over_from is not None:
         standard_carry_over(source=carry_over_from, target=standard, by=by)
     return standard
+
+
+def _older_editions_supersede(*, standard: Standard, by: User | None) -> None:
+    """Older current editions of the standard become withdrawn and replaced by the new one."""
+    older = Standard.objects.select_for_update().filter(
+        code=standard.code, status=StandardStatus.CURRENT, sort_key__lt=standard.sort_key
+    )
+    for edition in older.exclude(pk=standard.pk):
+        edition.status = StandardStatus.WITHDRAWN
+        edition.replaced_by = standard
+        history_by(edition, by)
+        edition.full_clean()
+        edition.save()
 
 
 def _import_check(

@@ -129,6 +129,8 @@ class SurveillanceDoneView(CapabilityRequiredMixin, View):
             certificate_services.surveillance_audit_record(audit=audit, done_on=done_on, by=request.user)
         except forms.ValidationError:
             messages.error(request, _("Enter the date the audit took place."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("Surveillance audit recorded."))
         return redirect("certificate-detail", pk=audit.certificate_id)

@@ -96,14 +96,19 @@ class EvidenceUpdateView(CapabilityRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.evidence}
 
     def form_valid(self, form):
+        was_approved = self.evidence.status == EvidenceStatus.APPROVED
         try:
-            evidence_services.evidence_update(
+            evidence = evidence_services.evidence_update(
                 evidence=self.evidence, by=self.request.user, **form.cleaned_data
             )
         except DomainError as exc:
             form_add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Evidence saved."))
+        if was_approved and evidence.status == EvidenceStatus.IN_REVIEW:
+            messages.warning(
+                self.request, _("The approved content changed, so the item is back in review for approval.")
+            )
         return redirect("evidence-detail", pk=self.evidence.pk)
 
     def get_context_data(self, **kwargs):
@@ -135,20 +140,16 @@ class EvidenceDetailView(CapabilityRequiredMixin, TemplateView):
         except Evidence.DoesNotExist as exc:
             raise Http404 from exc
         linked = list(evidence.clauses.all())
-        linked_ids = {c.pk for c in linked}
-        groups: dict[str, list[Clause]] = {}
-        for clause in standard_selectors.clause_list():
-            if clause.pk not in linked_ids:
-                groups.setdefault(clause.standard.label, []).append(clause)
         context.update(
             evidence=evidence,
             linked=linked,
-            clause_groups=groups.items(),
             suggestions=_suggestions(linked),
             transitions=[(s, EvidenceStatus(s).label) for s in sorted(TRANSITIONS[evidence.status])],
             upload_form=kwargs.get("upload_form") or EvidenceUploadForm(),
+            link_form=EvidenceLinkForm(auto_id="link-%s"),
             can_write=can(self.request.user, Capability.EVIDENCE_WRITE),
             is_draft=evidence.status == EvidenceStatus.DRAFT,
+            history=evidence_selectors.evidence_history(evidence=evidence),
         )
         return context
 

@@ -100,4 +100,11 @@ class StandardImportView(CapabilityRequiredMixin, FormView):
             form.add_error("file", _("The file has problems; nothing was imported."))
             return self.render_to_response(self.get_context_data(form=form, problems=problems), status=400)
         messages.success(self.request, _("%(label)s imported.") % {"label": standard.label})
+        replaced = standard_selectors.standard_replaced_editions(standard=standard)
+        if replaced:
+            messages.info(
+                self.request,
+                _("%(labels)s is now marked superseded by %(label)s.")
+                % {"labels": ", ".join(s.label for s in replaced), "label": standard.label},
+            )
         return redirect("standard-detail", pk=standard.pk)

@@ -1,10 +1,12 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from certifications.selectors.certificates import certificates_needing_attention
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.health import broker_status, database_status
@@ -32,6 +34,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["areas"] = [a for a in AREAS if a.capability == Capability.WORKSPACE]
+        if can(self.request.user, Capability.CERTIFICATES_READ):
+            context["certificate_alerts"] = certificates_needing_attention(today=timezone.localdate())
         return context
 
 

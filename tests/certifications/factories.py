@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certifications import services
 from certifications.models import Clause, Evidence, EvidenceStatus, Standard
+from certifications.models.standards import standard_sort_key
+from tests.factories import UserFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 TODAY = dt.date(2026, 6, 1)
@@ -24,6 +26,7 @@ class StandardFactory(factory.django.DjangoModelFactory):
     edition = "2020"
     title = factory.LazyAttribute(lambda s: f"Test standard {s.code}")
     title_zh = "测试标准"
+    sort_key = factory.LazyAttribute(lambda s: standard_sort_key(code=s.code, edition=s.edition))
 
 
 class ClauseFactory(factory.django.DjangoModelFactory):
@@ -39,6 +42,11 @@ class ClauseFactory(factory.django.DjangoModelFactory):
 
 def pdf_upload(name: str = "report.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def second_person():
+    """A reviewer other than the author: approval by a second person is the default."""
+    return UserFactory()
 
 
 def make_evidence(
@@ -70,11 +78,10 @@ def make_evidence(
     if status == EvidenceStatus.IN_REVIEW:
         return evidence
     approved_on = min(today, expiry_date) if expiry_date else today
+    approver = approver or second_person()
     evidence = services.evidence_transition(
-        evidence=evidence, to=EvidenceStatus.APPROVED, by=approver or owner, today=approved_on
+        evidence=evidence, to=EvidenceStatus.APPROVED, by=approver, today=approved_on
     )
     if status in (EvidenceStatus.EXPIRED, EvidenceStatus.SUPERSEDED):
-        evidence = services.evidence_transition(
-            evidence=evidence, to=status, by=approver or owner, today=today
-        )
+        evidence = services.evidence_transition(evidence=evidence, to=status, by=approver, today=today)
     return evidence

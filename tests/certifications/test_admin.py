@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 def _evidence_form(evidence, **changes):
     data = {
         "title": evidence.title,
+        "title_zh": evidence.title_zh,
         "description": evidence.description,
         "owner": evidence.owner_id,
         "review_date": "",
@@ -45,7 +46,8 @@ def test_an_admin_edit_of_evidence_goes_through_the_service_and_leaves_the_statu
     assert response.status_code == 302, response.content.decode()[:2000]
     evidence.refresh_from_db()
     assert evidence.title == "Energy review 2026"  # the service strips the title
-    assert evidence.status == EvidenceStatus.APPROVED
+    # Not the posted "draft": the service's rule, a changed approved title goes back to review.
+    assert evidence.status == EvidenceStatus.IN_REVIEW
     assert list(evidence.sites.all()) == [site]
     assert evidence.history.first().history_user == admin_user
 
@@ -176,3 +178,14 @@ def test_evidence_and_certificates_are_not_deleted_in_the_admin(admin_client, st
     assert [r.status_code for r in responses] == [403, 403]
     assert Evidence.objects.filter(pk=evidence.pk).exists()
     assert Certificate.objects.get(pk=certificate.pk).surveillance_audits.count() == audits
+
+
+def test_the_evidence_policy_is_set_in_the_admin_through_the_service(admin_client, admin_user, site):
+    response = admin_client.post(
+        "/admin/certifications/evidencepolicy/add/",
+        {"organisation": site.organisation_id, "self_approval_allowed": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    policy = site.organisation.evidence_policy
+    assert policy.self_approval_allowed is True
+    assert policy.history.first().history_user == admin_user

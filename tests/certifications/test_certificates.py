@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from certifications import services
 from certifications.models import Certificate, CertificateStatus
@@ -216,3 +217,114 @@ def test_unreadable_surveillance_dates_on_the_page_are_a_form_error(staff_client
     assert response.status_code == 200
     assert "Write dates as YYYY-MM-DD, separated by commas." in response.content.decode()
     assert not Certificate.objects.exists()
+
+
+def test_surveillance_dates_typed_on_the_page_in_an_implausible_year_are_a_form_error(
+    staff_client, standard, site, staff_user
+):
+    response = staff_client.post(
+        "/standards/certificates/new/",
+        _page_form(standard, site, staff_user, surveillance_dates="2027-01-15, 0232-01-15"),
+    )
+    assert response.status_code == 200
+    assert "Give a date between 1990 and 2100." in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_an_expiry_date_in_an_implausible_year_is_a_form_error(staff_client, standard, site, staff_user):
+    response = staff_client.post(
+        "/standards/certificates/new/", _page_form(standard, site, staff_user, expires_on="2280-01-09")
+    )
+    assert response.status_code == 200
+    assert "Give a date between 1990 and 2100." in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_the_service_refuses_a_surveillance_audit_in_year_0232(standard, site, staff_user):
+    with pytest.raises(DomainError) as refused:
+        _create(standard, site, staff_user, surveillance_dates=[dt.date(232, 1, 15)])
+    assert refused.value.field == "surveillance_dates"
+    assert not Certificate.objects.exists()
+
+
+def test_an_empty_list_of_surveillance_dates_plans_one_a_year(standard, site, staff_user):
+    certificate = _create(standard, site, staff_user, surveillance_dates=[])
+    assert list(certificate.surveillance_audits.values_list("due_on", flat=True)) == [
+        dt.date(2026, 3, 1),
+        dt.date(2027, 3, 1),
+    ]
+
+
+def test_a_surveillance_audit_done_in_an_implausible_year_is_refused_with_a_message(
+    staff_client, standard, site, staff_user
+):
+    certificate = _create(standard, site, staff_user)
+    audit = certificate.surveillance_audits.first()
+    response = staff_client.post(
+        f"/standards/certificates/surveillance/{audit.pk}/done/", {"done_on": "0226-02-20"}, follow=True
+    )
+    assert "Give a date between 1990 and 2100." in response.content.decode()
+    audit.refresh_from_db()
+    assert audit.done_on is None
+
+
+def _held_until(standard, site, owner, expires_on, number="Q-1"):
+    return _create(
+        standard,
+        site,
+        owner,
+        number=number,
+        issued_on=expires_on - dt.timedelta(days=3 * 365),
+        expires_on=expires_on,
+    )
+
+
+def test_a_certificate_shows_expired_the_day_after_its_expiry_before_any_job_ran(
+    staff_client, standard, site, staff_user
+):
+    today = timezone.localdate()
+    certificate = _held_until(standard, site, staff_user, today - dt.timedelta(days=1))
+    listing = staff_client.get("/standards/certificates/").content.decode()
+    assert '<span class="badge badge-expired">Expired</span>' in listing
+    assert "Certified" not in listing
+    assert 'class="overdue"' not in listing  # no surveillance is due on a certificate that lapsed
+    detail = staff_client.get(f"/standards/certificates/{certificate.pk}/").content.decode()
+    assert "This certificate expired on" in detail
+    assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.CERTIFIED
+
+
+def test_a_certificate_is_still_certified_on_its_expiry_day(staff_client, standard, site, staff_user):
+    _held_until(standard, site, staff_user, timezone.localdate())
+    listing = staff_client.get("/standards/certificates/").content.decode()
+    assert '<span class="badge badge-certified">Certified</span>' in listing
+    assert "expires today" in listing
+
+
+def test_a_certificate_expiring_within_ninety_days_is_highlighted_in_the_list(
+    staff_client, standard, site, staff_user
+):
+    today = timezone.localdate()
+    _held_until(standard, site, staff_user, today + dt.timedelta(days=40), number="SOON")
+    _held_until(standard, site, staff_user, today + dt.timedelta(days=400), number="LATER")
+    listing = staff_client.get("/standards/certificates/").content.decode()
+    assert listing.count('class="row-warn"') == 1
+    assert "expires in 40 days" in listing
+
+
+def test_the_home_page_warns_of_expiring_and_expired_certificates(staff_client, standard, site, staff_user):
+    today = timezone.localdate()
+    _held_until(standard, site, staff_user, today + dt.timedelta(days=40), number="SOON")
+    _held_until(standard, site, staff_user, today - dt.timedelta(days=2), number="GONE")
+    _held_until(standard, site, staff_user, today + dt.timedelta(days=400), number="LATER")
+    page = staff_client.get("/").content.decode()
+    assert "Certificates needing attention" in page
+    assert "CQC SOON" in page
+    assert "expires on" in page
+    assert "CQC GONE" in page
+    assert "expired on" in page
+    assert "CQC LATER" not in page
+
+
+def test_the_home_page_has_no_certificate_alert_when_none_is_due(staff_client, standard, site, staff_user):
+    _held_until(standard, site, staff_user, timezone.localdate() + dt.timedelta(days=400))
+    assert "Certificates needing attention" not in staff_client.get("/").content.decode()

@@ -292,3 +292,56 @@ def test_a_control_character_is_reported_with_its_line_not_raised():
     assert data is None
     assert problems[0].location == "line 3"
     assert "U+0001" in problems[0].message
+
+
+def _new_edition_upload(old, edition):
+    data = standard_selectors.standard_export_data(standard=old)
+    data.edition = edition
+    data.mappings = []
+    return SimpleUploadedFile(f"edition-{edition}.yaml", to_yaml(data).encode())
+
+
+def test_importing_a_new_edition_on_the_page_marks_the_older_one_superseded(staff_client, shipped):
+    old = Standard.objects.get(code="ISO 14001")
+    response = staff_client.post(
+        "/standards/import/", {"file": _new_edition_upload(old, "2026")}, follow=True
+    )
+    assert "ISO 14001:2015 is now marked superseded by ISO 14001:2026." in response.content.decode()
+    old.refresh_from_db()
+    new = Standard.objects.get(code="ISO 14001", edition="2026")
+    assert (old.status, old.replaced_by) == (StandardStatus.WITHDRAWN, new)
+    assert new.status == StandardStatus.CURRENT
+    listing = staff_client.get("/standards/").content.decode()
+    assert listing.count("Superseded") == 2  # ISO 14001:2015, and PAS 2060 replaced by ISO 14068-1
+
+
+def test_importing_an_older_edition_leaves_the_current_one_current(shipped):
+    current = Standard.objects.get(code="ISO 9001")
+    data = standard_selectors.standard_export_data(standard=current)
+    data.edition = "2008"
+    data.mappings = []
+    services.standard_import(data=data)
+    current.refresh_from_db()
+    assert current.status == StandardStatus.CURRENT
+
+
+def test_lists_sort_standards_by_code_and_edition_numerically(staff_client, shipped):
+    old = Standard.objects.get(code="ISO 9001")
+    data = standard_selectors.standard_export_data(standard=old)
+    data.edition = "2026"
+    data.mappings = []
+    services.standard_import(data=data)
+    labels = [s.label for s in staff_client.get("/standards/").context["standards"]]
+    iso = [label for label in labels if label.startswith("ISO ")]
+    assert iso == [
+        "ISO 9001:2015",
+        "ISO 9001:2026",
+        "ISO 14001:2015",
+        "ISO 14064-1:2018",
+        "ISO 14067:2018",
+        "ISO 14068-1:2023",
+        "ISO 45001:2018",
+        "ISO 50001:2018",
+    ]
+    api = [s["code"] for s in staff_client.get("/api/v1/standards/").json()["results"]]
+    assert api.index("ISO 9001") < api.index("ISO 14001") < api.index("ISO 50001")
