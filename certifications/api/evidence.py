@@ -60,7 +60,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
     )
     clauses = serializers.PrimaryKeyRelatedField(queryset=Clause.objects.all(), many=True, required=False)
     status = serializers.CharField(read_only=True)
-    approver = serializers.StringRelatedField(read_only=True)
+    approver = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Who approved it; null until then."
+    )
     latest_revision = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
@@ -177,7 +179,12 @@ class EvidenceViewSet(
         request={"multipart/form-data": UploadSerializer},
         responses={201: RevisionSerializer},
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+    )
     def revisions(self, request, pk=None, **kwargs):
         evidence = self.get_object()
         if request.method == "GET":
