@@ -64,7 +64,9 @@ def test_certificates_are_answered_with_every_status_but_recorded_with_an_initia
 
 
 def test_coverage_is_one_report_and_sub_lists_are_not_paginated(schema):
-    assert _answer_schema(schema, "/api/v1/coverage/", "get", 200) == {"$ref": "#/components/schemas/Coverage"}
+    assert _answer_schema(schema, "/api/v1/coverage/", "get", 200) == {
+        "$ref": "#/components/schemas/Coverage"
+    }
     for path in ("/api/v1/clauses/{id}/equivalents/", "/api/v1/evidence/{id}/revisions/"):
         assert _answer_schema(schema, path, "get", 200)["type"] == "array"
 
@@ -101,9 +103,7 @@ def test_readings_upload_body_is_described_row_by_row(schema):
 @pytest.mark.django_db
 def test_a_malformed_readings_upload_answers_the_documented_error_body(schema, client, site):
     client.force_login(UserFactory(username="uploader", role=Role.STAFF))
-    response = client.post(
-        "/api/v1/readings/?site=TJ-01", data=b"{not json", content_type="application/json"
-    )
+    response = client.post("/api/v1/readings/?site=TJ-01", data=b"{not json", content_type="application/json")
     assert response.status_code == 400
     assert set(response.json()) == {"detail", "code"}
     assert _conforms(schema, _answer_schema(schema, "/api/v1/readings/", "post", 400), response.json())
@@ -114,4 +114,6 @@ def test_a_standards_import_without_a_file_answers_the_documented_field_errors(s
     response = staff_client.post("/api/v1/standards/import/", data={})
     assert response.status_code == 400
     assert "file" in response.json()
-    assert _conforms(schema, _answer_schema(schema, "/api/v1/standards/import/", "post", 400), response.json())
+    assert _conforms(
+        schema, _answer_schema(schema, "/api/v1/standards/import/", "post", 400), response.json()
+    )
