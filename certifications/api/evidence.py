@@ -20,6 +20,7 @@ from greenfactory.sites.models import Site
 
 from ..exceptions import FileTooLarge
 from ..exports.evidence import revision_file_response
+from ..files import EXTENSIONS
 from ..filters.evidence import EvidenceFilter
 from ..models import Clause, Evidence, EvidenceRevision, EvidenceStatus
 from ..selectors import evidence as evidence_selectors
@@ -237,7 +238,8 @@ class EvidenceRevisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Download the file (permission-checked)",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description="Answered with the media type sniffed from the file's content when it was uploaded.",
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in EXTENSIONS},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None, **kwargs):

@@ -100,7 +100,8 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter("as", str, enum=["yaml", "xlsx"], description="File format (default yaml).")
         ],
-        responses={(200, "application/yaml"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY},
+        description="YAML: the standard as a document in the import format; xlsx: the same as a workbook.",
+        responses={(200, "application/yaml"): OpenApiTypes.OBJECT, (200, XLSX): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None, **kwargs):
