@@ -17,7 +17,7 @@ from greenfactory.sites.models import Site
 
 class _ActivitySerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all())
-    created_by = serializers.StringRelatedField(read_only=True)
+    created_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         fields = ["id", "site", "date", "note", "created_by", "created_at"]

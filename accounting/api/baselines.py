@@ -43,7 +43,7 @@ class BaselineSerializer(serializers.ModelSerializer):
     medium = serializers.ChoiceField(choices=ENERGY_MEDIA, required=False, allow_blank=True)
     weak = serializers.BooleanField(read_only=True)
     unit = serializers.CharField(read_only=True)
-    owner = serializers.StringRelatedField(read_only=True)
+    owner = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = EnergyBaseline
@@ -233,7 +233,7 @@ class EnergyBaselineViewSet(
 
 class AdjustmentSerializer(serializers.ModelSerializer):
     baseline = serializers.PrimaryKeyRelatedField(queryset=EnergyBaseline.objects.all())
-    recorded_by = serializers.StringRelatedField(read_only=True)
+    recorded_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = BaselineAdjustment

@@ -266,7 +266,7 @@ class InventoryCategoryViewSet(
 
 class BaseYearRecalculationSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
-    created_by = serializers.StringRelatedField(read_only=True)
+    created_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = BaseYearRecalculation

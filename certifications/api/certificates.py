@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -44,6 +46,27 @@ class SurveillanceDatesField(serializers.ListField):
         return super().to_internal_value(data)
 
 
+INITIAL_STATUS_CHOICES = [c for c in CertificateStatus.choices if c[0] in INITIAL_STATUSES]
+
+
+class InitialStatusField(serializers.ChoiceField):
+    """A certificate's status: recorded with one of the initial statuses, answered with any."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=INITIAL_STATUS_CHOICES, **kwargs)
+
+
+class InitialStatusFieldSchema(OpenApiSerializerFieldExtension):
+    """In the schema: the initial statuses in requests, every status in responses."""
+
+    target_class = "certifications.api.certificates.InitialStatusField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return build_choice_field(self.target)
+        return build_choice_field(serializers.ChoiceField(choices=CertificateStatus.choices))
+
+
 class CertificateSerializer(serializers.ModelSerializer):
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all())
     sites = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all(), many=True)
@@ -53,10 +76,8 @@ class CertificateSerializer(serializers.ModelSerializer):
     evidence = serializers.PrimaryKeyRelatedField(
         queryset=Evidence.objects.all(), required=False, allow_null=True
     )
-    status = serializers.ChoiceField(
-        choices=[c for c in CertificateStatus.choices if c[0] in INITIAL_STATUSES],
-        required=False,
-        help_text="On creation only; later changes go through the status action.",
+    status = InitialStatusField(
+        required=False, help_text="On creation only; later changes go through the status action."
     )
     surveillance_audits = SurveillanceSerializer(many=True, read_only=True)
     surveillance_dates = SurveillanceDatesField(

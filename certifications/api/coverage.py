@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
@@ -33,6 +38,18 @@ class CoverageRowSerializer(serializers.Serializer):
     justification = serializers.CharField(allow_null=True)
 
 
+@extend_schema_serializer(many=False)  # one report, although the route is a list route
+class CoverageSerializer(serializers.Serializer):
+    standard = serializers.CharField()
+    site = serializers.CharField()
+    today = serializers.DateField()
+    window_days = serializers.IntegerField()
+    totals = serializers.DictField(child=serializers.IntegerField())
+    covered_percent = serializers.IntegerField()
+    lapsed_certificates = serializers.ListField(child=serializers.IntegerField())
+    rows = CoverageRowSerializer(many=True)
+
+
 class CoverageViewSet(viewsets.GenericViewSet):
     permission_classes = [EVIDENCE]
     serializer_class = CoverageQuerySerializer
@@ -45,19 +62,7 @@ class CoverageViewSet(viewsets.GenericViewSet):
             OpenApiParameter("standard", int, required=True, description="Standard id."),
             OpenApiParameter("site", str, required=True, description="Site code."),
         ],
-        responses=inline_serializer(
-            "Coverage",
-            fields={
-                "standard": serializers.CharField(),
-                "site": serializers.CharField(),
-                "today": serializers.DateField(),
-                "window_days": serializers.IntegerField(),
-                "totals": serializers.DictField(child=serializers.IntegerField()),
-                "covered_percent": serializers.IntegerField(),
-                "lapsed_certificates": serializers.ListField(child=serializers.IntegerField()),
-                "rows": CoverageRowSerializer(many=True),
-            },
-        ),
+        responses=CoverageSerializer,
     )
     def list(self, request, **kwargs):
         query = CoverageQuerySerializer(data=request.query_params)

@@ -20,6 +20,7 @@ from greenfactory.sites.models import Site
 
 from ..exceptions import FileTooLarge
 from ..exports.evidence import revision_file_response
+from ..files import EXTENSIONS
 from ..filters.evidence import EvidenceFilter
 from ..models import Clause, Evidence, EvidenceRevision, EvidenceStatus
 from ..selectors import evidence as evidence_selectors
@@ -60,7 +61,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
     )
     clauses = serializers.PrimaryKeyRelatedField(queryset=Clause.objects.all(), many=True, required=False)
     status = serializers.CharField(read_only=True)
-    approver = serializers.StringRelatedField(read_only=True)
+    approver = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Who approved it; null until then."
+    )
     latest_revision = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
@@ -178,7 +181,12 @@ class EvidenceViewSet(
         request={"multipart/form-data": UploadSerializer},
         responses={201: RevisionSerializer},
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+    )
     def revisions(self, request, pk=None, **kwargs):
         evidence = self.get_object()
         if request.method == "GET":
@@ -231,7 +239,8 @@ class EvidenceRevisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Download the file (permission-checked)",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description="Answered with the media type sniffed from the file's content when it was uploaded.",
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in EXTENSIONS},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None, **kwargs):

@@ -32,7 +32,7 @@ STANDARDS = capability_permission(read=Capability.STANDARDS_READ, write=Capabili
 
 class ClauseSerializer(serializers.ModelSerializer):
     standard = serializers.CharField(source="standard.label", read_only=True)
-    parent = serializers.CharField(source="parent.number", read_only=True, default=None)
+    parent = serializers.CharField(source="parent.number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Clause
@@ -41,7 +41,9 @@ class ClauseSerializer(serializers.ModelSerializer):
 
 class StandardSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
-    replaced_by = serializers.CharField(source="replaced_by.label", read_only=True, default=None)
+    replaced_by = serializers.CharField(
+        source="replaced_by.label", read_only=True, default=None, allow_null=True
+    )
     clause_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -98,7 +100,8 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter("as", str, enum=["yaml", "xlsx"], description="File format (default yaml).")
         ],
-        responses={(200, "application/yaml"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY},
+        description="YAML: the standard as a document in the import format; xlsx: the same as a workbook.",
+        responses={(200, "application/yaml"): OpenApiTypes.OBJECT, (200, XLSX): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None, **kwargs):
@@ -200,7 +203,7 @@ class ClauseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="The crosswalk's equivalents of a clause", responses=ClauseMappingSerializer(many=True)
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def equivalents(self, request, pk=None, **kwargs):
         mappings = standard_selectors.crosswalk_equivalents(clauses=[self.get_object()])
         return Response(ClauseMappingSerializer(mappings, many=True).data)

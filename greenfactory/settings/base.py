@@ -159,6 +159,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["greenfactory.accounts.permissions.CanReadApiDocs"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the error answers it can give, with the shared bodies of
+    # greenfactory/core/openapi.py, so clients (and the schemathesis fuzz test) can rely on them.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "greenfactory.core.openapi.error_responses",
+    ],
+    # A certificate is recorded with an initial status and answered with any (two enums named apart).
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateStatusEnum": "certifications.models.certificates.CertificateStatus",
+        "CertificateInitialStatusEnum": "certifications.api.certificates.INITIAL_STATUS_CHOICES",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ class SiteViewSet(viewsets.ModelViewSet):
 
 class ProductionRecordSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all())
-    created_by = serializers.StringRelatedField(read_only=True)
+    created_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = ProductionRecord

@@ -57,7 +57,7 @@ class MeterViewSet(viewsets.ModelViewSet):
 
 class MeterEventSerializer(serializers.ModelSerializer):
     meter = serializers.PrimaryKeyRelatedField(queryset=Meter.objects.all())
-    created_by = serializers.StringRelatedField(read_only=True)
+    created_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = MeterEvent

@@ -22,7 +22,7 @@ class QualityFindingSerializer(serializers.ModelSerializer):
     gateway = serializers.SerializerMethodField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     description = serializers.SerializerMethodField()
-    explained_by = serializers.StringRelatedField(read_only=True)
+    explained_by = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = QualityFinding

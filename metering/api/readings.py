@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import BasePermission
@@ -20,7 +21,7 @@ from metering.api.authentication import (
     GatewayRateThrottle,
     RawBodySessionAuthentication,
 )
-from metering.choices import Source
+from metering.choices import Quality, Source
 from metering.filters.readings import ReadingFilter
 from metering.models import Gateway, Reading
 from metering.selectors import readings as selectors
@@ -50,21 +51,62 @@ class ReadingSerializer(serializers.ModelSerializer):
         fields = ["id", "site", "meter", "start", "ts", "value", "quality", "source", "created_at"]
 
 
-_RESULT = inline_serializer(
-    "IngestResult",
-    {
-        "batch_id": serializers.CharField(),
-        "rows": serializers.IntegerField(),
-        "accepted": serializers.IntegerField(),
-        "duplicate": serializers.IntegerField(),
-        "conflict": serializers.IntegerField(),
-        "corrected": serializers.IntegerField(),
-        "rejected": serializers.IntegerField(),
-        "stored": serializers.BooleanField(),
-        "replayed": serializers.BooleanField(),
-        "errors": serializers.ListField(child=serializers.DictField()),
-    },
-)
+# The upload body and its answer, for the schema only: the upload itself is parsed without
+# serializers (services/parsing.py and services/ingest.py), which answer exactly this.
+class ReadingRowSerializer(serializers.Serializer):
+    meter = serializers.CharField(help_text="The meter's code.")
+    ts = serializers.DateTimeField(
+        required=False, help_text="Register meters: the reading's time, with offset."
+    )
+    start = serializers.DateTimeField(required=False, help_text="Interval meters: start of the interval.")
+    end = serializers.DateTimeField(required=False, help_text="Interval meters: end of the interval.")
+    value = serializers.FloatField(help_text="Register value, or the interval's quantity.")
+    unit = serializers.CharField(
+        required=False, help_text="Default: the meter's unit; converted when compatible."
+    )
+    quality = serializers.ChoiceField(choices=Quality.choices, required=False, help_text="Default actual.")
+    correction = serializers.BooleanField(required=False, help_text="true: replace a different stored value.")
+
+
+class ReadingRowSchema(OpenApiSerializerExtension):
+    """A row has either ``ts`` (a register) or ``start`` and ``end`` (an interval)."""
+
+    target_class = "metering.api.readings.ReadingRowSerializer"
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["oneOf"] = [{"required": ["ts"]}, {"required": ["start", "end"]}]
+        return schema
+
+
+class ReadingsUploadSerializer(serializers.Serializer):
+    batch_id = serializers.CharField(
+        required=False, max_length=100, help_text="Makes a resend of the same batch a no-op."
+    )
+    readings = ReadingRowSerializer(many=True)
+
+
+class RowErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The row's position in the body (0 first).")
+    meter = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+    status = serializers.IntegerField(help_text="400 invalid, 403 outside the gateway's scope, 409 conflict.")
+
+
+class IngestResultSerializer(serializers.Serializer):
+    batch_id = serializers.CharField()
+    rows = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    conflict = serializers.IntegerField()
+    corrected = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    stored = serializers.BooleanField()
+    replayed = serializers.BooleanField()
+    errors = RowErrorSerializer(many=True)
+
+
+_RESULT = IngestResultSerializer
 
 
 @extend_schema_view(
@@ -83,13 +125,24 @@ _RESULT = inline_serializer(
             "refused, the rest stored), or 400/403/409 when nothing was stored; 413 over the size "
             "limits; 429 with Retry-After when a gateway sends too fast."
         ),
-        request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
+        request={"application/json": ReadingsUploadSerializer, "text/csv": OpenApiTypes.STR},
         parameters=[
             OpenApiParameter("atomic", bool, description="true: one refused row refuses the whole batch"),
             OpenApiParameter("site", str, description="Site code (staff uploads only)"),
             OpenApiParameter("batch_id", str, description="Batch id for CSV bodies"),
         ],
-        responses={200: _RESULT, 207: _RESULT, 400: _RESULT, 403: _RESULT, 409: _RESULT},
+        # A body that cannot be read at all (malformed JSON or CSV, bad gzip) answers the shared
+        # error body, added to 400 with every other error answer by greenfactory/core/openapi.py.
+        responses={
+            200: _RESULT,
+            207: _RESULT,
+            400: _RESULT,
+            403: _RESULT,
+            404: OpenApiResponse(description="No site with that code (staff uploads)."),
+            409: _RESULT,
+            413: OpenApiResponse(description="The body, or its inflated gzip, is over the size limit."),
+            429: OpenApiResponse(description="The gateway sends too fast: retry after Retry-After seconds."),
+        },
     ),
 )
 class ReadingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

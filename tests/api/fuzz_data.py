@@ -1,0 +1,72 @@
+"""Objects the demo plant does not have, so that every ``{id}`` route of the API reaches one.
+
+The demo's pipeline (rollups, KPIs, data-quality findings) runs after commit and takes minutes, so
+the fuzz test leaves it out; what it would derive is stored here directly: a finding, and a fitted
+baseline with a target and an alert. Everything a user enters goes through its service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounting.models import EnergyBaseline, FuelDelivery, TargetAlert
+from accounting.services import activity, inventory
+from accounting.services.baselines import adjustment_record, target_set
+from greenfactory.sites.models import Site
+from metering.choices import MeterEventKind, MeterKind
+from metering.models import Meter, QualityFinding
+from metering.services.meters import meter_event_create
+
+
+def fuzz_objects_add(*, staff, today: dt.date) -> None:
+    """A meter exchange, a fuel delivery, an inventory site, a data-quality finding, and a baseline
+    with an adjustment, a target and an alert, at the demo site."""
+    site = Site.objects.get(code="TJ-01")
+    meter = Meter.objects.filter(site=site, kind=MeterKind.REGISTER, is_virtual=False).order_by("pk").first()
+    noon = timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
+    meter_event_create(
+        meter=meter,
+        ts=noon,
+        kind=MeterEventKind.RESET,
+        old_final_value=999999.0,
+        new_start_value=0.0,
+        note="Register rolled over",
+        by=staff,
+    )
+    values = activity.activity_values(
+        model=FuelDelivery,
+        data={"date": today, "fuel": "diesel", "quantity": Decimal("1200"), "unit": "L", "note": ""},
+    )
+    activity.activity_create(site=site, values=values, by=staff)
+    inventory.inventory_site_save(site=site, included=True, equity_share_pct=Decimal("100"), by=staff)
+    QualityFinding.objects.create(
+        site=site,
+        meter=meter,
+        kind="gap",
+        start=noon - dt.timedelta(days=2),
+        end=noon - dt.timedelta(days=1),
+        magnitude=24.0,
+    )
+    baseline = EnergyBaseline.objects.create(
+        site=site,
+        name="Site electricity",
+        measure="mwh",
+        medium="electricity",
+        base_start=today.replace(year=today.year - 1, month=1, day=1),
+        base_end=today.replace(year=today.year - 1, month=12, day=31),
+        intercept=100000.0,
+        coefficients={"production": 120.0},
+        r2=0.9,
+        cv_rmse=0.05,
+        periods=12,
+        fitted_at=noon,
+        owner=staff,
+    )
+    adjustment_record(
+        baseline=baseline, effective_from=today, per_period=Decimal("500"), reason="New press", by=staff
+    )
+    target = target_set(site=site, kind="enpi_max", value=Decimal("1.05"), baseline=baseline, by=staff)
+    TargetAlert.objects.get_or_create(target=target, period=today.replace(day=1), defaults={"actual": 1})
