@@ -135,7 +135,12 @@ def _site_balances_refresh(meters: list[Meter], windows: list[tuple[int, dt.date
     a savepoint: a failing balance is logged and leaves the other sites' balances refreshed."""
     sites = {meter.site_id: meter.site for meter in meters}
     covered = spans_cover_by(windows)
-    list(Site.objects.select_for_update(no_key=True).filter(pk__in=covered).order_by("pk").values_list("pk", flat=True))
+    list(
+        Site.objects.select_for_update(no_key=True)
+        .filter(pk__in=covered)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     for site_id, span in sorted(covered.items()):
         try:
             with transaction.atomic():

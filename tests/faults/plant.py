@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from celery import Celery
 
-from tests.faults.stack import GATEWAY_KEY, METERS, Stack
+from tests.faults.stack import GATEWAY_KEY, METERS, SITE_CODE, Stack, manage
 
 START = dt.datetime(2025, 3, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 STEPS = 14 * 96  # two weeks of 15-minute register readings per meter
@@ -29,7 +29,10 @@ def readings() -> list[dict]:
 def batches() -> list[tuple[str, list[dict]]]:
     """The uploads, in the order a gateway sends them: (batch id, rows)."""
     rows = readings()
-    return [(f"flt-{n:03d}", rows[first : first + BATCH_ROWS]) for n, first in enumerate(range(0, len(rows), BATCH_ROWS))]
+    return [
+        (f"flt-{n:03d}", rows[first : first + BATCH_ROWS])
+        for n, first in enumerate(range(0, len(rows), BATCH_ROWS))
+    ]
 
 
 @dataclass
@@ -66,10 +69,16 @@ def readings_stored(stack: Stack) -> int:
     return stack.sql("SELECT count(*) FROM metering_reading")[0][0]
 
 
-def sweepers_send(stack: Stack) -> None:
-    """What Celery beat does every few minutes: queue the two sweepers."""
+def beat(stack: Stack) -> Celery:
+    """A Celery client of the private broker, to queue what beat queues."""
     app = Celery("faults-beat", broker=stack.redis.url, set_as_current=False)
     app.conf.task_ignore_result = True
+    return app
+
+
+def sweepers_send(stack: Stack) -> None:
+    """What Celery beat does every few minutes: queue the two sweepers."""
+    app = beat(stack)
     try:
         app.send_task("metering.kpi_sweep", queue="kpi")
         app.send_task("accounting.rollup_changes_sweep", queue="kpi")
@@ -119,3 +128,28 @@ def figures(stack: Stack) -> dict[str, list[tuple]]:
         "JOIN metering_meter m ON m.id = r.meter_id ORDER BY m.code, r.granularity, r.start"
     )
     return {"kpis": kpis, "rollups": rollups, "readings": [(readings_stored(stack),)]}
+
+
+def readings_csv() -> bytes:
+    lines = ["meter,ts,value"] + [f"{r['meter']},{r['ts']},{r['value']}" for r in readings()]
+    return ("\n".join(lines) + "\n").encode()
+
+
+IMPORT_CONFIRM = """
+import sys
+from greenfactory.sites.models import Site
+from metering.services.imports import import_job_commit, import_job_create
+site = Site.objects.get(code="{site}")
+with open("{path}", "rb") as handle:
+    job = import_job_create(site=site, kind="readings", name="meters.csv", data=handle.read(), by=None)
+import_job_commit(job=job, by=None)
+print(job.pk)
+"""
+
+
+def import_confirm(stack: Stack) -> int:
+    """A staff member uploads the plant's readings as a file and confirms it: the job is queued."""
+    path = stack.workdir / "meters.csv"
+    path.write_bytes(readings_csv())
+    out = manage(stack.env("gf-staff"), "shell", "-c", IMPORT_CONFIRM.format(site=SITE_CODE, path=path))
+    return int(out.strip().splitlines()[-1])

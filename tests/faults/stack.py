@@ -36,7 +36,11 @@ def pg_bin(name: str) -> str | None:
 
 def binaries_missing() -> list[str]:
     """The programs a fault test needs that this machine lacks."""
-    wanted = {"initdb": pg_bin("initdb"), "pg_ctl": pg_bin("pg_ctl"), "redis-server": shutil.which("redis-server")}
+    wanted = {
+        "initdb": pg_bin("initdb"),
+        "pg_ctl": pg_bin("pg_ctl"),
+        "redis-server": shutil.which("redis-server"),
+    }
     return [name for name, path in wanted.items() if not path]
 
 
@@ -65,14 +69,20 @@ class Postgres:
         if os.geteuid() == 0:
             shutil.chown(self.dir, user="postgres")
             self.as_user = ["runuser", "-u", "postgres", "--"]
-        self._run(pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        self._run(
+            pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"
+        )
 
     def _run(self, *command: str | None) -> None:
         subprocess.run([*self.as_user, *command], check=True, capture_output=True, timeout=120)  # noqa: S603
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start")
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        )
+        self._run(
+            pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start"
+        )
 
     def stop(self) -> None:
         self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
@@ -87,7 +97,12 @@ class Postgres:
 
     def connect(self, database: str = "postgres") -> psycopg.Connection:
         return psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname=database, autocommit=True, connect_timeout=5
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname=database,
+            autocommit=True,
+            connect_timeout=5,
         )
 
     def query(self, database: str, sql: str, params: tuple = ()) -> list[tuple]:
@@ -124,7 +139,10 @@ class Redis:
         wait_for(self._answers, timeout=15, what="redis-server")
 
     def _answers(self) -> bool:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock,
+        ):
             sock.sendall(b"PING\r\n")
             return sock.recv(16).startswith(b"+PONG")
         return False
@@ -166,7 +184,12 @@ class Process:
         self.log = log
         self._file = log.open("ab")
         self.process = subprocess.Popen(  # noqa: S603
-            command, cwd=BASE_DIR, env=env, stdout=self._file, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self._file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def alive(self) -> bool:
@@ -183,7 +206,7 @@ class Process:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
         self._file.close()
@@ -194,7 +217,12 @@ class Process:
 
 def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if done.returncode:
         raise AssertionError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -248,23 +276,35 @@ class Stack:
 
     def server_start(self, **extra: str) -> Process:
         command = [sys.executable, "-m", "gunicorn", "greenfactory.wsgi:application"]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4", "--timeout", "120"]
+        command += [
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "3",
+        ]
         self.server = Process(command, env=self.env("gf-web", **extra), log=self.workdir / "server.log")
         self.processes.append(self.server)
         wait_for(self._server_answers, timeout=60, what=f"gunicorn\n{self.server.tail()}", interval=0.2)
         return self.server
 
     def _server_answers(self) -> bool:
-        assert self.server is not None and self.server.alive(), self.server.tail() if self.server else ""
+        assert self.server is not None
+        assert self.server.alive(), self.server.tail()
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
             return True
         return False
 
-    def worker_start(self, name: str = "w1") -> Process:
+    def worker_start(self, name: str = "w1", **extra: str) -> Process:
         command = [sys.executable, "-m", "celery", "-A", "greenfactory", "worker", "--pool=solo"]
         command += ["--queues=default,ingest,kpi,dossier", "--loglevel=INFO", "--without-gossip"]
         command += ["--without-mingle", f"--hostname={name}@faults"]
-        worker = Process(command, env=self.env("gf-worker"), log=self.workdir / f"worker-{name}.log")
+        worker = Process(command, env=self.env("gf-worker", **extra), log=self.workdir / f"worker-{name}.log")
         self.processes.append(worker)
         return worker
 
