@@ -17,12 +17,6 @@ from tests.services import need
 _databases = itertools.count(1)
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/faults/" in str(item.fspath):
-            item.add_marker(pytest.mark.services)
-
-
 @pytest.fixture(scope="session")
 def fault_cluster():
     missing = binaries_missing()

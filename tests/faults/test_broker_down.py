@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.faults import plant
+
+pytestmark = pytest.mark.services
 
 
 def test_uploads_are_stored_while_redis_is_down_and_kpis_catch_up_through_the_sweepers(

@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from tests.faults import plant
+
+pytestmark = pytest.mark.services
 
 UNAVAILABLE = "The database is unavailable for a moment; send the request again later."
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.faults import plant
+
+pytestmark = pytest.mark.services
 
 
 def _worker_writing(stack) -> bool:
