@@ -57,7 +57,9 @@ class Command(BaseCommand):
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-            Site.objects.select_for_update(no_key=True).filter(pk=site_obj.pk).values_list("pk", flat=True).first()
+            Site.objects.select_for_update(no_key=True).filter(pk=site_obj.pk).values_list(
+                "pk", flat=True
+            ).first()
             windows = span_cover(Span(*meter_findings_refresh(meter=m, start=s, end=e)) for m, s, e in spans)
             if windows is not None:
                 site_balance_refresh(site=site_obj, start=windows.start, end=windows.end)
