@@ -9,7 +9,9 @@ environment variables a deployment uses.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
+import hashlib
 import os
 import shutil
 import signal
@@ -245,13 +247,49 @@ gateway_create(site=site, name="faults", key="{GATEWAY_KEY}")
 """
 
 
+def _template_key() -> str:
+    """Changes whenever the schema or the fault plant would: every migration file and PLANT."""
+    digest = hashlib.sha256(PLANT.encode())
+    for path in sorted(BASE_DIR.glob("**/migrations/*.py")):
+        if ".venv" not in path.parts:
+            digest.update(str(path.relative_to(BASE_DIR)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def template_prepare(pg: Postgres, *, media: Path) -> str:
-    """A migrated database holding the fault plant (a site, its meters, a gateway); tests copy it."""
+    """A migrated database holding the fault plant (a site, its meters, a gateway); tests copy it.
+
+    Migrating takes most of the suite's set-up, so the result is kept as a dump under var/ (keyed by
+    the migrations) and restored by the next test process or run; a lock makes the test processes
+    of one run migrate once between them."""
     name = "gf_template"
     pg.create_database(name)
-    env = app_env(database_url=pg.url(name), broker_url="", name="gf-setup", media=media)
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "shell", "-c", PLANT)
+    cache = BASE_DIR / "var" / "faults-template"
+    cache.mkdir(parents=True, exist_ok=True)
+    dump = cache / f"{_template_key()}.dump"
+    with (cache / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if dump.exists():
+            subprocess.run(  # noqa: S603
+                [pg_bin("pg_restore") or "pg_restore", "--no-owner", "-d", pg.url(name), str(dump)],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+            return name
+        env = app_env(database_url=pg.url(name), broker_url="", name="gf-setup", media=media)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "shell", "-c", PLANT)
+        for stale in cache.glob("*.dump"):
+            stale.unlink()
+        partial = dump.with_suffix(".partial")
+        subprocess.run(  # noqa: S603
+            [pg_bin("pg_dump") or "pg_dump", "-Fc", "-f", str(partial), pg.url(name)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        partial.replace(dump)
     return name
 
 
