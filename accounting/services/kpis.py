@@ -82,7 +82,7 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
     Returns the number of buckets written.
     """
     # One refresh of a site at a time: two workers replacing the same buckets would collide.
-    site = Site.objects.select_for_update().get(pk=site_id)
+    site = Site.objects.select_for_update(no_key=True).get(pk=site_id)
     zone = zoneinfo.ZoneInfo(site.time_zone)
     factors = FactorTable.for_site(site=site)
     written = 0

@@ -7,13 +7,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
+
+# Seconds a client is told to wait before resending a request the database could not serve.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class DomainError(Exception):
@@ -72,6 +75,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(
             {"detail": _("A value in the request cannot be stored (out of range or invalid characters).")},
             status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable or restarting (never the client's fault). Anything this request
+        # wrote was rolled back or committed whole, so resending the same batch is safe: a committed
+        # one is answered as a replay. 503 with Retry-After tells clients and proxies to retry.
+        logger.error("Database unavailable: %s", exc)
+        return Response(
+            {
+                "detail": _("The database is unavailable for a moment; send the request again later."),
+                "code": "unavailable",
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
         )
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or _("Permission denied.")}, status=status.HTTP_403_FORBIDDEN)

@@ -80,6 +80,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+# A kept connection is checked before a request reuses it: after a database restart the first request
+# reconnects instead of failing on a dead connection.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DB_CONN_HEALTH_CHECKS", default=True))
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # An unreachable database fails a request quickly (503, retry later) instead of holding it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -187,6 +195,32 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that committed its work sends the follow-up task after commit; with the broker down it
+# must answer at once (the work is in the database and the sweepers pick it up), not wait for Celery's
+# defaults (about 20 s of retries in the result backend, a publish retried for seconds). So: a short
+# connect timeout, two quick publish retries, and no results stored for tasks nobody waits for (the
+# web process would otherwise subscribe to every task's result channel). Workers keep retrying to
+# reach the broker as usual.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # Unacknowledged (acks_late) tasks of a worker that died go back to the queue after this long;
+    # the periodic sweepers redo their work sooner.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_TASK_IGNORE_RESULT = True
+# The health check is the one task whose answer is read (tests, monitoring).
+CELERY_TASK_ANNOTATIONS = {"greenfactory.health_check": {"ignore_result": False}}
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ROUTES = {
     "metering.import*": {"queue": "ingest"},

@@ -7,16 +7,18 @@ reports progress after each; re-running it is harmless (rows already written cou
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import uuid
 import zoneinfo
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -239,18 +241,62 @@ def import_job_commit(*, job: ImportJob, by: User | None) -> ImportJob:
 
 
 def import_jobs_requeue_stale(*, older_than: dt.timedelta) -> int:
-    """Send again the imports confirmed long ago that no worker picked up (a lost broker message).
+    """Send again the imports confirmed long ago that no worker picked up (a lost broker message), or
+    that a worker started and died in (killed, out of memory): their run no longer holds its claim.
 
-    Runs periodically, so an import never depends on one message reaching the broker.
+    Runs periodically, so an import never depends on one message reaching the broker or one worker
+    living to the end. Re-running is harmless: rows already written count as duplicates.
     """
-    stale = list(
-        ImportJob.objects.filter(
-            status=ImportStatus.QUEUED, queued_at__lt=timezone.now() - older_than
-        ).values_list("pk", flat=True)
-    )
-    for job_id in stale:
+    stale = ImportJob.objects.filter(
+        status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING), queued_at__lt=timezone.now() - older_than
+    ).values_list("pk", "status")
+    resent = 0
+    for job_id, job_status in list(stale):
+        if job_status == ImportStatus.RUNNING and not _run_abandoned(job_id):
+            continue
         task_send("metering.import_run", job_id)
-    return len(stale)
+        resent += 1
+    return resent
+
+
+# A run holds a PostgreSQL session lock on (this class, job id) until it ends; the database drops it
+# when the worker's connection dies, so "running but unclaimed" means the worker is gone.
+_RUN_LOCK_CLASS = 0x696D7074
+
+
+def _run_lock(job_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_RUN_LOCK_CLASS, job_id])
+        return bool(cursor.fetchone()[0])
+
+
+def _run_unlock(job_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCK_CLASS, job_id])
+
+
+def _run_abandoned(job_id: int) -> bool:
+    """A running import whose run holds no claim (PostgreSQL only; elsewhere one process runs
+    everything and nothing can be told)."""
+    if connection.vendor != "postgresql" or not _run_lock(job_id):
+        return False
+    _run_unlock(job_id)
+    return True
+
+
+@contextlib.contextmanager
+def _run_claim(job_id: int) -> Iterator[bool]:
+    """Claim a job's run for this process (False: another live run holds it)."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    if not _run_lock(job_id):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        _run_unlock(job_id)
 
 
 @transaction.atomic
@@ -266,7 +312,15 @@ def import_job_cancel(*, job: ImportJob, by: User | None) -> ImportJob:
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Write a confirmed import in chunks, saving progress after each. Safe to run again."""
+    """Write a confirmed import in chunks, saving progress after each. Safe to run again; a run while
+    another live run of the same job holds its claim does nothing."""
+    with _run_claim(job_id) as claimed:
+        if not claimed:
+            return ImportJob.objects.get(pk=job_id)
+        return _job_run(job_id)
+
+
+def _job_run(job_id: int) -> ImportJob:
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update(of=("self",))

@@ -140,7 +140,12 @@ def _site_balances_refresh(
     a savepoint. Returns the error of each site whose balance failed."""
     sites = {meter.site_id: meter.site for meter in meters}
     covered = spans_cover_by(windows)
-    list(Site.objects.select_for_update().filter(pk__in=covered).order_by("pk").values_list("pk", flat=True))
+    list(
+        Site.objects.select_for_update(no_key=True)
+        .filter(pk__in=covered)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     failed: dict[int, str] = {}
     for site_id, span in sorted(covered.items()):
         try:
@@ -197,7 +202,7 @@ def site_rollups_recompute(
         # Every meter locked first (in id order, as dirty-range processing does): a refresh running
         # meanwhile waits, so what the reading connection reads is not overtaken before we commit.
         list(
-            Meter.objects.select_for_update()
+            Meter.objects.select_for_update(no_key=True)
             .filter(site=site, is_virtual=False)
             .order_by("pk")
             .values_list("pk", flat=True)

@@ -354,12 +354,12 @@ def site_findings_rederive(*, site: Site) -> int:
 
     # The locks dirty-range processing takes, in its order (meters by id, then the site): no deadlock.
     meters = list(
-        Meter.objects.select_for_update(of=("self",))
+        Meter.objects.select_for_update(of=("self",), no_key=True)
         .select_related("site")
         .filter(site=site, is_virtual=False)
         .order_by("pk")
     )
-    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True).first()
+    Site.objects.select_for_update(no_key=True).filter(pk=site.pk).values_list("pk", flat=True).first()
     spans = {
         row["meter"]: row
         for row in Reading.objects.filter(meter__in=meters)

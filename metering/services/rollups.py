@@ -167,8 +167,11 @@ def meter_rollups_refresh(
     ``{meter id: (window, curve)}`` so that the data-quality findings of the same window reuse the
     curve instead of reading the readings again.
     """
-    # One refresh of a meter at a time: two workers replacing the same buckets would collide.
-    Meter.objects.select_for_update().filter(pk=meter.pk).values_list("pk", flat=True).first()
+    # One refresh of a meter at a time: two workers replacing the same buckets would collide. FOR NO
+    # KEY UPDATE, as every pipeline lock on meters and sites: it excludes other refreshes but not the
+    # foreign-key checks of an upload inserting this meter's readings, so uploads running meanwhile
+    # neither wait for the refresh nor deadlock with it.
+    Meter.objects.select_for_update(no_key=True).filter(pk=meter.pk).values_list("pk", flat=True).first()
     zone = zoneinfo.ZoneInfo(meter.site.time_zone)
     window = refresh_window(meter, start, end)
     lo, hi, month_lo, month_hi = window

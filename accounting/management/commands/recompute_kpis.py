@@ -52,12 +52,14 @@ class Command(BaseCommand):
             # Meters (in id order), then the site, locked as dirty-range processing locks them: a
             # sweep running meanwhile waits instead of writing the same findings at the same time.
             list(
-                Meter.objects.select_for_update()
+                Meter.objects.select_for_update(no_key=True)
                 .filter(pk__in=[m.pk for m, _, _ in spans])
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-            Site.objects.select_for_update().filter(pk=site_obj.pk).values_list("pk", flat=True).first()
+            Site.objects.select_for_update(no_key=True).filter(pk=site_obj.pk).values_list(
+                "pk", flat=True
+            ).first()
             windows = span_cover(Span(*meter_findings_refresh(meter=m, start=s, end=e)) for m, s, e in spans)
             if windows is not None:
                 site_balance_refresh(site=site_obj, start=windows.start, end=windows.end)
