@@ -124,8 +124,10 @@ def intensity(*, numerator: Decimal, denominator: Decimal) -> Decimal | None:
 
 
 def renewable_share(*, pv_kwh: Decimal, green_kwh: Decimal, total_kwh: Decimal) -> Decimal | None:
-    """(on-site PV + purchased green electricity) / total electricity."""
-    return intensity(numerator=pv_kwh + green_kwh, denominator=total_kwh)
+    """(on-site PV + purchased green electricity) / total electricity, never above 1: green
+    electricity or certificates beyond what was consumed cover nothing more."""
+    share = intensity(numerator=pv_kwh + green_kwh, denominator=total_kwh)
+    return None if share is None else min(share, Decimal(1))
 
 
 # --- 9. ISO 50001 / ISO 50006 EnPI ----------------------------------------------------------------------

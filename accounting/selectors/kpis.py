@@ -96,7 +96,10 @@ class KpiBucket:
             "water_m3_per_t": _s(formulas.intensity(numerator=f["water_m3"], denominator=f["processed_t"])),
             "renewable_share": _s(
                 formulas.renewable_share(
-                    pv_kwh=f["pv_kwh"], green_kwh=f["green_kwh"] + f["certificates_kwh"], total_kwh=total_kwh
+                    pv_kwh=f["pv_kwh"],
+                    # Green power and certificates cover grid electricity, never more than was drawn.
+                    green_kwh=min(f["green_kwh"] + f["certificates_kwh"], f["electricity_kwh"]),
+                    total_kwh=total_kwh,
                 )
             ),
             "data_quality": self.data_quality,

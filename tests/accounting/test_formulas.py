@@ -132,6 +132,10 @@ def test_renewable_share():
     assert f.renewable_share(pv_kwh=D(200), green_kwh=D(100), total_kwh=D(1000)) == D("0.3")
 
 
+def test_renewable_share_is_never_above_one():
+    assert f.renewable_share(pv_kwh=D(0), green_kwh=D(5000), total_kwh=D(3000)) == D(1)
+
+
 P = [3000, 3400, 3900, 4100, 4600, 5000]
 HDD = [420, 310, 150, 60, 10, 0]
 E = [1050, 1090, 1150, 1150, 1230, 1290]
