@@ -11,7 +11,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
-from accounting.selectors.inventory_report import CATEGORY_LABELS, GASES, Inventory
+from accounting.selectors.inventory_report import (
+    CATEGORY_LABELS,
+    GASES,
+    Inventory,
+    recalculation_trigger_label,
+)
 from greenfactory.core.choices import choice_label
 from greenfactory.core.exports import Sheet, xlsx_file_response, xlsx_workbook, yes_no
 
@@ -115,6 +120,22 @@ def _base_year(inv: Inventory) -> Sheet:
                 yes_no(base.recalculate),
                 _("Restated base year (tCO2e)"),
                 base.restated_tco2e,
+            ],
+            *[
+                [
+                    choice_label(RecalculationKind, k.kind),
+                    k.change_tco2e,
+                    _("% of the base year"),
+                    k.share_pct,
+                ]
+                for k in base.kinds
+            ],
+            [_("All kinds together (by size)"), "", _("% of the base year"), base.cumulative_pct],
+            [
+                _("Reaching the threshold"),
+                "; ".join(map(recalculation_trigger_label, base.triggered_by)),
+                "",
+                "",
             ],
         ]
     return Sheet(title=_("Base year"), header=[_("Item"), _("Value"), "", ""], rows=rows)

@@ -28,7 +28,7 @@ from accounting.models import (
     SiteKpi,
     SourceUncertainty,
 )
-from accounting.models.inventory import ConsolidationApproach, EmissionSource
+from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
 from accounting.selectors.factors import FactorMissing, FactorTable
 from accounting.selectors.inventory_report import (
     CATEGORIES,
@@ -40,6 +40,7 @@ from accounting.selectors.inventory_report import (
     CategoryRow,
     FactorUsed,
     Inventory,
+    RecalculationKindRow,
     RecalculationRow,
     RefrigerantRow,
     SourceRow,
@@ -437,17 +438,30 @@ def _base_year(organisation: Organisation, settings: InventorySettings) -> BaseY
         )
         for e in events
     ]
-    # Changes are judged together: several small ones can add up to a significant one.
-    check = formulas.base_year_check(
-        base_total=base, change=sum((e.effect_tco2e for e in events), _ZERO), threshold=threshold
+    # Each kind is judged on its own and the kinds together by size: an acquisition is not offset by
+    # a method change of the opposite sign.
+    judged = formulas.base_year_judge(
+        base_total=base, changes=[(e.kind, e.effect_tco2e) for e in events], threshold=threshold
     )
     return BaseYear(
         year=settings.base_year,
         total_tco2e=base,
         threshold_pct=settings.recalculation_threshold_pct,
         events=rows,
-        change_tco2e=check.change,
-        change_pct=check.share * _HUNDRED,
-        recalculate=check.recalculate,
-        restated_tco2e=check.restated,
+        change_tco2e=judged.change,
+        change_pct=abs(judged.change) / base * _HUNDRED if base else _ZERO,
+        recalculate=judged.recalculate,
+        restated_tco2e=judged.restated,
+        kinds=[
+            RecalculationKindRow(
+                kind=kind,
+                change_tco2e=check.change,
+                share_pct=check.share * _HUNDRED,
+                triggers=kind in judged.triggers,
+            )
+            for kind in RecalculationKind.values
+            if (check := judged.kinds.get(kind)) is not None
+        ],
+        cumulative_pct=judged.cumulative_share * _HUNDRED,
+        triggered_by=list(judged.triggers),
     )

@@ -9,10 +9,12 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
-from accounting.models.inventory import EmissionSource
+from accounting.formulas import CUMULATIVE
+from accounting.models.inventory import EmissionSource, RecalculationKind
 from accounting.selectors.kpis import q6
+from greenfactory.core.choices import choice_label
 from metering.choices import Medium
 
 CATEGORIES = (1, 2, 3, 4, 5, 6)
@@ -50,6 +52,13 @@ def gas_family(gas: str) -> str:
     if gas.upper().startswith("PFC") or gas in _PFCS:
         return "PFCs"
     return "HFCs" if gas.upper().startswith("R-") else gas
+
+
+def recalculation_trigger_label(trigger: str) -> str:
+    """What made a base year need recalculating: a kind of change, or all kinds together."""
+    if trigger == CUMULATIVE:
+        return gettext("the changes of every kind together")
+    return choice_label(RecalculationKind, trigger)
 
 
 # --- The data structure ---------------------------------------------------------------------------------
@@ -119,15 +128,28 @@ class RecalculationRow:
 
 
 @dataclass
+class RecalculationKindRow:
+    """One kind of change (structural, method, error): its events summed, judged on its own."""
+
+    kind: str
+    change_tco2e: Decimal
+    share_pct: Decimal
+    triggers: bool  # this kind (one of its events, or their sum) reaches the threshold
+
+
+@dataclass
 class BaseYear:
     year: int
     total_tco2e: Decimal
     threshold_pct: Decimal
     events: list[RecalculationRow]
-    change_tco2e: Decimal
+    change_tco2e: Decimal  # every change with its sign: what a restatement adds
     change_pct: Decimal
     recalculate: bool
     restated_tco2e: Decimal
+    kinds: list[RecalculationKindRow] = field(default_factory=list)
+    cumulative_pct: Decimal = _ZERO  # the kinds' shares added up (kinds never cancel each other)
+    triggered_by: list[str] = field(default_factory=list)  # kinds, or "cumulative"
 
 
 @dataclass
