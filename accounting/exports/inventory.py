@@ -30,6 +30,13 @@ def _summary(inv: Inventory) -> Sheet:
         [_("Total, scope 2 market-based (tCO2e)"), inv.total_market_tco2e],
         [_("Combined uncertainty (± %)"), inv.combined_uncertainty_pct],
         [_("Months with KPIs"), inv.months_with_data],
+        [_("Days with data"), inv.days_with_data],
+        [_("Days in the year"), inv.days],
+        [_("Complete year"), yes_no(inv.complete)],
+        [
+            _("Months without data for every day"),
+            ", ".join(f"{m.month:%Y-%m} ({m.days_with_data}/{m.days})" for m in inv.incomplete_months),
+        ],
     ]
     return Sheet(title=_("Summary"), header=[_("Item"), _("Value")], rows=rows)
 

@@ -40,6 +40,7 @@ from accounting.selectors.inventory_report import (
     CategoryRow,
     FactorUsed,
     Inventory,
+    MonthCoverage,
     RecalculationKindRow,
     RecalculationRow,
     RefrigerantRow,
@@ -47,7 +48,7 @@ from accounting.selectors.inventory_report import (
     gas_family,
 )
 from accounting.selectors.kpis import kpi_series
-from greenfactory.core.time import Granularity
+from greenfactory.core.time import Granularity, months_add
 from greenfactory.sites.models import Organisation, Site
 from metering.choices import Medium
 
@@ -129,6 +130,7 @@ class _Totals:
     refrigerants: dict[str, RefrigerantRow] = field(default_factory=dict)
     heat_tco2e: Decimal = _ZERO
     months: int = 0
+    month_days: dict[dt.date, int] = field(default_factory=dict)  # month -> days with data (any site)
 
 
 def _boundary(
@@ -168,6 +170,7 @@ def _add_site(
     site_figures: dict[str, Decimal] = defaultdict(lambda: _ZERO)
     site_consumption: dict[str, Decimal] = defaultdict(lambda: _ZERO)
     for bucket in series:
+        totals.month_days[bucket.start] = max(totals.month_days.get(bucket.start, 0), bucket.days_with_data)
         for name, value in bucket.figures.items():
             site_figures[name] += value
         for medium, quantity in bucket.consumption.items():
@@ -366,8 +369,28 @@ def ghg_inventory(*, organisation: Organisation, year: int) -> Inventory:
         residual=totals.residual,
         base_year=_base_year(organisation, settings),
         months_with_data=totals.months,
+        **_coverage(totals, start, end),
         unsplit_gases={i: categories_kpi[i] for i in range(3, 7)},
     )
+
+
+def _coverage(totals: _Totals, start: dt.date, end: dt.date) -> dict:
+    """How many days of the year have data, and the months that lack some: a year (or month) with
+    fewer days of data than it has is not a year's (or month's) total, and is marked as such."""
+    months = []
+    month = start
+    while month <= end:
+        following = months_add(month, 1)
+        days, found = (following - month).days, totals.month_days.get(month, 0)
+        if found < days:
+            months.append(MonthCoverage(month=month, days_with_data=found, days=days))
+        month = following
+    days_with_data = sum(totals.month_days.values())
+    return {
+        "days_with_data": days_with_data,
+        "days": (end - start).days + 1,
+        "incomplete_months": months,
+    }
 
 
 def _factors_used(totals: _Totals) -> list[FactorUsed]:

@@ -153,6 +153,15 @@ class BaseYear:
 
 
 @dataclass
+class MonthCoverage:
+    """A month of the year with fewer days of data than it has (none, or some)."""
+
+    month: dt.date
+    days_with_data: int
+    days: int
+
+
+@dataclass
 class Inventory:
     organisation_code: str
     organisation_name: str
@@ -182,12 +191,20 @@ class Inventory:
     grid: list[dict]
     residual: list[dict]
     base_year: BaseYear | None
-    months_with_data: int
+    months_with_data: int  # months with any data, however few days
     unsplit_gases: dict[int, Decimal] = field(default_factory=dict)  # categories 3-6: CO2e, not by gas
+    days_with_data: int = 0  # days of the year with data (the most at any counted site, month by month)
+    days: int = 0  # days in the year
+    incomplete_months: list[MonthCoverage] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every day of the year has data: otherwise the totals are not the year's."""
+        return self.days_with_data >= self.days
 
     def as_dict(self) -> dict:
         """JSON-ready: decimals as strings with six places."""
-        return _jsonable(asdict(self))
+        return {**_jsonable(asdict(self)), "complete": self.complete}
 
 
 def _jsonable(value: Any) -> Any:
