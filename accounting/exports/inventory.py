@@ -19,6 +19,7 @@ from accounting.selectors.inventory_report import (
 )
 from greenfactory.core.choices import choice_label
 from greenfactory.core.exports import Sheet, xlsx_file_response, xlsx_workbook, yes_no
+from greenfactory.core.localized import local_text
 
 
 def _summary(inv: Inventory) -> Sheet:
@@ -43,7 +44,7 @@ def _summary(inv: Inventory) -> Sheet:
 
 def _boundary(inv: Inventory) -> Sheet:
     header = [_("Site"), _("Name"), _("Included"), _("Share (%)"), _("Note")]
-    rows = [[s.code, s.name, yes_no(s.included), s.share_pct, s.note] for s in inv.sites]
+    rows = [[s.code, local_text(s), yes_no(s.included), s.share_pct, s.note] for s in inv.sites]
     return Sheet(title=_("Organisational boundary"), header=header, rows=rows)
 
 
@@ -76,8 +77,31 @@ def _gases(inv: Inventory) -> Sheet:
 
 
 def _factors(inv: Inventory) -> Sheet:
-    header = [_("Factor set"), _("Version"), _("Key"), _("Year"), _("Value"), _("Unit"), _("Source")]
-    rows = [[f.set_code, f.version, f.key, f.year, f.value, f.unit, f.source] for f in inv.factors]
+    header = [
+        _("Factor set"),
+        _("Version"),
+        _("Key"),
+        _("Year"),
+        _("Value"),
+        _("Unit"),
+        _("Source"),
+        _("Factor set name"),
+        _("Factor"),
+    ]
+    rows = [
+        [
+            f.set_code,
+            f.version,
+            f.key,
+            f.year,
+            f.value,
+            f.unit,
+            local_text(f, "source"),
+            local_text(f, "set_name"),
+            f.key_label,
+        ]
+        for f in inv.factors
+    ]
     return Sheet(title=_("Factors"), header=header, rows=rows)
 
 
@@ -99,7 +123,7 @@ def _uncertainty(inv: Inventory) -> Sheet:
             s.tco2e,
             s.uncertainty_pct,
             s.uncertainty_tco2e,
-            s.basis,
+            local_text(s, "basis"),
         ]
         for s in inv.sources
     ]

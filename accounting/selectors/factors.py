@@ -11,13 +11,16 @@ from decimal import Decimal
 from typing import Self
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounting.choices import GridRegion
 from accounting.formulas import blend_gwp
 from accounting.models import Factor, FactorSet, SiteKpiSettings
 from greenfactory.core.choices import choice_label
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.localized import local_text
 from greenfactory.sites.models import Site
+from metering.choices import Medium
 
 DEFAULT_GWP_SET = "gwp-ar5"
 # The sets a site's KPI computation may read, besides the site's GWP set.
@@ -44,18 +47,56 @@ def site_kpi_settings(*, site: Site) -> SiteKpiSettings:
 
 
 def factors_used_labelled(*, used: list[dict]) -> list[dict]:
-    """The factors a period's KPIs used (``KpiBucket.factors``), with region and GWP-set names beside
-    their codes. One query."""
-    names = dict(FactorSet.objects.filter(code__in={f["gwp"] for f in used}).values_list("code", "name"))
+    """The factors a period's KPIs used (``KpiBucket.factors``), with region and factor-set names (in
+    the page's language) beside their codes. One query."""
+    codes = {f["gwp"] for f in used} | {code for f in used for code in f.get("sets", {})}
+    names = {
+        s.code: local_text(s)
+        for s in FactorSet.objects.filter(code__in=codes).only("code", "name", "name_zh")
+    }
     return [
         {
             **f,
             "grid": {**f["grid"], "label": choice_label(GridRegion, f["grid"]["region"])},
             "residual": {**f["residual"], "label": choice_label(GridRegion, f["residual"]["region"])},
             "gwp_name": names.get(f["gwp"], f["gwp"]),
+            "set_names": [(names.get(code, code), version) for code, version in f.get("sets", {}).items()],
         }
         for f in used
     ]
+
+
+_FUEL_PARAMETERS = {
+    "ncv": gettext_lazy("net calorific value"),
+    "cc": gettext_lazy("carbon content per unit of heat"),
+    "of": gettext_lazy("oxidation factor"),
+    "co2": gettext_lazy("CO2 emission factor"),
+    "density": gettext_lazy("density"),
+    "enthalpy": gettext_lazy("enthalpy"),
+}
+_OTHER_CARRIERS = {"raw_coal": gettext_lazy("Raw coal")}
+
+
+def factor_key_label(*, set_code: str, key: str) -> str:
+    """A factor's key in words (``diesel.ncv`` -> "Diesel, net calorific value"), in the page's
+    language; gases (CO2, HFC-134a) are their own names. An unknown key is shown as it is."""
+    if ":" in key:  # a blend's component: R-410A:HFC-32
+        blend, component = key.split(":", 1)
+        return _("%(blend)s: mass fraction of %(component)s") % {"blend": blend, "component": component}
+    if set_code == "grid-cn":
+        return choice_label(GridRegion, key)
+    carrier, _dot, parameter = key.partition(".")
+    carrier_label = (
+        str(_OTHER_CARRIERS[carrier]) if carrier in _OTHER_CARRIERS else choice_label(Medium, carrier)
+    )
+    if not parameter:
+        return carrier_label
+    if parameter not in _FUEL_PARAMETERS:
+        return key
+    return _("%(carrier)s, %(parameter)s") % {
+        "carrier": carrier_label,
+        "parameter": _FUEL_PARAMETERS[parameter],
+    }
 
 
 @dataclass

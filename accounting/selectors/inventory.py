@@ -21,6 +21,7 @@ from accounting import formulas
 from accounting.models import (
     BaseYearRecalculation,
     Factor,
+    FactorSet,
     InventoryCategory,
     InventorySettings,
     InventorySite,
@@ -29,7 +30,7 @@ from accounting.models import (
     SourceUncertainty,
 )
 from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
-from accounting.selectors.factors import FactorMissing, FactorTable
+from accounting.selectors.factors import FactorMissing, FactorTable, factor_key_label
 from accounting.selectors.inventory_report import (
     CATEGORIES,
     FUELS,
@@ -72,7 +73,10 @@ def uncertainty_table() -> dict[str, SourceUncertainty]:
             rows.setdefault(
                 entry["source"],
                 SourceUncertainty(
-                    source=entry["source"], percent=Decimal(str(entry["percent"])), basis=entry["basis"]
+                    source=entry["source"],
+                    percent=Decimal(str(entry["percent"])),
+                    basis=entry["basis"],
+                    basis_zh=entry.get("basis_zh", ""),
                 ),
             )
     return rows
@@ -151,6 +155,7 @@ def _boundary(
                 included=included,
                 share_pct=share if equity else _HUNDRED,
                 note=entry.note if entry else "",
+                name_zh=site.name_zh,
             )
         )
         if included:
@@ -301,6 +306,7 @@ def _sources(
                 tco2e=tco2e,
                 uncertainty_pct=known.percent if known else _ZERO,
                 basis=known.basis if known else "",
+                basis_zh=known.basis_zh if known else "",
             )
         )
     return sources
@@ -364,6 +370,12 @@ def ghg_inventory(*, organisation: Organisation, year: int) -> Inventory:
         combined_uncertainty_pct=_combined_uncertainty(sources),
         factors=_factors_used(totals),
         gwp_sets=sorted(g for g in totals.gwp_sets if g),
+        gwp_set_names=[
+            {"name": name, "name_zh": name_zh}
+            for name, name_zh in FactorSet.objects.filter(code__in=totals.gwp_sets)
+            .order_by("code")
+            .values_list("name", "name_zh")
+        ],
         combustion_methods=sorted(m for m in totals.methods if m),
         grid=totals.grid,
         residual=totals.residual,
@@ -437,6 +449,9 @@ def _factors_used(totals: _Totals) -> list[FactorUsed]:
                 value=factor.value,
                 unit=factor.unit,
                 source=factor.source,
+                set_name_zh=factor.factor_set.name_zh,
+                source_zh=factor.source_zh,
+                key_label=factor_key_label(set_code=code, key=factor.key),
             )
         )
     return result

@@ -71,6 +71,7 @@ class BoundarySite:
     included: bool
     share_pct: Decimal
     note: str
+    name_zh: str = ""
 
 
 @dataclass
@@ -101,6 +102,7 @@ class SourceRow:
     uncertainty_pct: Decimal
     basis: str
     uncertainty_tco2e: Decimal = _ZERO  # ± tCO2e: emissions x uncertainty
+    basis_zh: str = ""
 
     def __post_init__(self) -> None:
         self.uncertainty_tco2e = self.tco2e * self.uncertainty_pct / _HUNDRED
@@ -116,6 +118,9 @@ class FactorUsed:
     value: Decimal
     unit: str
     source: str
+    set_name_zh: str = ""
+    source_zh: str = ""
+    key_label: str = ""  # the key in words, in the language it was read in
 
 
 @dataclass
@@ -196,6 +201,7 @@ class Inventory:
     days_with_data: int = 0  # days of the year with data (the most at any counted site, month by month)
     days: int = 0  # days in the year
     incomplete_months: list[MonthCoverage] = field(default_factory=list)
+    gwp_set_names: list[dict[str, str]] = field(default_factory=list)  # name, name_zh of each GWP set
 
     @property
     def complete(self) -> bool:

@@ -49,7 +49,11 @@ def uncertainty_defaults_load(*, path: Path = UNCERTAINTY_DEFAULTS) -> int:
     for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
         _row, made = SourceUncertainty.objects.get_or_create(
             source=entry["source"],
-            defaults={"percent": Decimal(str(entry["percent"])), "basis": entry["basis"]},
+            defaults={
+                "percent": Decimal(str(entry["percent"])),
+                "basis": entry["basis"],
+                "basis_zh": entry.get("basis_zh", ""),
+            },
         )
         created += made
     return created
