@@ -15,7 +15,6 @@ class FactorSet(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=FactorKind.choices)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -45,7 +44,6 @@ class Factor(models.Model):
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=8)
     unit = models.CharField(_("unit"), max_length=30)
     source = models.CharField(_("source"), max_length=300)
-    source_zh = models.CharField(_("source in Chinese"), max_length=300, blank=True)
     history = HistoricalRecords(table_name="metering_historicalfactor")
 
     class Meta:

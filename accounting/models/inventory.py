@@ -218,7 +218,6 @@ class SourceUncertainty(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(500))],
     )
     basis = models.CharField(_("basis"), max_length=300)
-    basis_zh = models.CharField(_("basis in Chinese"), max_length=300, blank=True)
     history = HistoricalRecords(table_name="metering_historicalsourceuncertainty")
 
     class Meta:

@@ -6,10 +6,13 @@ row for every site that existed; ``site_kpi_settings_update`` stores the others 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Self
 
+import yaml
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,10 +53,7 @@ def factors_used_labelled(*, used: list[dict]) -> list[dict]:
     """The factors a period's KPIs used (``KpiBucket.factors``), with region and factor-set names (in
     the page's language) beside their codes. One query."""
     codes = {f["gwp"] for f in used} | {code for f in used for code in f.get("sets", {})}
-    names = {
-        s.code: local_text(s)
-        for s in FactorSet.objects.filter(code__in=codes).only("code", "name", "name_zh")
-    }
+    names = {code: local_text(named) for code, named in factor_set_names(codes=codes).items()}
     return [
         {
             **f,
@@ -64,6 +64,41 @@ def factors_used_labelled(*, used: list[dict]) -> list[dict]:
         }
         for f in used
     ]
+
+
+SHIPPED_FACTOR_SETS = Path(__file__).resolve().parent.parent / "data" / "factor_sets.yaml"
+SHIPPED_UNCERTAINTIES = Path(__file__).resolve().parent.parent / "data" / "uncertainty_defaults.yaml"
+
+
+@functools.cache
+def _shipped_chinese() -> dict[tuple, dict[str, str]]:
+    """English text -> Chinese text of the shipped data, per (what, set code or source, ...)."""
+    found: dict[tuple, dict[str, str]] = {}
+    for entry in yaml.safe_load(SHIPPED_FACTOR_SETS.read_text(encoding="utf-8")):
+        found[("set", entry["code"])] = {entry["name"]: entry.get("name_zh", "")}
+        for row in entry["factors"]:
+            found[("source", entry["code"], row["key"], row["year"])] = {
+                row["source"]: row.get("source_zh", "")
+            }
+    for entry in yaml.safe_load(SHIPPED_UNCERTAINTIES.read_text(encoding="utf-8")):
+        found[("basis", entry["source"])] = {entry["basis"]: entry.get("basis_zh", "")}
+    return found
+
+
+def shipped_chinese(*, english: str, what: str, of: tuple) -> str:
+    """The Chinese text shipped for a factor set's name (``what="set"``, of=(code,)), a factor's
+    source (``"source"``, (code, key, year)) or an uncertainty basis (``"basis"``, (source,)); empty
+    when there is none or the English text is no longer the shipped one (an administrator's
+    correction is never shown beside a stale translation)."""
+    return _shipped_chinese().get((what, *of), {}).get(english, "")
+
+
+def factor_set_names(*, codes: set[str]) -> dict[str, dict[str, str]]:
+    """Name and shipped Chinese name of each factor set. One query."""
+    return {
+        code: {"name": name, "name_zh": shipped_chinese(english=name, what="set", of=(code,))}
+        for code, name in FactorSet.objects.filter(code__in=codes).values_list("code", "name")
+    }
 
 
 _FUEL_PARAMETERS = {

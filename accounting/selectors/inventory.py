@@ -21,7 +21,6 @@ from accounting import formulas
 from accounting.models import (
     BaseYearRecalculation,
     Factor,
-    FactorSet,
     InventoryCategory,
     InventorySettings,
     InventorySite,
@@ -30,7 +29,13 @@ from accounting.models import (
     SourceUncertainty,
 )
 from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
-from accounting.selectors.factors import FactorMissing, FactorTable, factor_key_label
+from accounting.selectors.factors import (
+    FactorMissing,
+    FactorTable,
+    factor_key_label,
+    factor_set_names,
+    shipped_chinese,
+)
 from accounting.selectors.inventory_report import (
     CATEGORIES,
     FUELS,
@@ -76,7 +81,6 @@ def uncertainty_table() -> dict[str, SourceUncertainty]:
                     source=entry["source"],
                     percent=Decimal(str(entry["percent"])),
                     basis=entry["basis"],
-                    basis_zh=entry.get("basis_zh", ""),
                 ),
             )
     return rows
@@ -306,7 +310,9 @@ def _sources(
                 tco2e=tco2e,
                 uncertainty_pct=known.percent if known else _ZERO,
                 basis=known.basis if known else "",
-                basis_zh=known.basis_zh if known else "",
+                basis_zh=shipped_chinese(english=known.basis, what="basis", of=(source.value,))
+                if known
+                else "",
             )
         )
     return sources
@@ -370,12 +376,7 @@ def ghg_inventory(*, organisation: Organisation, year: int) -> Inventory:
         combined_uncertainty_pct=_combined_uncertainty(sources),
         factors=_factors_used(totals),
         gwp_sets=sorted(g for g in totals.gwp_sets if g),
-        gwp_set_names=[
-            {"name": name, "name_zh": name_zh}
-            for name, name_zh in FactorSet.objects.filter(code__in=totals.gwp_sets)
-            .order_by("code")
-            .values_list("name", "name_zh")
-        ],
+        gwp_set_names=[named for _code, named in sorted(factor_set_names(codes=totals.gwp_sets).items())],
         combustion_methods=sorted(m for m in totals.methods if m),
         grid=totals.grid,
         residual=totals.residual,
@@ -449,8 +450,10 @@ def _factors_used(totals: _Totals) -> list[FactorUsed]:
                 value=factor.value,
                 unit=factor.unit,
                 source=factor.source,
-                set_name_zh=factor.factor_set.name_zh,
-                source_zh=factor.source_zh,
+                set_name_zh=shipped_chinese(english=factor.factor_set.name, what="set", of=(code,)),
+                source_zh=shipped_chinese(
+                    english=factor.source, what="source", of=(code, factor.key, factor.year)
+                ),
                 key_label=factor_key_label(set_code=code, key=factor.key),
             )
         )

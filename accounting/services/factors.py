@@ -37,11 +37,7 @@ def factor_sets_load(*, path: Path = SHIPPED) -> int:
         if FactorSet.objects.filter(code=entry["code"]).exists():
             continue
         factor_set = FactorSet.objects.create(
-            code=entry["code"],
-            name=entry["name"],
-            name_zh=entry.get("name_zh", ""),
-            kind=FactorKind(entry["kind"]),
-            version=entry["version"],
+            code=entry["code"], name=entry["name"], kind=FactorKind(entry["kind"]), version=entry["version"]
         )
         Factor.objects.bulk_create(
             Factor(
@@ -51,7 +47,6 @@ def factor_sets_load(*, path: Path = SHIPPED) -> int:
                 value=Decimal(str(row["value"])),
                 unit=row["unit"],
                 source=row["source"],
-                source_zh=row.get("source_zh", ""),
             )
             for row in entry["factors"]
         )

@@ -49,11 +49,7 @@ def uncertainty_defaults_load(*, path: Path = UNCERTAINTY_DEFAULTS) -> int:
     for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
         _row, made = SourceUncertainty.objects.get_or_create(
             source=entry["source"],
-            defaults={
-                "percent": Decimal(str(entry["percent"])),
-                "basis": entry["basis"],
-                "basis_zh": entry.get("basis_zh", ""),
-            },
+            defaults={"percent": Decimal(str(entry["percent"])), "basis": entry["basis"]},
         )
         created += made
     return created

@@ -22,6 +22,7 @@ from accounting.forms.inventory import (
 )
 from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
 from accounting.selectors import inventory as selectors
+from accounting.selectors.factors import shipped_chinese
 from accounting.selectors.inventory_report import (
     CATEGORY_LABELS,
     GASES,
@@ -240,7 +241,14 @@ class InventorySettingsView(CapabilityRequiredMixin, TemplateView):
                 for e in selectors.base_year_recalculations(organisation=organisation)
             ],
             uncertainties=[
-                {"row": u, "label": choice_label(EmissionSource, u.source)}
+                {
+                    "row": u,
+                    "label": choice_label(EmissionSource, u.source),
+                    "basis": {
+                        "basis": u.basis,
+                        "basis_zh": shipped_chinese(english=u.basis, what="basis", of=(u.source,)),
+                    },
+                }
                 for u in sorted(
                     selectors.uncertainty_table().values(),
                     key=lambda u: EmissionSource.values.index(u.source),

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from accounting.models import Factor, FactorSet, SourceUncertainty
+from accounting.models import Factor, SourceUncertainty
+from accounting.selectors.factors import shipped_chinese
+from accounting.services.factors import factor_save
 from greenfactory.sites.services import site_update
 from metering.services.meters import meter_update
 
@@ -46,11 +48,17 @@ def test_the_chinese_name_is_stored_through_the_api(site, admin_client):
     assert site.name_zh == "天津工厂"
 
 
-def test_the_shipped_data_has_chinese_texts_in_the_database():
-    assert FactorSet.objects.get(code="gwp-ar5").name_zh == "GWP-100，IPCC 第五次评估报告"
-    diesel = Factor.objects.get(factor_set__code="china-guideline", key="diesel.ncv")
-    assert diesel.source_zh == "核算指南附录：42.652 GJ/t"
-    assert SourceUncertainty.objects.get(source="refrigerants").basis_zh.startswith("维保时称重的补充量")
+def test_a_corrected_source_is_not_shown_beside_a_stale_translation(plant, staff_client):
+    factor = Factor.objects.get(factor_set__code="china-guideline", key="diesel.ncv")
+    assert shipped_chinese(
+        english=factor.source, what="source", of=("china-guideline", "diesel.ncv", 2015)
+    ) == ("核算指南附录：42.652 GJ/t")
+    factor_save(factor=factor, value=factor.value, source="Supplier assay 2025-02")
+    html = staff_client.get("/kpis/inventory/", {"organisation": plant.organisation.code, "year": 2025}, **ZH)
+    text = html.content.decode()
+    assert "Supplier assay 2025-02" in text
+    assert "核算指南附录：42.652 GJ/t" not in text
+    assert SourceUncertainty.objects.exists()
 
 
 def test_the_chinese_inventory_shows_factor_names_and_sources_not_codes(plant, staff_client):
