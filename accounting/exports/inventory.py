@@ -156,12 +156,12 @@ def _base_year(inv: Inventory) -> Sheet:
                 [
                     choice_label(RecalculationKind, k.kind),
                     k.change_tco2e,
-                    _("% of the base year"),
+                    _("Share of the base year (%)"),
                     k.share_pct,
                 ]
                 for k in base.kinds
             ],
-            [_("All kinds together (by size)"), "", _("% of the base year"), base.cumulative_pct],
+            [_("All kinds together (by size)"), "", _("Share of the base year (%)"), base.cumulative_pct],
             [
                 _("Reaching the threshold"),
                 "; ".join(map(recalculation_trigger_label, base.triggered_by)),
