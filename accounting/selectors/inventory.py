@@ -46,15 +46,15 @@ from accounting.selectors.inventory_report import (
     CategoryRow,
     FactorUsed,
     Inventory,
-    MonthCoverage,
     RecalculationKindRow,
     RecalculationRow,
     RefrigerantRow,
     SourceRow,
     gas_family,
+    year_coverage,
 )
 from accounting.selectors.kpis import kpi_series
-from greenfactory.core.time import Granularity, months_add
+from greenfactory.core.time import Granularity
 from greenfactory.sites.models import Organisation, Site
 from metering.choices import Medium
 
@@ -382,28 +382,9 @@ def ghg_inventory(*, organisation: Organisation, year: int) -> Inventory:
         residual=totals.residual,
         base_year=_base_year(organisation, settings),
         months_with_data=totals.months,
-        **_coverage(totals, start, end),
+        **year_coverage(month_days=totals.month_days, start=start, end=end),
         unsplit_gases={i: categories_kpi[i] for i in range(3, 7)},
     )
-
-
-def _coverage(totals: _Totals, start: dt.date, end: dt.date) -> dict:
-    """How many days of the year have data, and the months that lack some: a year (or month) with
-    fewer days of data than it has is not a year's (or month's) total, and is marked as such."""
-    months = []
-    month = start
-    while month <= end:
-        following = months_add(month, 1)
-        days, found = (following - month).days, totals.month_days.get(month, 0)
-        if found < days:
-            months.append(MonthCoverage(month=month, days_with_data=found, days=days))
-        month = following
-    days_with_data = sum(totals.month_days.values())
-    return {
-        "days_with_data": days_with_data,
-        "days": (end - start).days + 1,
-        "incomplete_months": months,
-    }
 
 
 def _factors_used(totals: _Totals) -> list[FactorUsed]:

@@ -15,6 +15,7 @@ from accounting.formulas import CUMULATIVE
 from accounting.models.inventory import EmissionSource, RecalculationKind
 from accounting.selectors.kpis import q6
 from greenfactory.core.choices import choice_label
+from greenfactory.core.time import months_add
 from metering.choices import Medium
 
 CATEGORIES = (1, 2, 3, 4, 5, 6)
@@ -211,6 +212,25 @@ class Inventory:
     def as_dict(self) -> dict:
         """JSON-ready: decimals as strings with six places."""
         return {**_jsonable(asdict(self)), "complete": self.complete}
+
+
+def year_coverage(*, month_days: dict[dt.date, int], start: dt.date, end: dt.date) -> dict:
+    """How many days of the year have data (``month_days``: first of month -> days with data), and
+    the months that lack some: a year or month with fewer days of data than it has is not a year's
+    or month's total, and is marked as such."""
+    months = []
+    month = start
+    while month <= end:
+        following = months_add(month, 1)
+        days, found = (following - month).days, month_days.get(month, 0)
+        if found < days:
+            months.append(MonthCoverage(month=month, days_with_data=found, days=days))
+        month = following
+    return {
+        "days_with_data": sum(month_days.values()),
+        "days": (end - start).days + 1,
+        "incomplete_months": months,
+    }
 
 
 def _jsonable(value: Any) -> Any:
