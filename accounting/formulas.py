@@ -124,8 +124,10 @@ def intensity(*, numerator: Decimal, denominator: Decimal) -> Decimal | None:
 
 
 def renewable_share(*, pv_kwh: Decimal, green_kwh: Decimal, total_kwh: Decimal) -> Decimal | None:
-    """(on-site PV + purchased green electricity) / total electricity."""
-    return intensity(numerator=pv_kwh + green_kwh, denominator=total_kwh)
+    """(on-site PV + purchased green electricity) / total electricity, never above 1: green
+    electricity or certificates beyond what was consumed cover nothing more."""
+    share = intensity(numerator=pv_kwh + green_kwh, denominator=total_kwh)
+    return None if share is None else min(share, Decimal(1))
 
 
 # --- 9. ISO 50001 / ISO 50006 EnPI ----------------------------------------------------------------------
@@ -231,6 +233,52 @@ def base_year_check(
         share=share,
         recalculate=recalculate,
         restated=base_total + change if recalculate else base_total,
+    )
+
+
+CUMULATIVE = "cumulative"
+
+
+@dataclass(frozen=True)
+class BaseYearJudgement:
+    """Recorded changes judged kind by kind (structural change, method change, error), and together."""
+
+    kinds: dict[str, BaseYearCheck]  # per kind: its changes summed, judged on its own
+    cumulative_share: Decimal  # the kinds' shares added up: changes of different kinds never cancel
+    triggers: tuple[str, ...]  # the kinds that reach the threshold, or CUMULATIVE when only together
+    recalculate: bool
+    change: Decimal  # every change, with its sign: what a restatement adds
+    restated: Decimal
+
+
+def base_year_judge(
+    *, base_total: Decimal, changes: Iterable[tuple[str, Decimal]], threshold: Decimal = Decimal("0.05")
+) -> BaseYearJudgement:
+    """Judge (kind, tCO2e) changes of a base year: recalculate when one change, one kind's changes or
+    all kinds together move it by >= threshold. A +1,600 t acquisition is not offset by a -480 t
+    method change: each kind is a different reason, and their effects are added as sizes."""
+    per_kind: dict[str, Decimal] = {}
+    single: dict[str, bool] = {}
+    for kind, change in changes:
+        per_kind[kind] = per_kind.get(kind, Decimal(0)) + change
+        alone = base_year_check(base_total=base_total, change=change, threshold=threshold).recalculate
+        single[kind] = single.get(kind, False) or alone
+    kinds = {
+        kind: base_year_check(base_total=base_total, change=change, threshold=threshold)
+        for kind, change in per_kind.items()
+    }
+    cumulative = sum((check.share for check in kinds.values()), Decimal(0))
+    triggers = tuple(kind for kind, check in kinds.items() if check.recalculate or single[kind])
+    if not triggers and kinds and cumulative >= threshold:
+        triggers = (CUMULATIVE,)
+    net = sum(per_kind.values(), Decimal(0))
+    return BaseYearJudgement(
+        kinds=kinds,
+        cumulative_share=cumulative,
+        triggers=triggers,
+        recalculate=bool(triggers),
+        change=net,
+        restated=base_total + net if triggers else base_total,
     )
 
 

@@ -11,9 +11,15 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
-from accounting.selectors.inventory_report import CATEGORY_LABELS, GASES, Inventory
+from accounting.selectors.inventory_report import (
+    CATEGORY_LABELS,
+    GASES,
+    Inventory,
+    recalculation_trigger_label,
+)
 from greenfactory.core.choices import choice_label
 from greenfactory.core.exports import Sheet, xlsx_file_response, xlsx_workbook, yes_no
+from greenfactory.core.localized import local_text
 
 
 def _summary(inv: Inventory) -> Sheet:
@@ -25,13 +31,20 @@ def _summary(inv: Inventory) -> Sheet:
         [_("Total, scope 2 market-based (tCO2e)"), inv.total_market_tco2e],
         [_("Combined uncertainty (± %)"), inv.combined_uncertainty_pct],
         [_("Months with KPIs"), inv.months_with_data],
+        [_("Days with data"), inv.days_with_data],
+        [_("Days in the year"), inv.days],
+        [_("Complete year"), yes_no(inv.complete)],
+        [
+            _("Months without data for every day"),
+            ", ".join(f"{m.month:%Y-%m} ({m.days_with_data}/{m.days})" for m in inv.incomplete_months),
+        ],
     ]
     return Sheet(title=_("Summary"), header=[_("Item"), _("Value")], rows=rows)
 
 
 def _boundary(inv: Inventory) -> Sheet:
     header = [_("Site"), _("Name"), _("Included"), _("Share (%)"), _("Note")]
-    rows = [[s.code, s.name, yes_no(s.included), s.share_pct, s.note] for s in inv.sites]
+    rows = [[s.code, local_text(s), yes_no(s.included), s.share_pct, s.note] for s in inv.sites]
     return Sheet(title=_("Organisational boundary"), header=header, rows=rows)
 
 
@@ -64,8 +77,31 @@ def _gases(inv: Inventory) -> Sheet:
 
 
 def _factors(inv: Inventory) -> Sheet:
-    header = [_("Factor set"), _("Version"), _("Key"), _("Year"), _("Value"), _("Unit"), _("Source")]
-    rows = [[f.set_code, f.version, f.key, f.year, f.value, f.unit, f.source] for f in inv.factors]
+    header = [
+        _("Factor set"),
+        _("Version"),
+        _("Key"),
+        _("Year"),
+        _("Value"),
+        _("Unit"),
+        _("Source"),
+        _("Factor set name"),
+        _("Factor"),
+    ]
+    rows = [
+        [
+            f.set_code,
+            f.version,
+            f.key,
+            f.year,
+            f.value,
+            f.unit,
+            local_text(f, "source"),
+            local_text(f, "set_name"),
+            f.key_label,
+        ]
+        for f in inv.factors
+    ]
     return Sheet(title=_("Factors"), header=header, rows=rows)
 
 
@@ -87,7 +123,7 @@ def _uncertainty(inv: Inventory) -> Sheet:
             s.tco2e,
             s.uncertainty_pct,
             s.uncertainty_tco2e,
-            s.basis,
+            local_text(s, "basis"),
         ]
         for s in inv.sources
     ]
@@ -115,6 +151,22 @@ def _base_year(inv: Inventory) -> Sheet:
                 yes_no(base.recalculate),
                 _("Restated base year (tCO2e)"),
                 base.restated_tco2e,
+            ],
+            *[
+                [
+                    choice_label(RecalculationKind, k.kind),
+                    k.change_tco2e,
+                    _("Share of the base year (%)"),
+                    k.share_pct,
+                ]
+                for k in base.kinds
+            ],
+            [_("All kinds together (by size)"), "", _("Share of the base year (%)"), base.cumulative_pct],
+            [
+                _("Reaching the threshold"),
+                "; ".join(map(recalculation_trigger_label, base.triggered_by)),
+                "",
+                "",
             ],
         ]
     return Sheet(title=_("Base year"), header=[_("Item"), _("Value"), "", ""], rows=rows)

@@ -12,7 +12,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from accounting.selectors.kpis import KpiBucket
-from greenfactory.core.exports import table_response
+from greenfactory.core.exports import table_response, yes_no
 from greenfactory.sites.models import Site
 
 
@@ -32,6 +32,9 @@ def kpi_table(series: list[KpiBucket]) -> tuple[list[str], list[list]]:
         _("Renewable share"),
         _("Grid factor"),
         _("Factor sets"),
+        _("Days with data"),
+        _("Days"),
+        _("Complete"),
     ]
     return header, [_row(bucket.as_dict()) for bucket in series]
 
@@ -55,6 +58,9 @@ def _row(r: dict) -> list:
         "; ".join(
             sorted({f"{code} v{version}" for f in r["factors"] for code, version in f["sets"].items()})
         ),
+        r["days_with_data"],
+        r["days"],
+        yes_no(r["complete"]),
     ]
 
 

@@ -6,18 +6,24 @@ row for every site that existed; ``site_kpi_settings_update`` stores the others 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Self
 
+import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounting.choices import GridRegion
 from accounting.formulas import blend_gwp
 from accounting.models import Factor, FactorSet, SiteKpiSettings
 from greenfactory.core.choices import choice_label
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.localized import local_text
 from greenfactory.sites.models import Site
+from metering.choices import Medium
 
 DEFAULT_GWP_SET = "gwp-ar5"
 # The sets a site's KPI computation may read, besides the site's GWP set.
@@ -44,18 +50,88 @@ def site_kpi_settings(*, site: Site) -> SiteKpiSettings:
 
 
 def factors_used_labelled(*, used: list[dict]) -> list[dict]:
-    """The factors a period's KPIs used (``KpiBucket.factors``), with region and GWP-set names beside
-    their codes. One query."""
-    names = dict(FactorSet.objects.filter(code__in={f["gwp"] for f in used}).values_list("code", "name"))
+    """The factors a period's KPIs used (``KpiBucket.factors``), with region and factor-set names (in
+    the page's language) beside their codes. One query."""
+    codes = {f["gwp"] for f in used} | {code for f in used for code in f.get("sets", {})}
+    names = {code: local_text(named) for code, named in factor_set_names(codes=codes).items()}
     return [
         {
             **f,
             "grid": {**f["grid"], "label": choice_label(GridRegion, f["grid"]["region"])},
             "residual": {**f["residual"], "label": choice_label(GridRegion, f["residual"]["region"])},
             "gwp_name": names.get(f["gwp"], f["gwp"]),
+            "set_names": [(names.get(code, code), version) for code, version in f.get("sets", {}).items()],
         }
         for f in used
     ]
+
+
+SHIPPED_FACTOR_SETS = Path(__file__).resolve().parent.parent / "data" / "factor_sets.yaml"
+SHIPPED_UNCERTAINTIES = Path(__file__).resolve().parent.parent / "data" / "uncertainty_defaults.yaml"
+
+
+@functools.cache
+def _shipped_chinese() -> dict[tuple, dict[str, str]]:
+    """English text -> Chinese text of the shipped data, per (what, set code or source, ...)."""
+    found: dict[tuple, dict[str, str]] = {}
+    for entry in yaml.safe_load(SHIPPED_FACTOR_SETS.read_text(encoding="utf-8")):
+        found[("set", entry["code"])] = {entry["name"]: entry.get("name_zh", "")}
+        for row in entry["factors"]:
+            found[("source", entry["code"], row["key"], row["year"])] = {
+                row["source"]: row.get("source_zh", "")
+            }
+    for entry in yaml.safe_load(SHIPPED_UNCERTAINTIES.read_text(encoding="utf-8")):
+        found[("basis", entry["source"])] = {entry["basis"]: entry.get("basis_zh", "")}
+    return found
+
+
+def shipped_chinese(*, english: str, what: str, of: tuple) -> str:
+    """The Chinese text shipped for a factor set's name (``what="set"``, of=(code,)), a factor's
+    source (``"source"``, (code, key, year)) or an uncertainty basis (``"basis"``, (source,)); empty
+    when there is none or the English text is no longer the shipped one (an administrator's
+    correction is never shown beside a stale translation)."""
+    return _shipped_chinese().get((what, *of), {}).get(english, "")
+
+
+def factor_set_names(*, codes: set[str]) -> dict[str, dict[str, str]]:
+    """Name and shipped Chinese name of each factor set. One query."""
+    return {
+        code: {"name": name, "name_zh": shipped_chinese(english=name, what="set", of=(code,))}
+        for code, name in FactorSet.objects.filter(code__in=codes).values_list("code", "name")
+    }
+
+
+_FUEL_PARAMETERS = {
+    "ncv": gettext_lazy("net calorific value"),
+    "cc": gettext_lazy("carbon content per unit of heat"),
+    "of": gettext_lazy("oxidation factor"),
+    "co2": gettext_lazy("CO2 emission factor"),
+    "density": gettext_lazy("density"),
+    "enthalpy": gettext_lazy("enthalpy"),
+}
+_OTHER_CARRIERS = {"raw_coal": gettext_lazy("Raw coal")}
+
+
+def factor_key_label(*, set_code: str, key: str) -> str:
+    """A factor's key in words (``diesel.ncv`` -> "Diesel, net calorific value"), in the page's
+    language; gases (CO2, HFC-134a) are their own names. An unknown key is shown as it is."""
+    if ":" in key:  # a blend's component: R-410A:HFC-32
+        blend, component = key.split(":", 1)
+        return _("%(blend)s: mass fraction of %(component)s") % {"blend": blend, "component": component}
+    if set_code == "grid-cn":
+        return choice_label(GridRegion, key)
+    carrier, _dot, parameter = key.partition(".")
+    carrier_label = (
+        str(_OTHER_CARRIERS[carrier]) if carrier in _OTHER_CARRIERS else choice_label(Medium, carrier)
+    )
+    if not parameter:
+        return carrier_label
+    if parameter not in _FUEL_PARAMETERS:
+        return key
+    return _("%(carrier)s, %(parameter)s") % {
+        "carrier": carrier_label,
+        "parameter": _FUEL_PARAMETERS[parameter],
+    }
 
 
 @dataclass

@@ -28,8 +28,14 @@ from accounting.models import (
     SiteKpi,
     SourceUncertainty,
 )
-from accounting.models.inventory import ConsolidationApproach, EmissionSource
-from accounting.selectors.factors import FactorMissing, FactorTable
+from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
+from accounting.selectors.factors import (
+    FactorMissing,
+    FactorTable,
+    factor_key_label,
+    factor_set_names,
+    shipped_chinese,
+)
 from accounting.selectors.inventory_report import (
     CATEGORIES,
     FUELS,
@@ -40,10 +46,12 @@ from accounting.selectors.inventory_report import (
     CategoryRow,
     FactorUsed,
     Inventory,
+    RecalculationKindRow,
     RecalculationRow,
     RefrigerantRow,
     SourceRow,
     gas_family,
+    year_coverage,
 )
 from accounting.selectors.kpis import kpi_series
 from greenfactory.core.time import Granularity
@@ -70,7 +78,9 @@ def uncertainty_table() -> dict[str, SourceUncertainty]:
             rows.setdefault(
                 entry["source"],
                 SourceUncertainty(
-                    source=entry["source"], percent=Decimal(str(entry["percent"])), basis=entry["basis"]
+                    source=entry["source"],
+                    percent=Decimal(str(entry["percent"])),
+                    basis=entry["basis"],
                 ),
             )
     return rows
@@ -128,6 +138,7 @@ class _Totals:
     refrigerants: dict[str, RefrigerantRow] = field(default_factory=dict)
     heat_tco2e: Decimal = _ZERO
     months: int = 0
+    month_days: dict[dt.date, int] = field(default_factory=dict)  # month -> days with data (any site)
 
 
 def _boundary(
@@ -148,6 +159,7 @@ def _boundary(
                 included=included,
                 share_pct=share if equity else _HUNDRED,
                 note=entry.note if entry else "",
+                name_zh=site.name_zh,
             )
         )
         if included:
@@ -167,6 +179,7 @@ def _add_site(
     site_figures: dict[str, Decimal] = defaultdict(lambda: _ZERO)
     site_consumption: dict[str, Decimal] = defaultdict(lambda: _ZERO)
     for bucket in series:
+        totals.month_days[bucket.start] = max(totals.month_days.get(bucket.start, 0), bucket.days_with_data)
         for name, value in bucket.figures.items():
             site_figures[name] += value
         for medium, quantity in bucket.consumption.items():
@@ -297,6 +310,9 @@ def _sources(
                 tco2e=tco2e,
                 uncertainty_pct=known.percent if known else _ZERO,
                 basis=known.basis if known else "",
+                basis_zh=shipped_chinese(english=known.basis, what="basis", of=(source.value,))
+                if known
+                else "",
             )
         )
     return sources
@@ -360,11 +376,13 @@ def ghg_inventory(*, organisation: Organisation, year: int) -> Inventory:
         combined_uncertainty_pct=_combined_uncertainty(sources),
         factors=_factors_used(totals),
         gwp_sets=sorted(g for g in totals.gwp_sets if g),
+        gwp_set_names=[named for _code, named in sorted(factor_set_names(codes=totals.gwp_sets).items())],
         combustion_methods=sorted(m for m in totals.methods if m),
         grid=totals.grid,
         residual=totals.residual,
         base_year=_base_year(organisation, settings),
         months_with_data=totals.months,
+        **year_coverage(month_days=totals.month_days, start=start, end=end),
         unsplit_gases={i: categories_kpi[i] for i in range(3, 7)},
     )
 
@@ -413,6 +431,11 @@ def _factors_used(totals: _Totals) -> list[FactorUsed]:
                 value=factor.value,
                 unit=factor.unit,
                 source=factor.source,
+                set_name_zh=shipped_chinese(english=factor.factor_set.name, what="set", of=(code,)),
+                source_zh=shipped_chinese(
+                    english=factor.source, what="source", of=(code, factor.key, factor.year)
+                ),
+                key_label=factor_key_label(set_code=code, key=factor.key),
             )
         )
     return result
@@ -437,17 +460,30 @@ def _base_year(organisation: Organisation, settings: InventorySettings) -> BaseY
         )
         for e in events
     ]
-    # Changes are judged together: several small ones can add up to a significant one.
-    check = formulas.base_year_check(
-        base_total=base, change=sum((e.effect_tco2e for e in events), _ZERO), threshold=threshold
+    # Each kind is judged on its own and the kinds together by size: an acquisition is not offset by
+    # a method change of the opposite sign.
+    judged = formulas.base_year_judge(
+        base_total=base, changes=[(e.kind, e.effect_tco2e) for e in events], threshold=threshold
     )
     return BaseYear(
         year=settings.base_year,
         total_tco2e=base,
         threshold_pct=settings.recalculation_threshold_pct,
         events=rows,
-        change_tco2e=check.change,
-        change_pct=check.share * _HUNDRED,
-        recalculate=check.recalculate,
-        restated_tco2e=check.restated,
+        change_tco2e=judged.change,
+        change_pct=abs(judged.change) / base * _HUNDRED if base else _ZERO,
+        recalculate=judged.recalculate,
+        restated_tco2e=judged.restated,
+        kinds=[
+            RecalculationKindRow(
+                kind=kind,
+                change_tco2e=check.change,
+                share_pct=check.share * _HUNDRED,
+                triggers=kind in judged.triggers,
+            )
+            for kind in RecalculationKind.values
+            if (check := judged.kinds.get(kind)) is not None
+        ],
+        cumulative_pct=judged.cumulative_share * _HUNDRED,
+        triggered_by=list(judged.triggers),
     )

@@ -9,10 +9,13 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
-from accounting.models.inventory import EmissionSource
+from accounting.formulas import CUMULATIVE
+from accounting.models.inventory import EmissionSource, RecalculationKind
 from accounting.selectors.kpis import q6
+from greenfactory.core.choices import choice_label
+from greenfactory.core.time import months_add
 from metering.choices import Medium
 
 CATEGORIES = (1, 2, 3, 4, 5, 6)
@@ -52,6 +55,13 @@ def gas_family(gas: str) -> str:
     return "HFCs" if gas.upper().startswith("R-") else gas
 
 
+def recalculation_trigger_label(trigger: str) -> str:
+    """What made a base year need recalculating: a kind of change, or all kinds together."""
+    if trigger == CUMULATIVE:
+        return gettext("the changes of every kind together")
+    return choice_label(RecalculationKind, trigger)
+
+
 # --- The data structure ---------------------------------------------------------------------------------
 
 
@@ -62,6 +72,7 @@ class BoundarySite:
     included: bool
     share_pct: Decimal
     note: str
+    name_zh: str = ""
 
 
 @dataclass
@@ -92,6 +103,7 @@ class SourceRow:
     uncertainty_pct: Decimal
     basis: str
     uncertainty_tco2e: Decimal = _ZERO  # ± tCO2e: emissions x uncertainty
+    basis_zh: str = ""
 
     def __post_init__(self) -> None:
         self.uncertainty_tco2e = self.tco2e * self.uncertainty_pct / _HUNDRED
@@ -107,6 +119,9 @@ class FactorUsed:
     value: Decimal
     unit: str
     source: str
+    set_name_zh: str = ""
+    source_zh: str = ""
+    key_label: str = ""  # the key in words, in the language it was read in
 
 
 @dataclass
@@ -119,15 +134,37 @@ class RecalculationRow:
 
 
 @dataclass
+class RecalculationKindRow:
+    """One kind of change (structural, method, error): its events summed, judged on its own."""
+
+    kind: str
+    change_tco2e: Decimal
+    share_pct: Decimal
+    triggers: bool  # this kind (one of its events, or their sum) reaches the threshold
+
+
+@dataclass
 class BaseYear:
     year: int
     total_tco2e: Decimal
     threshold_pct: Decimal
     events: list[RecalculationRow]
-    change_tco2e: Decimal
+    change_tco2e: Decimal  # every change with its sign: what a restatement adds
     change_pct: Decimal
     recalculate: bool
     restated_tco2e: Decimal
+    kinds: list[RecalculationKindRow] = field(default_factory=list)
+    cumulative_pct: Decimal = _ZERO  # the kinds' shares added up (kinds never cancel each other)
+    triggered_by: list[str] = field(default_factory=list)  # kinds, or "cumulative"
+
+
+@dataclass
+class MonthCoverage:
+    """A month of the year with fewer days of data than it has (none, or some)."""
+
+    month: dt.date
+    days_with_data: int
+    days: int
 
 
 @dataclass
@@ -160,12 +197,40 @@ class Inventory:
     grid: list[dict]
     residual: list[dict]
     base_year: BaseYear | None
-    months_with_data: int
+    months_with_data: int  # months with any data, however few days
     unsplit_gases: dict[int, Decimal] = field(default_factory=dict)  # categories 3-6: CO2e, not by gas
+    days_with_data: int = 0  # days of the year with data (the most at any counted site, month by month)
+    days: int = 0  # days in the year
+    incomplete_months: list[MonthCoverage] = field(default_factory=list)
+    gwp_set_names: list[dict[str, str]] = field(default_factory=list)  # name, name_zh of each GWP set
+
+    @property
+    def complete(self) -> bool:
+        """Whether every day of the year has data: otherwise the totals are not the year's."""
+        return self.days_with_data >= self.days
 
     def as_dict(self) -> dict:
         """JSON-ready: decimals as strings with six places."""
-        return _jsonable(asdict(self))
+        return {**_jsonable(asdict(self)), "complete": self.complete}
+
+
+def year_coverage(*, month_days: dict[dt.date, int], start: dt.date, end: dt.date) -> dict:
+    """How many days of the year have data (``month_days``: first of month -> days with data), and
+    the months that lack some: a year or month with fewer days of data than it has is not a year's
+    or month's total, and is marked as such."""
+    months = []
+    month = start
+    while month <= end:
+        following = months_add(month, 1)
+        days, found = (following - month).days, month_days.get(month, 0)
+        if found < days:
+            months.append(MonthCoverage(month=month, days_with_data=found, days=days))
+        month = following
+    return {
+        "days_with_data": sum(month_days.values()),
+        "days": (end - start).days + 1,
+        "incomplete_months": months,
+    }
 
 
 def _jsonable(value: Any) -> Any:

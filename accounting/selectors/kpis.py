@@ -16,9 +16,9 @@ from django.db.models import Count, Q
 
 from accounting import formulas
 from accounting.models import SiteKpi
-from accounting.selectors.periods import Period, change, comparable
+from accounting.selectors.periods import Period, change, comparable, points
 from accounting.units import KPI_UNIT
-from greenfactory.core.time import Granularity, bucket_floor, bucket_next
+from greenfactory.core.time import Granularity, bucket_floor, bucket_next, month_floor
 from greenfactory.sites.models import Site
 from metering.choices import Medium
 from metering.models import Meter, MeterRollup
@@ -58,6 +58,16 @@ class KpiBucket:
     meters: dict[str, float]
     data_quality: dict[str, int]
     factors: list[dict]
+    days_with_data: int = 0  # days of the bucket with stored day KPIs
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def complete(self) -> bool:
+        """Whether every day of the bucket has data: a total over fewer days is not the period's."""
+        return self.days_with_data >= self.days
 
     @property
     def total_tco2e(self) -> Decimal:
@@ -96,11 +106,17 @@ class KpiBucket:
             "water_m3_per_t": _s(formulas.intensity(numerator=f["water_m3"], denominator=f["processed_t"])),
             "renewable_share": _s(
                 formulas.renewable_share(
-                    pv_kwh=f["pv_kwh"], green_kwh=f["green_kwh"] + f["certificates_kwh"], total_kwh=total_kwh
+                    pv_kwh=f["pv_kwh"],
+                    # Green power and certificates cover grid electricity, never more than was drawn.
+                    green_kwh=min(f["green_kwh"] + f["certificates_kwh"], f["electricity_kwh"]),
+                    total_kwh=total_kwh,
                 )
             ),
             "data_quality": self.data_quality,
             "factors": self.factors,
+            "days": self.days,
+            "days_with_data": self.days_with_data,
+            "complete": self.complete,
         }
 
 
@@ -117,7 +133,7 @@ def kpi_series(
     """The site's KPIs per day, month or year for the buckets whose first day lies in [start, end];
     ``granularity="total"`` sums the days of [start, end] into one bucket.
 
-    At most three queries whatever the period's length: they read stored KPIs and rollups.
+    At most four queries whatever the period's length: they read stored KPIs and rollups.
     """
     zone = zoneinfo.ZoneInfo(site.time_zone)
     whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
@@ -159,6 +175,19 @@ def kpi_series(
             bucket.meters[code] += quantity
         if row.factors not in bucket.factors:
             bucket.factors.append(row.factors)
+    if stored == Granularity.DAY:
+        day_starts = [row.start for row in rows]  # the rows read above: no further query
+    else:
+        day_starts = list(
+            SiteKpi.objects.filter(
+                site=site, granularity=Granularity.DAY, start__gte=lo, start__lt=hi
+            ).values_list("start", flat=True)
+        )
+    for day_start in day_starts:
+        local = day_start.astimezone(zone)
+        key = lo if granularity == TOTAL else bucket_floor(local, granularity=granularity, zone=zone)
+        if key in buckets:
+            buckets[key].days_with_data += 1
     for bucket in buckets.values():
         bucket.consumption = dict(sorted(bucket.consumption.items()))
         bucket.meters = dict(sorted(bucket.meters.items()))
@@ -235,6 +264,22 @@ def latest_kpi_day(*, site: Site) -> dt.date | None:
     return latest[0].astimezone(zoneinfo.ZoneInfo(site.time_zone)).date() if latest else None
 
 
+def default_kpi_day(*, site: Site, today: dt.date) -> dt.date:
+    """The day the dashboard opens on: in the last complete month with data, not the running one.
+
+    The month of the last day with KPIs when that day ends its month; otherwise the month before,
+    when it has data (a month of 1 day of 31 has no figures worth comparing); otherwise the last day.
+    """
+    latest = latest_kpi_day(site=site)
+    if latest is None:
+        return today
+    if (latest + dt.timedelta(days=1)).day == 1:
+        return latest
+    before = month_floor(latest) - dt.timedelta(days=1)
+    [days] = days_with_data(site=site, periods=[(month_floor(before), before)])
+    return before if days else latest
+
+
 @dataclass
 class KpiComparison:
     """A period's totals beside the previous period's and last year's, and how many days of each have
@@ -251,15 +296,17 @@ class KpiComparison:
     def changes_hidden(self) -> bool:
         return not (self.like_previous and self.like_last_year)
 
-    def figure(self, name: str) -> dict:
-        """One figure (a key of ``KpiBucket.as_dict``): its value in each period and the changes."""
+    def figure(self, name: str, *, share: bool = False) -> dict:
+        """One figure (a key of ``KpiBucket.as_dict``): its value in each period and the changes,
+        relative in per cent, or for a ``share`` (a fraction of 1) in percentage points."""
         value, previous, last_year = (_value(d, name) for d in (self.current, self.previous, self.last_year))
+        compare = points if share else change
         return {
             "value": value,
             "previous": previous,
-            "change_previous": change(value, previous) if self.like_previous else None,
+            "change_previous": compare(value, previous) if self.like_previous else None,
             "last_year": last_year,
-            "change_last_year": change(value, last_year) if self.like_last_year else None,
+            "change_last_year": compare(value, last_year) if self.like_last_year else None,
         }
 
 

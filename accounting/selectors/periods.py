@@ -99,6 +99,14 @@ def change(current: Decimal | None, before: Decimal | None) -> Decimal | None:
     return (current - before) / before * 100
 
 
+def points(current: Decimal | None, before: Decimal | None) -> Decimal | None:
+    """Change of a share (a fraction of 1) in percentage points: 0.25 after 0.20 is +5 points, where
+    a relative change would say +25 %."""
+    if current is None or before is None:
+        return None
+    return (current - before) * 100
+
+
 def comparable(days: int, other: int) -> bool:
     """Whether two periods have data for about the same number of days (within 10 %).
 

@@ -91,6 +91,14 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
         if not buckets:
             continue
         first, last = buckets[0], bucket_next(buckets[-1], granularity=granularity, zone=zone)
+        if granularity == Granularity.DAY:
+            # A month's certificates are spread over its days by their consumption, so a change on
+            # one day moves the share of every day of its month: days are refreshed a month at a time.
+            first = bucket_floor(first, granularity=Granularity.MONTH, zone=zone)
+            last_month = bucket_floor(
+                last - dt.timedelta(seconds=1), granularity=Granularity.MONTH, zone=zone
+            )
+            last = bucket_next(last_month, granularity=Granularity.MONTH, zone=zone)
         rows = [
             _kpi(site, zone, factors, granularity, bucket, data)
             for bucket, data in _gather(site, zone, factors, granularity, first, last).items()
@@ -245,12 +253,7 @@ def _gather(
         )
     for refill in RefrigerantRefill.objects.filter(site=site, date__gte=day_lo, date__lt=day_hi):
         buckets[_bucket_of_date(refill.date, granularity, zone)].refrigerants.append((refill.gas, refill.kg))
-    for certificate in GreenCertificateRetirement.objects.filter(
-        site=site, date__gte=day_lo, date__lt=day_hi
-    ):
-        bucket_start = _bucket_of_date(certificate.date, granularity, zone)
-        if certificate.vintage == bucket_start.year:  # only kWh of the matching vintage are covered
-            buckets[bucket_start].certificates += certificate.kwh
+    _certificates_add(buckets, site, zone, granularity, day_lo, day_hi)
     for activity in Scope3Activity.objects.filter(site=site, date__gte=day_lo, date__lt=day_hi):
         tco2e = activity.quantity * activity.factor_kg_per_unit / formulas.KG_PER_TONNE
         buckets[_bucket_of_date(activity.date, granularity, zone)].categories[activity.category] += tco2e
@@ -265,6 +268,46 @@ def _gather(
             if overlap > 0:  # a record's tonnes are spread evenly over its days
                 bucket.processed += tonnes * overlap / ((p_hi - p_lo).days + 1)
     return buckets
+
+
+def _certificates_add(
+    buckets: dict[dt.datetime, _Bucket],
+    site: Site,
+    zone: zoneinfo.ZoneInfo,
+    granularity: str,
+    day_lo: dt.date,
+    day_hi: dt.date,
+) -> None:
+    """Add retired certificates to the buckets of the consumption they cover.
+
+    Certificates cover the grid electricity of the month they are retired in (kWh of the matching
+    vintage only). A month bucket takes them whole; its day buckets share them in proportion to each
+    day's grid electricity, so every day shows the month's coverage and the days add up to the month
+    (a day on which certificates are retired is not a day of 100 % green power). A month without grid
+    electricity keeps them on the day of retirement.
+    """
+    per_month: dict[dt.datetime, list[tuple[dt.datetime, Decimal]]] = defaultdict(list)
+    for day, kwh, vintage in GreenCertificateRetirement.objects.filter(
+        site=site, date__gte=day_lo, date__lt=day_hi
+    ).values_list("date", "kwh", "vintage"):
+        if vintage != day.year:  # only kWh of the matching vintage are covered
+            continue
+        month = _bucket_of_date(day, Granularity.MONTH, zone)
+        per_month[month].append((_bucket_of_date(day, granularity, zone), kwh))
+    for month, retired in per_month.items():
+        if granularity != Granularity.DAY:
+            buckets[month].certificates += sum((kwh for _day, kwh in retired), _ZERO)
+            continue
+        month_end = bucket_next(month, granularity=Granularity.MONTH, zone=zone)
+        days = {start: b for start, b in buckets.items() if month <= start < month_end}
+        month_kwh = sum((b.media.get(Medium.ELECTRICITY, _ZERO) for b in days.values()), _ZERO)
+        if not month_kwh:
+            for day_start, kwh in retired:
+                buckets[day_start].certificates += kwh
+            continue
+        total = sum((kwh for _day, kwh in retired), _ZERO)
+        for bucket in days.values():
+            bucket.certificates += total * bucket.media.get(Medium.ELECTRICITY, _ZERO) / month_kwh
 
 
 def _scope1(factors: FactorTable, data: _Bucket) -> Decimal:

@@ -22,7 +22,13 @@ from accounting.forms.inventory import (
 )
 from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
 from accounting.selectors import inventory as selectors
-from accounting.selectors.inventory_report import CATEGORY_LABELS, GASES, Inventory
+from accounting.selectors.factors import shipped_chinese
+from accounting.selectors.inventory_report import (
+    CATEGORY_LABELS,
+    GASES,
+    Inventory,
+    recalculation_trigger_label,
+)
 from accounting.services import inventory
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
@@ -68,6 +74,14 @@ def _labelled(result: Inventory) -> dict:
         "events": [
             {"row": e, "kind": choice_label(RecalculationKind, e.kind)}
             for e in (result.base_year.events if result.base_year else [])
+        ],
+        "base_kinds": [
+            {"row": k, "kind": choice_label(RecalculationKind, k.kind)}
+            for k in (result.base_year.kinds if result.base_year else [])
+        ],
+        "triggered_by": [
+            recalculation_trigger_label(t)
+            for t in (result.base_year.triggered_by if result.base_year else [])
         ],
     }
 
@@ -227,7 +241,14 @@ class InventorySettingsView(CapabilityRequiredMixin, TemplateView):
                 for e in selectors.base_year_recalculations(organisation=organisation)
             ],
             uncertainties=[
-                {"row": u, "label": choice_label(EmissionSource, u.source)}
+                {
+                    "row": u,
+                    "label": choice_label(EmissionSource, u.source),
+                    "basis": {
+                        "basis": u.basis,
+                        "basis_zh": shipped_chinese(english=u.basis, what="basis", of=(u.source,)),
+                    },
+                }
                 for u in sorted(
                     selectors.uncertainty_table().values(),
                     key=lambda u: EmissionSource.values.index(u.source),

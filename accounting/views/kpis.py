@@ -40,6 +40,9 @@ _HEADLINE = (
     ("renewable_share", gettext_lazy("Renewable share of electricity")),
 )
 
+# Figures that are a share of 1: shown in per cent, their changes in percentage points.
+_SHARES = frozenset({"renewable_share"})
+
 
 def _chart(rows: list[dict], granularity: str) -> dict:
     """The emission and energy charts' series, one point per bucket."""
@@ -76,8 +79,8 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
             on=request.GET.get("on"),
             start=request.GET.get("start"),
             end=request.GET.get("end"),
-            default_anchor=lambda: (
-                kpi_selectors.latest_kpi_day(site=site) or local_today(time_zone=site.time_zone)
+            default_anchor=lambda: kpi_selectors.default_kpi_day(
+                site=site, today=local_today(time_zone=site.time_zone)
             ),
         )
         series = kpi_selectors.kpi_series(
@@ -105,7 +108,11 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
             granularity=period.granularity,
             current=current,
             headline=[
-                {"label": label, "percent": name == "renewable_share", **comparison.figure(name)}
+                {
+                    "label": label,
+                    "percent": name in _SHARES,
+                    **comparison.figure(name, share=name in _SHARES),
+                }
                 for name, label in _HEADLINE
             ],
             consumption=[

@@ -21,6 +21,7 @@ class SiteSerializer(serializers.ModelSerializer):
             "organisation",
             "code",
             "name",
+            "name_zh",
             "address",
             "time_zone",
             "land_area_m2",

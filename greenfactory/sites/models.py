@@ -34,6 +34,13 @@ class Site(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="sites", verbose_name=_("organisation")
     )
     name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(
+        _("Chinese name"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("Shown on Chinese pages when given."),
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     address = models.TextField(_("address"), blank=True)
     time_zone = models.CharField(

@@ -39,6 +39,7 @@ def site_create(
     organisation: Organisation,
     name: str,
     code: str,
+    name_zh: str = "",
     time_zone: str = "Asia/Shanghai",
     address: str = "",
     land_area_m2: Decimal | None = None,
@@ -50,6 +51,7 @@ def site_create(
     site = Site(
         organisation=organisation,
         name=name,
+        name_zh=name_zh,
         code=code,
         time_zone=time_zone,
         address=address,
@@ -67,6 +69,7 @@ def site_update(
     site: Site,
     organisation: Organisation = _UNSET,
     name: str = _UNSET,
+    name_zh: str = _UNSET,
     code: str = _UNSET,
     time_zone: str = _UNSET,
     address: str = _UNSET,
@@ -79,6 +82,7 @@ def site_update(
     changes = {
         "organisation": organisation,
         "name": name,
+        "name_zh": name_zh,
         "code": code,
         "time_zone": time_zone,
         "address": address,

@@ -29,6 +29,13 @@ class Meter(models.Model):
     )
     code = models.CharField(_("code"), max_length=40, validators=[validate_meter_code])
     name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(
+        _("Chinese name"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("Shown on Chinese pages when given."),
+    )
     medium = models.CharField(_("medium"), max_length=24, choices=Medium.choices)
     unit = models.CharField(_("unit"), max_length=20, help_text=_("For example kWh, m3, t, GJ, L or kg."))
     kind = models.CharField(_("kind"), max_length=10, choices=MeterKind.choices, default=MeterKind.REGISTER)

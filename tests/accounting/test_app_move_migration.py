@@ -139,6 +139,7 @@ LATER_COLUMNS = {
         ("DirtyRange", "attempts"),
         ("DirtyRange", "error"),
     ],
+    ("metering", "0012_meter_name_zh"): [("Meter", "name_zh"), ("HistoricalMeter", "name_zh")],
 }
 
 

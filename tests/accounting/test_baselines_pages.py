@@ -178,6 +178,13 @@ def test_the_list_shows_alert_badges(baseline, staff_user, staff_client):
     assert "1 month missed a target" in page
 
 
+def test_the_sector_thresholds_are_described_without_a_file_path(plant, staff_client):
+    page = staff_client.get("/kpis/baselines/", {"site": plant.code}).content.decode()
+    assert "Reference values from the MIIT industry standard conditions" in page
+    assert "sector_thresholds.yaml" not in page
+    assert "accounting/data" not in page
+
+
 def test_degree_days_are_entered_for_a_year(plant, staff_client):
     response = staff_client.post(
         f"/kpis/baselines/degree-days/?site={plant.code}&year=2027",

@@ -132,6 +132,10 @@ def test_renewable_share():
     assert f.renewable_share(pv_kwh=D(200), green_kwh=D(100), total_kwh=D(1000)) == D("0.3")
 
 
+def test_renewable_share_is_never_above_one():
+    assert f.renewable_share(pv_kwh=D(0), green_kwh=D(5000), total_kwh=D(3000)) == D(1)
+
+
 P = [3000, 3400, 3900, 4100, 4600, 5000]
 HDD = [420, 310, 150, 60, 10, 0]
 E = [1050, 1090, 1150, 1150, 1230, 1290]
@@ -178,3 +182,34 @@ def test_base_year_restated_over_threshold():
     below = f.base_year_check(base_total=D(10_000), change=D(400))
     assert not below.recalculate
     assert below.restated == D(10_000)
+
+
+def test_base_year_kinds_are_judged_each_on_their_own_not_netted():
+    # +1,600 t acquisition and -480 t method change on 21,400 t: netted they were 5.23 %; the
+    # acquisition alone is 7.48 % and is what calls for the recalculation.
+    judged = f.base_year_judge(
+        base_total=D(21_400), changes=[("structural", D(1600)), ("method", D(-480))], threshold=D("0.05")
+    )
+    assert judged.triggers == ("structural",)
+    assert judged.kinds["structural"].share.quantize(D("0.0001")) == D("0.0748")
+    assert not judged.kinds["method"].recalculate
+    assert judged.recalculate
+    assert judged.restated == D(22_520)
+
+
+def test_base_year_changes_of_opposite_kinds_do_not_cancel():
+    judged = f.base_year_judge(
+        base_total=D(10_000), changes=[("structural", D(300)), ("error", D(-300))], threshold=D("0.05")
+    )
+    assert judged.cumulative_share == D("0.06")
+    assert judged.triggers == (f.CUMULATIVE,)
+    assert judged.change == 0
+    assert judged.restated == D(10_000)
+
+
+def test_base_year_below_the_threshold_on_every_count_stands():
+    judged = f.base_year_judge(
+        base_total=D(10_000), changes=[("structural", D(200)), ("method", D(100))], threshold=D("0.05")
+    )
+    assert judged.triggers == ()
+    assert not judged.recalculate

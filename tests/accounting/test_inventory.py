@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from accounting import formulas
 from accounting.models import InventoryCategory, SourceUncertainty
@@ -101,6 +103,42 @@ def test_base_year_vector_acquisition_over_the_threshold_restates_the_total(plan
     assert base.recalculate is True
     assert base.restated_tco2e == d("10600")
     assert base.events[0].share_pct == 6
+
+
+def test_an_acquisition_and_a_method_change_are_judged_each_on_their_own(plant, staff_user, staff_client):
+    organisation = plant.organisation
+    inventory_settings_save(
+        organisation=organisation, base_year=2023, base_year_tco2e=d("21400"), by=staff_user
+    )
+    for kind, effect, reason in (("structural", "1600", "Acquired line 3"), ("method", "-480", "AR6 GWPs")):
+        base_year_recalculation_create(
+            organisation=organisation,
+            date=dt.date(2025, 7, 1),
+            kind=kind,
+            effect_tco2e=d(effect),
+            reason=reason,
+            by=staff_user,
+        )
+    base = ghg_inventory(organisation=organisation, year=2025).base_year
+    assert base.triggered_by == ["structural"]
+    assert [(k.kind, k.share_pct.quantize(d("0.01")), k.triggers) for k in base.kinds] == [
+        ("structural", d("7.48"), True),
+        ("method", d("2.24"), False),
+    ]
+    assert base.restated_tco2e == d("22520")
+    page = staff_client.get("/kpis/inventory/", {"organisation": organisation.code, "year": 2025})
+    text = " ".join(page.content.decode().split())
+    assert "Reaching the threshold: Structural change (acquisition, divestment, outsourcing)." in text
+    assert "9.72" in text  # both kinds together, by size: (1,600 + 480) / 21,400
+    book = load_workbook(
+        BytesIO(
+            staff_client.get(
+                page.request["PATH_INFO"], {"organisation": organisation.code, "year": 2025, "export": "xlsx"}
+            ).content
+        )
+    )
+    rows = {row[0]: row[1] for row in book["Base year"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Reaching the threshold"] == "Structural change (acquisition, divestment, outsourcing)"
 
 
 def test_inventory_settings_keep_what_a_save_leaves_out_and_clear_the_base_year_with_none(plant):

@@ -336,3 +336,25 @@ def test_the_settings_page_has_one_form_per_section_each_with_its_button(site, s
         ("event", "Record"),
         ("uncertainty", "Save"),
     ]
+
+
+def test_a_year_with_a_month_and_a_day_of_data_says_so_on_the_page_and_in_the_workbook(plant, staff_client):
+    query = {"organisation": plant.organisation.code, "year": 2025}
+    page = staff_client.get(URL, query)
+    text = " ".join(page.content.decode().split())
+    assert "data for 32 of 365 days" in text
+    assert "incomplete year" in text
+    assert "Incomplete year: the figures below cover the 32 of 365 days that have data" in text
+    assert "2025-01 (0 of 31 days)" in text
+    assert "2025-06 (1 of 30 days)" in text  # the day of a refrigerant refill
+    assert "2025-03 (" not in text
+    assert "months with KPIs" not in text
+    book = load_workbook(BytesIO(staff_client.get(URL, {**query, "export": "xlsx"}).content))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert (summary["Days with data"], summary["Days in the year"], summary["Complete year"]) == (
+        32,
+        365,
+        "no",
+    )
+    api = staff_client.get("/api/v1/ghg-inventories/", query).json()
+    assert (api["days_with_data"], api["complete"]) == (32, False)

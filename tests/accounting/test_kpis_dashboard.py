@@ -225,3 +225,55 @@ def test_kpi_api_takes_periods_in_the_one_plausible_range(site, staff_client, st
         assert response.json() == {field: ["Give a date between 1990 and 2100."] for field in refused}
     else:
         assert response.status_code == 200, response.content
+
+
+def test_the_dashboard_opens_on_the_last_complete_month_not_the_running_one(
+    plant, staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(plant, [{"meter": "E-MAIN", "ts": "2025-04-02T00:00:00+08:00", "value": 1_020_000}])
+    page = staff_client.get(URL, {"site": plant.code})
+    assert page.context["period"].start == dt.date(2025, 3, 1)
+    assert "Incomplete period" not in page.content.decode()
+    april = staff_client.get(URL, {"site": plant.code, "on": "2025-04-01"})
+    text = " ".join(april.content.decode().split())
+    assert "Incomplete period: data for 1 of 30 days. The figures cover only those days." in text
+
+
+def test_a_change_of_the_renewable_share_is_in_percentage_points():
+    from accounting.selectors.kpis import KpiComparison
+
+    comparison = KpiComparison(
+        current={"renewable_share": "0.25"},
+        previous={"renewable_share": "0.20"},
+        last_year={"renewable_share": "0.10"},
+        coverage=[],
+        like_previous=True,
+        like_last_year=True,
+    )
+    share = comparison.figure("renewable_share", share=True)
+    assert (share["change_previous"], share["change_last_year"]) == (Decimal(5), Decimal(15))
+    assert comparison.figure("renewable_share")["change_previous"] == Decimal(25)  # relative, for others
+
+
+def test_the_residual_factor_is_shown_with_its_unit(plant, staff_client):
+    html = staff_client.get(URL, {"site": plant.code, "period": "month", "on": "2025-03-01"}).content.decode()
+    assert "(0.6096 kgCO2/kWh)" in html
+
+
+def test_a_year_with_one_month_of_data_is_marked_incomplete_on_the_page_and_in_the_exports(
+    plant, staff_client
+):
+    query = {"site": plant.code, "period": "year", "on": "2025-03-01"}
+    page = staff_client.get(URL, query)
+    text = " ".join(page.content.decode().split())
+    assert "Incomplete period: data for 31 of 365 days." in text
+    [march] = page.context["rows"]
+    assert (march["days_with_data"], march["days"], march["complete"]) == (31, 31, True)
+    csv = staff_client.get(URL, {**query, "export": "csv"})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].endswith("Days with data,Days,Complete")
+    assert lines[1].endswith(",31,31,yes")
+    days = staff_client.get(URL, {**query, "period": "custom", "start": "2025-03-25", "end": "2025-04-05"})
+    assert days.context["current"]["days_with_data"] == 7
+    assert days.context["current"]["complete"] is False

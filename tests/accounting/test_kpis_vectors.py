@@ -11,6 +11,8 @@ import pytest
 from accounting.choices import CombustionMethod, GridRegion
 from accounting.models import FactorSet
 from accounting.selectors.factors import site_kpi_settings
+from accounting.selectors.kpis import kpi_total
+from accounting.selectors.periods import Period
 from accounting.services.activity import GreenCertificateValues, RefrigerantRefillValues, activity_create
 from accounting.services.kpis import site_kpis_recompute
 
@@ -92,6 +94,37 @@ def test_scope2_market_vector_with_retired_certificates(
     assert d(march["scope2_market_tco2e"]) == d("426.72")
     assert d(march["scope2_location_tco2e"]) == d("636.1")  # both are always reported
     assert d(march["renewable_share"]) == d("0.3")
+
+
+def test_a_retirement_day_shows_the_months_share_not_more_than_all(
+    plant, staff_client, django_capture_on_commit_callbacks
+):
+    # 1,000,000 kWh over 31 days is 32,258 kWh a day; 300,000 kWh of certificates retired on one day
+    # covered that day's electricity nine times over (a share of 930 %) and no other day.
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_create(
+            site=plant, values=GreenCertificateValues(date=dt.date(2025, 3, 15), kwh=d(300000), vintage=2025)
+        )
+    days = kpis(staff_client, plant, granularity="day")
+    assert {day["renewable_share"] for day in days} == {"0.300000"}
+    assert sum(d(day["scope2_market_tco2e"]) for day in days).quantize(d("0.001")) == d("426.72")
+    total = kpi_total(site=plant, period=Period("custom", dt.date(2025, 3, 10), dt.date(2025, 3, 20)))
+    assert d(total["renewable_share"]) == d("0.3")
+
+
+def test_certificates_beyond_the_consumption_cap_the_share_at_one(
+    plant, staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_create(
+            site=plant,
+            values=GreenCertificateValues(date=dt.date(2025, 3, 2), kwh=d(1_670_000), vintage=2025),
+        )
+    [march] = kpis(staff_client, plant)
+    assert d(march["renewable_share"]) == 1
+    assert d(march["scope2_market_tco2e"]) == 0
+    day = kpis(staff_client, plant, "2025-03-02", "2025-03-02", "day")[0]
+    assert d(day["renewable_share"]) == 1
 
 
 @pytest.mark.parametrize(
