@@ -126,3 +126,11 @@ def test_reset_never_mails_a_gateway_account(client):
 @pytest.mark.django_db
 def test_a_gateway_account_may_not_open_the_reset_pages(gateway_client):
     assert gateway_client.get("/accounts/password/reset/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_reset_mail_is_in_the_language_of_the_page(client, staff_user):
+    client.post("/accounts/password/reset/", {"email": "staff1@example.test"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "staff1" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "设置新的绿色工厂密码"
+    assert "您的用户名是 staff1。" in mail.outbox[0].body
