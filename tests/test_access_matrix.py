@@ -55,6 +55,16 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "logout": everyone({"POST"}),
     "profile": dict.fromkeys(SIGNED_IN, READ),
     "api-token-rotate": workspace({"POST"}),
+    # Password pages are for people; a gateway account is refused them. Django's form pages treat
+    # PUT as POST.
+    "password_change": dict.fromkeys(("admin", "staff", "auditor"), {"GET", "POST", "PUT"}),
+    "password_change_done": dict.fromkeys(("admin", "staff", "auditor"), READ),
+    "password_reset": dict.fromkeys(("anonymous", "admin", "staff", "auditor"), {"GET", "POST", "PUT"}),
+    "password_reset_done": dict.fromkeys(("anonymous", "admin", "staff", "auditor"), READ),
+    "password_reset_confirm": dict.fromkeys(
+        ("anonymous", "admin", "staff", "auditor"), {"GET", "POST", "PUT"}
+    ),
+    "password_reset_complete": dict.fromkeys(("anonymous", "admin", "staff", "auditor"), READ),
     "set_language": everyone(ALL),
     "site-list": workspace(),
     "production-list": workspace(),
@@ -199,6 +209,10 @@ METHOD_FIRST: dict[str, set[str]] = {
     "healthz": {"GET"},
     "login": {"GET", "POST", "PUT"},
     "logout": {"POST"},
+    "password_reset": {"GET", "POST", "PUT"},
+    "password_reset_done": {"GET"},
+    "password_reset_confirm": {"GET", "POST", "PUT"},
+    "password_reset_complete": {"GET"},
 }
 SIGN_IN_THEN_METHOD: dict[str, set[str]] = {"api-token-rotate": {"POST"}}
 WRITES = ALL - READ
@@ -335,6 +349,8 @@ def samples(site):
         "history_id": "1",
         "kind": "refrigerant-refills",
         "clause_id": "1",
+        "uidb64": "MQ",
+        "token": "not-a-token",
     }
 
 
@@ -402,8 +418,15 @@ def test_every_url_and_role_and_method_follows_the_matrix(role_clients, role_use
 def test_auditor_and_gateway_may_write_nothing_but_their_own_session():
     """Whatever the URL, a write by an auditor or a gateway is refused (and, by the walk above,
     refused exactly and without a row changed): the matrix grants them no write but signing in,
-    signing out and choosing a language."""
-    own_session = {"login", "logout", "set_language"}
+    signing out, choosing a language and setting their own password."""
+    own_session = {
+        "login",
+        "logout",
+        "set_language",
+        "password_change",
+        "password_reset",
+        "password_reset_confirm",
+    }
     for name, allowed in EXPECTED.items():
         if name in own_session:
             continue

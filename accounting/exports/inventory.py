@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounting.models.inventory import ConsolidationApproach, EmissionSource, RecalculationKind
 from accounting.selectors.inventory_report import (
@@ -43,7 +44,7 @@ def _summary(inv: Inventory) -> Sheet:
 
 
 def _boundary(inv: Inventory) -> Sheet:
-    header = [_("Site"), _("Name"), _("Included"), _("Share (%)"), _("Note")]
+    header = [_("Site"), pgettext("thing", "Name"), _("Included"), _("Share (%)"), _("Note")]
     rows = [[s.code, local_text(s), yes_no(s.included), s.share_pct, s.note] for s in inv.sites]
     return Sheet(title=_("Organisational boundary"), header=header, rows=rows)
 

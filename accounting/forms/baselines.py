@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounting.models.baselines import BaselineScope, EnergyMeasure, TargetKind
 from greenfactory.core.validators import MONTH_OUT_OF_RANGE, date_is_plausible
@@ -38,7 +39,7 @@ class BaselineForm(forms.Form):
     site = forms.ModelChoiceField(
         queryset=Site.objects.order_by("code"), to_field_name="code", label=_("Site")
     )
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=120)
     scope = forms.ChoiceField(label=_("Scope"), choices=BaselineScope.choices, initial=BaselineScope.SITE)
     seu_name = forms.CharField(
         label=_("Significant energy use"),

@@ -14,5 +14,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    @property
+    def display_name(self) -> str:
+        """How pages name this person: the full name when set, else the user name."""
+        return self.get_full_name() or self.get_username()
+
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name

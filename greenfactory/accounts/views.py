@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -11,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from greenfactory.core.forms import form_refuse
 
 from . import services
+from .forms import PasswordResetForm, is_gateway
 from .roles import Capability, can, roles_of
 from .throttling import login_failure_record, login_failures_clear, login_is_locked
 
@@ -51,6 +53,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["roles"] = sorted(role.label for role in roles_of(user))
         context["can_use_api"] = can(user, Capability.API_DOCS)
+        context["can_change_password"] = not is_gateway(user)
         context["token"] = Token.objects.filter(user=user).first()
         context["new_token"] = self.request.session.pop("new_api_token", None)
         return context
@@ -68,3 +71,58 @@ class ApiTokenRotateView(LoginRequiredMixin, View):
         request.session["new_api_token"] = token.key
         messages.success(request, _("A new API token was created. Copy it now: it is shown only once."))
         return redirect("profile")
+
+
+class _NoGatewayMixin:
+    """Password pages are for people: a gateway account is refused them (403).
+
+    ``method_first`` pages (the reset pages, open to anyone) answer a method they do not have with
+    405 before anything else, as the sign-in page does.
+    """
+
+    method_first = False
+
+    def dispatch(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if self.method_first and (method not in self.http_method_names or not hasattr(self, method)):
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        if is_gateway(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordChangeView(LoginRequiredMixin, _NoGatewayMixin, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+
+
+class PasswordChangeDoneView(LoginRequiredMixin, _NoGatewayMixin, auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(_NoGatewayMixin, auth_views.PasswordResetView):
+    method_first = True
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(_NoGatewayMixin, auth_views.PasswordResetDoneView):
+    method_first = True
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(_NoGatewayMixin, auth_views.PasswordResetConfirmView):
+    method_first = True
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return None if user is not None and is_gateway(user) else user
+
+
+class PasswordResetCompleteView(_NoGatewayMixin, auth_views.PasswordResetCompleteView):
+    method_first = True
+    template_name = "accounts/password_reset_complete.html"
