@@ -118,7 +118,7 @@ def test_meter_pages_in_chinese_and_on_a_phone(live_server, e2e_users, plant, ne
     assert "最新读数" in page.content()
     screenshot(page, "meter-main-zh")
     _upload(page, live_server, tmp_path)
-    assert "该厂区没有此表计。" in page.locator("#import-errors").inner_text()
+    assert "该厂区没有此计量表。" in page.locator("#import-errors").inner_text()
     screenshot(page, "import-preview-zh")
 
     phone = new_page(locale="en-GB", viewport=PHONE)
