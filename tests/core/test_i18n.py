@@ -90,3 +90,14 @@ def test_dates_and_numbers_follow_the_language(staff_client, site):
     chinese_home = staff_client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "年" in chinese_home
     assert "月" in chinese_home
+
+
+def test_the_catalogue_keeps_to_the_glossary():
+    """docs/glossary.md: one Chinese term per concept."""
+    entries = [e for e in polib.pofile(str(CATALOGUE / "django.po")) if not e.obsolete]
+    texts = [(e.msgid, s) for e in entries for s in [e.msgstr, *e.msgstr_plural.values()] if s]
+    assert [m for m, s in texts if "表计" in s] == []  # meter is 计量表
+    by_key = {(e.msgctxt, e.msgid): e.msgstr for e in entries}
+    assert by_key[("thing", "Name")] == "名称"
+    assert by_key[(None, "Green factory")] != by_key[(None, "Green Factory")]  # no "绿色工厂 · 绿色工厂"
+    assert not any(e.msgid.endswith(" spikes") or "}} spikes" in e.msgid for e in entries)
