@@ -28,7 +28,7 @@ demo: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	mkdir -p var
-	$(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
 
 # ruff, the import boundaries (import-linter contracts in pyproject.toml) and mypy.
 lint: $(VENV)/.dev

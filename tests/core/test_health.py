@@ -22,7 +22,12 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client):
     with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "degraded", "database": "ok", "broker": "unavailable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "broker": "unavailable",
+        "pipeline_failures": 0,
+    }
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.messages import text_render
 from greenfactory.core.tabular import ImportInvalid, TableRow, read_table, read_workbook
 
 
@@ -206,7 +207,7 @@ def test_a_production_import_names_the_line_of_a_bad_row(staff_client, site, fmt
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert (job.valid_rows, [e["line"] for e in job.errors]) == (1, [5])
-    assert job.errors[0]["reason"].startswith("kind must be one of")
+    assert text_render(job.errors[0]["reason"]).startswith("kind must be one of")
 
 
 @pytest.mark.django_db

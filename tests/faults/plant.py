@@ -97,7 +97,7 @@ def drained(stack: Stack) -> bool:
     return pending(stack) == (0, 0) and bool(stack.sql("SELECT count(*) FROM metering_rollupchange")[0][0])
 
 
-def wait_drained(stack: Stack, *, timeout: float = 90) -> None:
+def wait_drained(stack: Stack, *, timeout: float = 240) -> None:
     """Wait for the worker to consume every dirty range and rollup change it was sent."""
     deadline = time.monotonic() + timeout
     while not drained(stack):
@@ -105,7 +105,7 @@ def wait_drained(stack: Stack, *, timeout: float = 90) -> None:
         time.sleep(0.3)
 
 
-def sweep_until_drained(stack: Stack, *, timeout: float = 90) -> None:
+def sweep_until_drained(stack: Stack, *, timeout: float = 240) -> None:
     """Queue the sweepers until nothing is pending (a killed worker's database session may hold its
     rows locked for a moment, and the sweepers skip locked rows)."""
     deadline = time.monotonic() + timeout

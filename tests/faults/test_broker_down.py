@@ -6,7 +6,8 @@ import pytest
 
 from tests.faults import plant
 
-pytestmark = pytest.mark.services
+# One stack at a time: two private stacks at once on two cores starve each other.
+pytestmark = [pytest.mark.services, pytest.mark.xdist_group("faults")]
 
 
 def test_uploads_are_stored_while_redis_is_down_and_kpis_catch_up_through_the_sweepers(

@@ -9,7 +9,8 @@ import pytest
 
 from tests.faults import plant
 
-pytestmark = pytest.mark.services
+# One stack at a time: two private stacks at once on two cores starve each other.
+pytestmark = [pytest.mark.services, pytest.mark.xdist_group("faults")]
 
 UNAVAILABLE = "The database is unavailable for a moment; send the request again later."
 
