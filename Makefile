@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format messages bench stack clean
+.PHONY: demo test faults lint format messages bench stack clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,12 @@ demo: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	mkdir -p var
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider -m "not faults" $(PYTEST_ARGS)
+
+# Fault injection on private PostgreSQL, Redis, gunicorn and Celery stacks (tests/faults).
+faults: $(VENV)/.dev
+	mkdir -p var
+	$(VENV)/bin/pytest -p no:cacheprovider -m faults tests/faults $(PYTEST_ARGS)
 
 # ruff, the import boundaries (import-linter contracts in pyproject.toml) and mypy.
 lint: $(VENV)/.dev

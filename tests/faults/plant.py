@@ -93,6 +93,12 @@ def pending(stack: Stack) -> tuple[int, int]:
     return ranges, changes
 
 
+def _failures(stack: Stack) -> str:
+    """The errors of pipeline steps marked failed, for the assertion message."""
+    rows = stack.sql("SELECT DISTINCT error FROM metering_dirtyrange WHERE failed_at IS NOT NULL LIMIT 3")
+    return "".join(f"\n  failed: {row[0]}" for row in rows)
+
+
 def drained(stack: Stack) -> bool:
     return pending(stack) == (0, 0) and bool(stack.sql("SELECT count(*) FROM metering_rollupchange")[0][0])
 
@@ -101,7 +107,9 @@ def wait_drained(stack: Stack, *, timeout: float = 240) -> None:
     """Wait for the worker to consume every dirty range and rollup change it was sent."""
     deadline = time.monotonic() + timeout
     while not drained(stack):
-        assert time.monotonic() < deadline, f"still pending after {timeout:.0f} s: {pending(stack)}"
+        assert time.monotonic() < deadline, (
+            f"still pending after {timeout:.0f} s: {pending(stack)}{_failures(stack)}"
+        )
         time.sleep(0.3)
 
 
@@ -110,7 +118,9 @@ def sweep_until_drained(stack: Stack, *, timeout: float = 240) -> None:
     rows locked for a moment, and the sweepers skip locked rows)."""
     deadline = time.monotonic() + timeout
     while not drained(stack):
-        assert time.monotonic() < deadline, f"still pending after {timeout:.0f} s: {pending(stack)}"
+        assert time.monotonic() < deadline, (
+            f"still pending after {timeout:.0f} s: {pending(stack)}{_failures(stack)}"
+        )
         sweepers_send(stack)
         settle = time.monotonic() + 5
         while time.monotonic() < settle and not drained(stack):

@@ -7,7 +7,7 @@ import pytest
 from tests.faults import plant
 
 # One stack at a time: two private stacks at once on two cores starve each other.
-pytestmark = [pytest.mark.services, pytest.mark.xdist_group("faults")]
+pytestmark = [pytest.mark.services, pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 
 def test_uploads_are_stored_while_redis_is_down_and_kpis_catch_up_through_the_sweepers(

@@ -10,7 +10,7 @@ import pytest
 from tests.faults import plant
 
 # One stack at a time: two private stacks at once on two cores starve each other.
-pytestmark = [pytest.mark.services, pytest.mark.xdist_group("faults")]
+pytestmark = [pytest.mark.services, pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 UNAVAILABLE = "The database is unavailable for a moment; send the request again later."
 
