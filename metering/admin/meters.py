@@ -49,44 +49,29 @@ class MeterAdmin(ServiceAdmin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # The form already ran meters.formula_check; the service checks the rest.
         data = form.cleaned_data
-        if change:
-            meters.meter_update(
-                meter=Meter.objects.get(pk=obj.pk),
-                code=data["code"],
-                name=data["name"],
-                name_zh=data.get("name_zh", ""),
-                medium=data["medium"],
-                unit=data["unit"],
-                kind=data["kind"],
-                multiplier=data["multiplier"],
-                register_max=data["register_max"],
-                rated_max_flow=data["rated_max_flow"],
-                parent=data["parent"],
-                active_from=data["active_from"],
-                active_to=data["active_to"],
-                is_virtual=data["is_virtual"],
-                formula=data["formula"],
-                by=request.user,
+        fields = {
+            name: data[name]
+            for name in (
+                "code",
+                "name",
+                "medium",
+                "unit",
+                "kind",
+                "multiplier",
+                "register_max",
+                "rated_max_flow",
+                "parent",
+                "active_from",
+                "active_to",
+                "is_virtual",
+                "formula",
             )
+        }
+        fields["name_zh"] = data.get("name_zh", "")
+        if change:
+            meters.meter_update(meter=Meter.objects.get(pk=obj.pk), by=request.user, **fields)
             return
-        obj.pk = meters.meter_create(
-            site=data["site"],
-            code=data["code"],
-            name=data["name"],
-            name_zh=data.get("name_zh", ""),
-            medium=data["medium"],
-            unit=data["unit"],
-            kind=data["kind"],
-            multiplier=data["multiplier"],
-            register_max=data["register_max"],
-            rated_max_flow=data["rated_max_flow"],
-            parent=data["parent"],
-            active_from=data["active_from"],
-            active_to=data["active_to"],
-            is_virtual=data["is_virtual"],
-            formula=data["formula"],
-            by=request.user,
-        ).pk
+        obj.pk = meters.meter_create(site=data["site"], by=request.user, **fields).pk
 
 
 @admin.register(MeterEvent)
