@@ -28,9 +28,10 @@ demo: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	mkdir -p var
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider -m "not faults" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
 
-# Fault injection on private PostgreSQL, Redis, gunicorn and Celery stacks (tests/faults).
+# Only the fault injection on private PostgreSQL, Redis, gunicorn and Celery stacks (tests/faults;
+# make test runs it too).
 faults: $(VENV)/.dev
 	mkdir -p var
 	$(VENV)/bin/pytest -p no:cacheprovider -m faults tests/faults $(PYTEST_ARGS)

@@ -69,21 +69,39 @@ def readings_stored(stack: Stack) -> int:
     return stack.sql("SELECT count(*) FROM metering_reading")[0][0]
 
 
-def beat(stack: Stack) -> Celery:
-    """A Celery client of the private broker, to queue what beat queues."""
-    app = Celery("faults-beat", broker=stack.redis.url, set_as_current=False)
-    app.conf.task_ignore_result = True
-    return app
+class Beat:
+    """A Celery client of the private broker, to queue what beat queues. Its connection is opened on
+    the private broker's URL explicitly: Celery prefers CELERY_BROKER_URL from the environment (set
+    in CI for the main suite) to the broker an app is created with."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.app = Celery("faults-beat", broker=stack.redis.url, set_as_current=False)
+        self.app.conf.task_ignore_result = True
+        self.connection = self.app.connection_for_write(url=stack.redis.url)
+
+    def send_task(self, name: str, *, queue: str) -> None:
+        self.app.send_task(name, queue=queue, connection=self.connection)
+
+    def close(self) -> None:
+        self.connection.release()
+        self.app.close()
+
+    def __enter__(self) -> Beat:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def beat(stack: Stack) -> Beat:
+    return Beat(stack)
 
 
 def sweepers_send(stack: Stack) -> None:
     """What Celery beat does every few minutes: queue the two sweepers."""
-    app = beat(stack)
-    try:
+    with beat(stack) as app:
         app.send_task("metering.kpi_sweep", queue="kpi")
         app.send_task("accounting.rollup_changes_sweep", queue="kpi")
-    finally:
-        app.close()
 
 
 def pending(stack: Stack) -> tuple[int, int]:
