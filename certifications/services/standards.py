@@ -140,13 +140,9 @@ def _import_check(
 def _clauses_create(*, standard: Standard, data: StandardData) -> dict[str, Clause]:
     """Create the clause tree in file order; a clause without a listed parent hangs under its
     nearest listed ancestor. Answers the new clauses by number."""
-    numbers: list[str] = []
-    parents: dict[str, str] = {}
-    for row in data.clauses:
-        parents[row.number] = row.parent or _inferred_parent(row.number, numbers)
-        numbers.append(row.number)
+    parents = _file_parents(data)
     depth: dict[str, int] = {}
-    for number in numbers:
+    for number in parents:
         parent = parents[number]
         depth[number] = depth[parent] + 1 if parent else 0
     created = Clause.objects.bulk_create(
@@ -229,15 +225,25 @@ def crosswalk_load(*, groups: list[dict[str, Any]]) -> int:
 
 @transaction.atomic
 def standards_load_shipped(*, by: User | None = None) -> dict[str, int]:
-    """Load the standards and crosswalk that ship with the product; a second run changes nothing."""
+    """Load the standards and crosswalk that ship with the product; a second run changes nothing.
+
+    A shipped standard that is already loaded is upgraded in place to its file's clause tree (see
+    ``standard_clauses_upgrade``), so the clause rows that evidence and mappings point at stay.
+    """
     loaded = 0
+    upgraded = {"clauses_added": 0, "clauses_updated": 0}
     pending: list[StandardData] = []
     for path in sorted((DATA_DIR / "standards").glob("*.yaml")):
         data, problems = parse_yaml(path.read_text(encoding="utf-8"))
         if problems or data is None:
             raise DomainError(f"{path.name}: " + "; ".join(str(p) for p in problems))
-        if not Standard.objects.filter(code=data.code, edition=data.edition).exists():
+        existing = Standard.objects.filter(code=data.code, edition=data.edition).first()
+        if existing is None:
             pending.append(data)
+        else:
+            counts = standard_clauses_upgrade(standard=existing, data=data)
+            upgraded["clauses_added"] += counts["added"]
+            upgraded["clauses_updated"] += counts["updated"]
     # A standard naming its successor loads after it.
     while pending:
         ready = [d for d in pending if not d.replaced_by or _standard_by_label(d.replaced_by)]
@@ -250,7 +256,97 @@ def standards_load_shipped(*, by: User | None = None) -> dict[str, int]:
     mappings = 0
     for path in sorted((DATA_DIR / "crosswalks").glob("*.yaml")):
         mappings += crosswalk_load(groups=yaml.safe_load(path.read_text(encoding="utf-8"))["groups"])
-    return {"standards": loaded, "mappings": mappings}
+    return {"standards": loaded, **upgraded, "mappings": mappings}
+
+
+@transaction.atomic
+def standard_clauses_upgrade(*, standard: Standard, data: StandardData) -> dict[str, int]:
+    """Bring a loaded standard's clause tree up to ``data`` without replacing any clause row.
+
+    Clauses missing from the standard are added; existing clauses take the file's titles and the
+    parent the file's tree gives them; every clause keeps its row (and so its evidence links and
+    mappings), and clauses the file no longer lists stay where they were. Positions follow the
+    file, a clause the file does not list staying right before the clause it preceded. Answers how
+    many clauses were added and how many existing ones changed title or parent; a second run with
+    the same data changes nothing.
+    """
+    Standard.objects.select_for_update().filter(pk=standard.pk).first()
+    current = list(Clause.objects.select_for_update().filter(standard=standard).order_by("position", "pk"))
+    before = {c.pk: (c.title, c.title_zh, c.parent_id, c.position, c.depth) for c in current}
+    by_number = {c.number: c for c in current}
+    new_rows = [row for row in data.clauses if row.number not in by_number]
+    Clause.objects.bulk_create(
+        [
+            Clause(standard=standard, number=row.number, title=row.title, title_zh=row.title_zh)
+            for row in new_rows
+        ]
+    )
+    by_number.update(
+        {
+            c.number: c
+            for c in Clause.objects.filter(standard=standard, number__in=[r.number for r in new_rows])
+        }
+    )
+
+    parents = _file_parents(data)
+    for row in data.clauses:
+        clause = by_number[row.number]
+        clause.title, clause.title_zh = row.title, row.title_zh
+        clause.parent = by_number[parents[row.number]] if parents[row.number] else None
+    listed = {row.number for row in data.clauses}
+    order = _merged_order(file_numbers=[row.number for row in data.clauses], current=current, listed=listed)
+    by_pk = {c.pk: c for c in by_number.values()}
+    for position, number in enumerate(order):
+        clause = by_number[number]
+        clause.position = position
+        clause.depth = _depth(clause, by_pk)
+
+    changed = [
+        c
+        for c in by_number.values()
+        if before.get(c.pk) != (c.title, c.title_zh, c.parent_id, c.position, c.depth)
+    ]
+    Clause.objects.bulk_update(changed, ["title", "title_zh", "parent", "position", "depth"])
+    updated = sum(1 for c in current if before[c.pk][:3] != (c.title, c.title_zh, c.parent_id))
+    return {"added": len(new_rows), "updated": updated}
+
+
+def _depth(clause: Clause, by_pk: dict[int, Clause]) -> int:
+    """How many ancestors the clause has in the tree being built (file parents are always listed
+    earlier, so the chain ends)."""
+    depth = 0
+    while clause.parent_id is not None:
+        clause = by_pk[clause.parent_id]
+        depth += 1
+    return depth
+
+
+def _file_parents(data: StandardData) -> dict[str, str]:
+    """Each listed clause's parent number in the file's tree (as ``_clauses_create`` builds it)."""
+    numbers: list[str] = []
+    parents: dict[str, str] = {}
+    for row in data.clauses:
+        parents[row.number] = row.parent or _inferred_parent(row.number, numbers)
+        numbers.append(row.number)
+    return parents
+
+
+def _merged_order(*, file_numbers: list[str], current: list[Clause], listed: set[str]) -> list[str]:
+    """The file's order, each clause the file does not list kept right before the listed clause it
+    preceded (a local clause at the end of a section stays at the end of it), or last."""
+    preceding: dict[str, list[str]] = {}
+    waiting: list[str] = []
+    for clause in current:
+        if clause.number in listed:
+            if waiting:
+                preceding[clause.number], waiting = waiting, []
+        else:
+            waiting.append(clause.number)
+    order: list[str] = []
+    for number in file_numbers:
+        order.extend(preceding.get(number, []))
+        order.append(number)
+    return order + waiting
 
 
 @transaction.atomic
