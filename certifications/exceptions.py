@@ -1,5 +1,7 @@
 """Domain errors of certifications, answered by the project's one exception handler."""
 
+from typing import Any
+
 from rest_framework import status
 
 from greenfactory.core.exceptions import DomainError
@@ -23,3 +25,31 @@ class ImportRejected(DomainError):
     def __init__(self, message: str, *, problems: list) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class EditConflict(DomainError):
+    """Someone changed the record since the version the change was made on; nothing was saved."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "edit_conflict"
+
+    def __init__(self, message: str, *, current_version: int) -> None:
+        super().__init__(message, field="version")
+        self.current_version = current_version
+
+    def extra(self) -> dict[str, Any]:
+        return {"current_version": self.current_version}
+
+
+class AuditCannotClose(DomainError):
+    """The audit may not close yet; ``blocking`` names the findings that hold it open."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "audit_cannot_close"
+
+    def __init__(self, message: str, *, blocking: list[str]) -> None:
+        super().__init__(message)
+        self.blocking = blocking
+
+    def extra(self) -> dict[str, Any]:
+        return {"blocking": self.blocking}

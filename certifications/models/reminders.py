@@ -9,6 +9,8 @@ class ReminderKind(models.TextChoices):
     CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiring")
     SURVEILLANCE = "surveillance", _("Surveillance audit coming up")
     ENERGY_TARGET = "energy_target", _("Energy target missed")
+    CAPA_STEP = "capa_step", _("Corrective action step due")
+    AUDIT_DUE = "audit_due", _("Audit coming up")
 
 
 class Reminder(models.Model):
@@ -30,6 +32,12 @@ class Reminder(models.Model):
     )
     certificate = models.ForeignKey(
         "certifications.Certificate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    finding = models.ForeignKey(
+        "certifications.Finding", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    audit = models.ForeignKey(
+        "certifications.Audit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     item_key = models.CharField(_("item"), max_length=60)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)

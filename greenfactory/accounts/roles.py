@@ -50,6 +50,11 @@ class Capability(models.TextChoices):
     EVIDENCE_WRITE = "evidence_write", _("Record, upload, link and approve evidence")
     CERTIFICATES_READ = "certificates_read", _("See certificates")
     CERTIFICATES_WRITE = "certificates_write", _("Manage certificates")
+    AUDITS_READ = "audits_read", _("See audit programmes, audits, findings and corrective actions")
+    AUDITS_WRITE = (
+        "audits_write",
+        _("Plan and run audits, raise findings and carry corrective actions through"),
+    )
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -77,6 +82,8 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.EVIDENCE_WRITE,
             Capability.CERTIFICATES_READ,
             Capability.CERTIFICATES_WRITE,
+            Capability.AUDITS_READ,
+            Capability.AUDITS_WRITE,
             Capability.API_DOCS,
         }
     ),
@@ -114,6 +121,14 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "certifications.view_evidencerevision",
         "certifications.view_certificate",
         "certifications.view_surveillanceaudit",
+        "certifications.view_auditprogramme",
+        "certifications.view_audit",
+        "certifications.view_auditsession",
+        "certifications.view_checklistitem",
+        "certifications.view_finding",
+        "certifications.view_correctiveaction",
+        "certifications.view_capaaction",
+        "certifications.view_capastep",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),

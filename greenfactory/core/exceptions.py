@@ -30,6 +30,10 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    def extra(self) -> dict[str, Any]:
+        """More of the answer's body than the message, for the client to act on (none by default)."""
+        return {}
+
 
 class AlreadyExists(DomainError):
     status_code = status.HTTP_409_CONFLICT
@@ -59,6 +63,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body = {exc.field: [exc.message], "code": exc.code}
+        body.update(exc.extra())
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
