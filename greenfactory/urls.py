@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from certifications import urls as certifications_urls
+from greenfactory.accounts import views as accounts_views
 
 from .api import router
 
@@ -14,7 +15,7 @@ urlpatterns = [
     path("", include("accounting.urls")),
     path("standards/", include(certifications_urls.standards_urlpatterns)),
     path("evidence/", include(certifications_urls.evidence_urlpatterns)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

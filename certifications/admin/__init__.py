@@ -2,6 +2,6 @@
 autodiscovery registers them). Records written only by services are read-only; every other
 change goes through the service that holds its rules."""
 
-from . import certificates, coverage, evidence, reminders, standards
+from . import audits, certificates, coverage, evidence, reminders, standards
 
-__all__ = ["certificates", "coverage", "evidence", "reminders", "standards"]
+__all__ = ["audits", "certificates", "coverage", "evidence", "reminders", "standards"]

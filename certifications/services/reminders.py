@@ -18,8 +18,12 @@ from django.utils.translation import gettext as _
 from greenfactory.accounts.models import User
 
 from ..models import (
+    Audit,
+    AuditStatus,
+    CapaState,
     Certificate,
     CertificateStatus,
+    CorrectiveAction,
     Evidence,
     EvidenceStatus,
     Reminder,
@@ -37,6 +41,8 @@ class _Due:
     subject: str
     evidence_id: int | None = None
     certificate_id: int | None = None
+    finding_id: int | None = None
+    audit_id: int | None = None
 
 
 def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
@@ -101,6 +107,42 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
             )
         )
     items += _energy_target_items()
+    items += _audit_items(horizon=horizon)
+    return items
+
+
+def _audit_items(*, horizon: dt.date) -> list[_Due]:
+    """Corrective-action steps due (or overdue) for their owners, and planned audits coming up for
+    their lead auditors (else whoever planned them). Subjects name the record, not the step, so the
+    digest's language comes from the kind alone."""
+    items: list[_Due] = []
+    capas = CorrectiveAction.objects.exclude(state=CapaState.CLOSED).select_related("finding")
+    for capa in capas:
+        due = capa.next_due_on
+        if due is None or due > horizon:
+            continue
+        finding = capa.finding
+        items.append(
+            _Due(
+                capa.owner_id,
+                ReminderKind.CAPA_STEP,
+                f"capa:{capa.pk}:{capa.state}",
+                due,
+                f"{finding.reference}: {finding.statement[:200]}",
+                finding_id=finding.pk,
+            )
+        )
+    for audit in Audit.objects.filter(status=AuditStatus.PLANNED, starts_on__lte=horizon):
+        items.append(
+            _Due(
+                audit.lead_auditor_id or audit.created_by_id,
+                ReminderKind.AUDIT_DUE,
+                f"audit:{audit.pk}",
+                audit.starts_on,
+                f"{audit.reference} {audit.title}",
+                audit_id=audit.pk,
+            )
+        )
     return items
 
 
@@ -175,6 +217,8 @@ def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
             item_key=item.item_key,
             evidence_id=item.evidence_id,
             certificate_id=item.certificate_id,
+            finding_id=item.finding_id,
+            audit_id=item.audit_id,
         )
         try:
             with transaction.atomic():
@@ -185,7 +229,7 @@ def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
     if not new:
         return 0
     if recipient.email and recipient.is_active:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
             body = render_to_string(
                 "certifications/reminders/email/digest.txt",
                 {"recipient": recipient, "reminders": new, "today": today},

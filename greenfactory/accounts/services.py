@@ -69,3 +69,12 @@ def api_token_rotate(*, user: User) -> Token:
     """Replace the user's API token with a new random one; the old one stops working at once."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language a person chose, so their e-mail reaches them in it."""
+    from django.conf import settings
+
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language

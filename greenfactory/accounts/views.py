@@ -4,8 +4,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views import i18n as i18n_views
 from django.views.generic import TemplateView
 from rest_framework.authtoken.models import Token
 
@@ -126,3 +128,12 @@ class PasswordResetConfirmView(_NoGatewayMixin, auth_views.PasswordResetConfirmV
 class PasswordResetCompleteView(_NoGatewayMixin, auth_views.PasswordResetCompleteView):
     method_first = True
     template_name = "accounts/password_reset_complete.html"
+
+
+def language_set(request):
+    """Django's set_language, and the chosen language remembered on the signed-in person."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and check_for_language(language):
+        services.user_language_set(user=request.user, language=language)
+    return response
