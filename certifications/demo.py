@@ -13,6 +13,7 @@ from io import BytesIO
 from django.db import transaction
 
 from . import services
+from .demo_audits import demo_audits_load
 from .demo_data import APPROVED, CERTIFICATES, DRAFT, EVIDENCE, EXCLUSIONS, EXPIRED, IN_REVIEW, SUPERSEDED
 from .models import (
     Certificate,
@@ -91,7 +92,7 @@ def _evidence(*, title, clauses, outcome, review, expiry, today, owner, approver
 
 @transaction.atomic
 def demo_load(*, site, staff, approver, today: dt.date) -> dict[str, int]:
-    """Standards, evidence, exclusions, certificates and today's reminders for the demo plant."""
+    """Standards, evidence, exclusions, certificates, audits and today's reminders for the demo plant."""
     owner = staff
     created = {"standards": services.standards_load_shipped()["standards"], "evidence": 0, "certificates": 0}
     for title, clauses, outcome, review, expiry in EVIDENCE:
@@ -148,5 +149,6 @@ def demo_load(*, site, staff, approver, today: dt.date) -> dict[str, int]:
         if status != CertificateStatus.CERTIFIED:
             services.certificate_set_status(certificate=certificate, status=status, by=approver)
         created["certificates"] += 1
+    created["audits"] = demo_audits_load(site=site, staff=staff, approver=approver, today=today)
     services.reminders_send_daily(today=today)
     return created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from certifications.models import Certificate, Evidence, Reminder, Standard
 from certifications.selectors import coverage as coverage_selectors
@@ -40,3 +41,26 @@ def test_loading_the_demo_twice_changes_nothing():
     assert second["evidence"] == 0
     assert second["certificates"] == 0
     assert (Evidence.objects.count(), Certificate.objects.count(), Reminder.objects.count()) == counts
+
+
+def test_the_demo_audits_tell_the_programmes_story():
+    from certifications.models import Audit, AuditStatus, CapaState, FindingClass, FindingStatus
+
+    demo_load()
+    closed = Audit.objects.get(status=AuditStatus.CLOSED)
+    assert closed.standards.count() == 4
+    assert closed.starts_on.year == timezone.localdate().year - 1
+    assert set(closed.findings.values_list("status", flat=True)) == {FindingStatus.CLOSED}
+    surveillance = Audit.objects.get(audit_type="surveillance", status=AuditStatus.REPORTING)
+    assert list(surveillance.standards.values_list("code", flat=True)) == ["ISO 14001"]
+    assert surveillance.certificate.standard.code == "ISO 14001"
+    major = surveillance.findings.get(finding_class=FindingClass.MAJOR)
+    assert major.capa.state == CapaState.ACCEPTED
+    minor = surveillance.findings.get(finding_class=FindingClass.MINOR)
+    assert minor.is_overdue()
+    coming = Audit.objects.filter(status=AuditStatus.PLANNED, starts_on__year=timezone.localdate().year + 1)
+    assert coming.count() >= 5
+    assert Reminder.objects.filter(kind="capa_step").exists()
+    counts = Audit.objects.count()
+    assert demo_load()["audits"] == 0
+    assert Audit.objects.count() == counts
