@@ -35,6 +35,44 @@ def _assess(audit: Audit, *, by: User, notes: dict[str, str]) -> None:
         )
 
 
+def _calibration_capa(minor, *, staff: User, lead: User, day: dt.date) -> None:
+    """Last year's minor nonconformity, taken through its whole corrective action."""
+    capa = finding_services.capa_contain(
+        capa=minor.capa, containment="Both weighbridges calibrated the same week.", by=staff
+    )
+    capa = finding_services.capa_analyse(
+        capa=capa,
+        method="five_why",
+        whys=[
+            "Calibrations were missed.",
+            "The reminder went to a person who had left.",
+            "Reminders were kept in a personal calendar.",
+        ],
+        root_cause="Calibration due dates were not in a shared register.",
+        by=staff,
+    )
+    action = finding_services.capa_action_add(
+        capa=capa,
+        description="Move calibration due dates into the evidence register with reminders.",
+        owner=staff,
+        due_on=day + dt.timedelta(days=20),
+        by=staff,
+    )
+    capa = finding_services.capa_plan_propose(capa=capa, by=staff)
+    capa = finding_services.capa_plan_accept(capa=capa, by=lead)
+    finding_services.capa_action_done(action=action, done_on=day + dt.timedelta(days=14), by=staff)
+    capa = finding_services.capa_implement(
+        capa=capa, implementation="Register set up; reminders go to the maintenance lead.", by=staff
+    )
+    capa = finding_services.capa_verify(
+        capa=capa,
+        effective=True,
+        verification="Three months later every calibration was on time.",
+        by=lead,
+    )
+    finding_services.capa_close(capa=capa, by=lead)
+
+
 def _last_year(*, site, staff: User, lead: User, today: dt.date) -> Audit:
     year = today.year - 1
     start = dt.date(year, 10, 13)
@@ -88,40 +126,7 @@ def _last_year(*, site, staff: User, lead: User, today: dt.date) -> Audit:
         by=lead,
         today=day,
     )
-    capa = finding_services.capa_contain(
-        capa=minor.capa, containment="Both weighbridges calibrated the same week.", by=staff
-    )
-    capa = finding_services.capa_analyse(
-        capa=capa,
-        method="five_why",
-        whys=[
-            "Calibrations were missed.",
-            "The reminder went to a person who had left.",
-            "Reminders were kept in a personal calendar.",
-        ],
-        root_cause="Calibration due dates were not in a shared register.",
-        by=staff,
-    )
-    action = finding_services.capa_action_add(
-        capa=capa,
-        description="Move calibration due dates into the evidence register with reminders.",
-        owner=staff,
-        due_on=day + dt.timedelta(days=20),
-        by=staff,
-    )
-    capa = finding_services.capa_plan_propose(capa=capa, by=staff)
-    capa = finding_services.capa_plan_accept(capa=capa, by=lead)
-    finding_services.capa_action_done(action=action, done_on=day + dt.timedelta(days=14), by=staff)
-    capa = finding_services.capa_implement(
-        capa=capa, implementation="Register set up; reminders go to the maintenance lead.", by=staff
-    )
-    capa = finding_services.capa_verify(
-        capa=capa,
-        effective=True,
-        verification="Three months later every calibration was on time.",
-        by=lead,
-    )
-    finding_services.capa_close(capa=capa, by=lead)
+    _calibration_capa(minor, staff=staff, lead=lead, day=day)
     for finding in audit.findings.exclude(finding_class=FindingClass.MINOR):
         finding_services.finding_close(finding=finding, note="Considered at the management review.", by=lead)
     audit_services.audit_transition(audit=audit, to=AuditStatus.REPORTING, by=staff)
