@@ -51,7 +51,9 @@ evidence_urlpatterns = [
 audits_urlpatterns = [
     path("", audits.AuditDashboardView.as_view(), name="area-audits"),
     path("programme/", audits.ProgrammeView.as_view(), name="audit-programme"),
-    path("programme/objectives/", audits.ProgrammeObjectivesView.as_view(), name="audit-programme-objectives"),
+    path(
+        "programme/objectives/", audits.ProgrammeObjectivesView.as_view(), name="audit-programme-objectives"
+    ),
     path("list/", audits.AuditListView.as_view(), name="audit-list"),
     path("new/", audits.AuditCreateView.as_view(), name="audit-create"),
     path("<int:pk>/", audits.AuditDetailView.as_view(), name="audit-detail"),

@@ -46,7 +46,9 @@ def audit_list_response(*, audits: Iterable[Audit], fmt: str) -> HttpResponseBas
         _("Lead auditor"),
         _("Certification body"),
     ]
-    return table_response(fmt=fmt, filename="audits", sheet=_("Audits"), header=header, rows=audit_rows(audits))
+    return table_response(
+        fmt=fmt, filename="audits", sheet=_("Audits"), header=header, rows=audit_rows(audits)
+    )
 
 
 def finding_rows(findings: Iterable[Finding]) -> Iterator[Sequence[Any]]:

@@ -50,7 +50,10 @@ class AuditFilter(django_filters.FilterSet):
 
 class FindingFilter(django_filters.FilterSet):
     audit = django_filters.ModelChoiceFilter(
-        field_name="audit", to_field_name="reference", queryset=Audit.objects.order_by("-starts_on"), label=_("Audit")
+        field_name="audit",
+        to_field_name="reference",
+        queryset=Audit.objects.order_by("-starts_on"),
+        label=_("Audit"),
     )
     finding_class = django_filters.ChoiceFilter(choices=FindingClass.choices, label=_("Class"))
     status = django_filters.ChoiceFilter(choices=FindingStatus.choices, label=_("Status"))

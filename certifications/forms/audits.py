@@ -50,7 +50,9 @@ class AuditForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Title"))
     audit_type = forms.ChoiceField(choices=AuditType.choices, label=_("Type"))
     standards = forms.ModelMultipleChoiceField(
-        queryset=Standard.objects.order_by("sort_key"), widget=forms.CheckboxSelectMultiple, label=_("Standards")
+        queryset=Standard.objects.order_by("sort_key"),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Standards"),
     )
     clauses = ClausePickerField(
         required=False,
@@ -75,7 +77,10 @@ class AuditForm(forms.Form):
         help_text=_("The certification body's lead auditor, when they have no account yet."),
     )
     team = forms.ModelMultipleChoiceField(
-        queryset=owner_candidates(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Audit team")
+        queryset=owner_candidates(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Audit team"),
     )
     team_external = forms.CharField(max_length=500, required=False, label=_("External team members"))
     certificate = forms.ModelChoiceField(
@@ -129,7 +134,9 @@ class ProgrammeForm(forms.Form):
         queryset=Site.objects.all(), to_field_name="code", widget=forms.HiddenInput, label=_("Site")
     )
     year = forms.IntegerField(min_value=1990, max_value=2100, widget=forms.HiddenInput, label=_("Year"))
-    objectives = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Objectives"))
+    objectives = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Objectives")
+    )
 
 
 class ChecklistGenerateForm(forms.Form):
@@ -156,10 +163,18 @@ class SessionForm(forms.Form):
 
 
 class MeetingsForm(forms.Form):
-    opening_meeting_at = forms.DateTimeField(required=False, widget=DATETIME_INPUT, label=_("Opening meeting"))
-    opening_meeting_notes = forms.CharField(required=False, widget=TEXTAREA, label=_("Opening meeting record"))
-    closing_meeting_at = forms.DateTimeField(required=False, widget=DATETIME_INPUT, label=_("Closing meeting"))
-    closing_meeting_notes = forms.CharField(required=False, widget=TEXTAREA, label=_("Closing meeting record"))
+    opening_meeting_at = forms.DateTimeField(
+        required=False, widget=DATETIME_INPUT, label=_("Opening meeting")
+    )
+    opening_meeting_notes = forms.CharField(
+        required=False, widget=TEXTAREA, label=_("Opening meeting record")
+    )
+    closing_meeting_at = forms.DateTimeField(
+        required=False, widget=DATETIME_INPUT, label=_("Closing meeting")
+    )
+    closing_meeting_notes = forms.CharField(
+        required=False, widget=TEXTAREA, label=_("Closing meeting record")
+    )
 
 
 class ChecklistItemForm(forms.Form):
@@ -204,7 +219,9 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         if clauses is not None:
             self.fields["clauses"].queryset = clauses
-            self.fields["clauses"].label_from_instance = lambda c: f"{c.standard.code} {c.number} {c.local_title}"
+            self.fields["clauses"].label_from_instance = lambda c: (
+                f"{c.standard.code} {c.number} {c.local_title}"
+            )
 
 
 class FindingCloseForm(forms.Form):
@@ -259,7 +276,9 @@ class NoteForm(_Versioned):
 
 
 class RejectForm(_Versioned):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Why the plan is not accepted"))
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Why the plan is not accepted")
+    )
 
 
 class ImplementForm(_Versioned):

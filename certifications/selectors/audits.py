@@ -71,7 +71,9 @@ def audit_detail(*, pk: int) -> Audit:
             "team",
             Prefetch("clauses", queryset=Clause.objects.select_related("standard")),
             Prefetch("sessions", queryset=_sessions()),
-            Prefetch("findings", queryset=Finding.objects.select_related("owner", "capa").order_by("reference")),
+            Prefetch(
+                "findings", queryset=Finding.objects.select_related("owner", "capa").order_by("reference")
+            ),
         )
         .get(pk=pk)
     )
@@ -87,16 +89,16 @@ def checklist_items(*, audit: Audit) -> list[ChecklistItem]:
     items = list(
         audit.checklist.select_related("updated_by")
         .prefetch_related(
-            Prefetch("clauses", queryset=Clause.objects.select_related("standard").order_by("standard__sort_key")),
+            Prefetch(
+                "clauses", queryset=Clause.objects.select_related("standard").order_by("standard__sort_key")
+            ),
             "sampled_evidence",
         )
         .order_by("position")
     )
     through: Any = Evidence.clauses.through
     links = (
-        through.objects.filter(
-            clause__checklist_items__audit=audit, evidence__status=EvidenceStatus.APPROVED
-        )
+        through.objects.filter(clause__checklist_items__audit=audit, evidence__status=EvidenceStatus.APPROVED)
         .select_related("evidence")
         .order_by("evidence__title")
         .distinct()
@@ -163,8 +165,8 @@ def certificate_cycles(*, site: Site, today: dt.date) -> list[CertificateCycle]:
     )
     next_by_certificate: dict[int, Audit] = {}
     for audit in upcoming:
-        assert audit.certificate_id is not None
-        next_by_certificate.setdefault(audit.certificate_id, audit)
+        if audit.certificate_id is not None:
+            next_by_certificate.setdefault(audit.certificate_id, audit)
     cycles = []
     for certificate in certificates:
         steps: list[tuple[str, dt.date | None, bool]] = [
@@ -181,7 +183,13 @@ def certificate_cycles(*, site: Site, today: dt.date) -> list[CertificateCycle]:
             )
         for number in range(len(surveillances[:2]) + 1, 3):
             steps.append((_("Surveillance %(n)s") % {"n": number}, None, False))
-        steps.append((_("Expiry"), certificate.expires_on, certificate.expires_on < today))
+        steps.append(
+            (
+                _("Expiry"),
+                certificate.expires_on,
+                bool(certificate.expires_on and certificate.expires_on < today),
+            )
+        )
         cycles.append(CertificateCycle(certificate, steps, next_by_certificate.get(certificate.pk)))
     return cycles
 
@@ -246,7 +254,9 @@ def dashboard(*, today: dt.date) -> Dashboard:
                 break
         else:  # raised in the future by a correction of dates: count it as new
             counts[finding_class][AGE_BUCKETS[0][0]] += 1
-    open_by_class = [(c, str(FindingClass(c).label), counts[c], sum(counts[c].values())) for c in FindingClass.values]
+    open_by_class = [
+        (c, str(FindingClass(c).label), counts[c], sum(counts[c].values())) for c in FindingClass.values
+    ]
     years = list(range(today.year - TREND_YEARS + 1, today.year + 1))
     rows = (
         Finding.objects.filter(raised_on__year__gte=years[0])
@@ -296,7 +306,12 @@ def finding_detail(*, pk: int) -> Finding:
     """One finding with its corrective action, the plan's actions and the step log."""
     finding = (
         Finding.objects.select_related(
-            "audit__lead_auditor", "owner", "raised_by", "checklist_item", "capa__owner", "capa__plan_accepted_by"
+            "audit__lead_auditor",
+            "owner",
+            "raised_by",
+            "checklist_item",
+            "capa__owner",
+            "capa__plan_accepted_by",
         )
         .prefetch_related(
             Prefetch("clauses", queryset=Clause.objects.select_related("standard")),
@@ -323,6 +338,8 @@ def open_majors_for_certificate(*, certificate: Certificate) -> list[Finding]:
 
 
 def clause_choices(*, standards: Iterable[Any]) -> QuerySet[Clause]:
-    return Clause.objects.filter(standard__in=list(standards)).select_related("standard").order_by(
-        "standard__sort_key", "position"
+    return (
+        Clause.objects.filter(standard__in=list(standards))
+        .select_related("standard")
+        .order_by("standard__sort_key", "position")
     )

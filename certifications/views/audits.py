@@ -62,9 +62,7 @@ class AuditDashboardView(CapabilityRequiredMixin, TemplateView):
         today = timezone.localdate()
         board = audit_selectors.dashboard(today=today)
         classes = [(c, str(FindingClass(c).label)) for c in FindingClass.values]
-        trends = [
-            {**t, "rows": [(label, t["counts"][key]) for key, label in classes]} for t in board.trends
-        ]
+        trends = [{**t, "rows": [(label, t["counts"][key]) for key, label in classes]} for t in board.trends]
         chart = {
             "years": board.trend_years,
             "classes": [{"key": c, "label": label} for c, label in classes],
@@ -294,14 +292,18 @@ class AuditTransitionView(CapabilityRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         audit = get_object_or_404(Audit, pk=kwargs["pk"])
         try:
-            audit = audit_services.audit_transition(audit=audit, to=request.POST.get("to", ""), by=request.user)
+            audit = audit_services.audit_transition(
+                audit=audit, to=request.POST.get("to", ""), by=request.user
+            )
         except AuditCannotClose as exc:
             messages.error(request, _("The audit cannot close yet."))
             return _render_detail(request, audit, status=409, blocking=exc.blocking)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Status is now “%(status)s”.") % {"status": audit.get_status_display()})
+            messages.success(
+                request, _("Status is now “%(status)s”.") % {"status": audit.get_status_display()}
+            )
         return redirect("audit-detail", pk=audit.pk)
 
 
@@ -311,7 +313,9 @@ class ChecklistGenerateView(CapabilityRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         audit = get_object_or_404(Audit.objects.select_related("programme__site"), pk=kwargs["pk"])
-        form = ChecklistGenerateForm(request.POST, choices=audit_selectors.previous_audit_choices(audit=audit))
+        form = ChecklistGenerateForm(
+            request.POST, choices=audit_selectors.previous_audit_choices(audit=audit)
+        )
         if not form.is_valid():
             messages.error(request, _("Choose an audit from the list, or none."))
             return redirect("audit-detail", pk=audit.pk)
@@ -441,4 +445,3 @@ class ReportSignOffView(CapabilityRequiredMixin, View):
         else:
             messages.success(request, _("Report signed off."))
         return redirect(reverse("audit-detail", args=[audit.pk]) + "#report")
-

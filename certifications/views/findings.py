@@ -26,11 +26,11 @@ from ..exceptions import EditConflict
 from ..exports.audits import EXPORT_FORMATS, finding_list_response
 from ..filters.audits import FindingFilter
 from ..forms.audits import (
+    FISHBONE_LABELS,
     ActionAddForm,
     ActionDoneForm,
     AnalyseForm,
     ContainForm,
-    FISHBONE_LABELS,
     DueDatesForm,
     FindingCloseForm,
     FindingForm,
@@ -209,7 +209,8 @@ class FindingDetailView(CapabilityRequiredMixin, TemplateView):
             step_forms=_step_forms(capa, bound) if capa is not None else {},
             planning=capa is not None and capa.state in finding_services.PLANNING_STATES,
             marking=capa is not None and capa.state in (S.ACCEPTED, *finding_services.PLANNING_STATES),
-            action_form=bound.get("action_add") or ActionAddForm(prefix="action", initial={"owner": finding.owner}),
+            action_form=bound.get("action_add")
+            or ActionAddForm(prefix="action", initial={"owner": finding.owner}),
             due_form=bound.get("due_dates")
             or (
                 DueDatesForm(
@@ -344,7 +345,9 @@ class FindingCloseView(CapabilityRequiredMixin, View):
         form = FindingCloseForm(request.POST, prefix="close")
         if form.is_valid():
             try:
-                finding_services.finding_close(finding=finding, note=form.cleaned_data["note"], by=request.user)
+                finding_services.finding_close(
+                    finding=finding, note=form.cleaned_data["note"], by=request.user
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
             else:

@@ -72,7 +72,12 @@ def running(site, staff_user, small, today):
 def raise_minor(audit, by, *, statement="Context review missing"):
     item = audit.checklist.order_by("position").first()
     return finding_services.finding_raise(
-        audit=audit, finding_class=FindingClass.MINOR, statement=statement, owner=by, by=by, checklist_item=item
+        audit=audit,
+        finding_class=FindingClass.MINOR,
+        statement=statement,
+        owner=by,
+        by=by,
+        checklist_item=item,
     )
 
 
@@ -89,7 +94,9 @@ def test_the_audit_page_shows_its_checklist_with_standards_and_approved_evidence
     body = response.content.decode()
     assert response.status_code == 200
     assert running.reference in body
-    assert "Issues" in body and "Parties" in body and "Leadership" in body
+    assert "Issues" in body
+    assert "Parties" in body
+    assert "Leadership" in body
     assert "ISO 9999" in body
     assert "Context register 2026" in body
     assert "Draft risk list" not in body
@@ -100,14 +107,29 @@ def test_the_audit_page_shows_its_checklist_with_standards_and_approved_evidence
 def test_the_dashboard_shows_upcoming_and_overdue_audits_and_open_findings(
     staff_client, site, staff_user, small, running, today
 ):
-    plan(site=site, by=staff_user, standards=[small], today=today, title="Supplier visit",
-         starts_on=today + dt.timedelta(days=20), ends_on=today + dt.timedelta(days=21))
-    late = plan(site=site, by=staff_user, standards=[small], today=today, title="Late audit",
-                starts_on=dt.date(today.year, 1, 1), ends_on=dt.date(today.year, 1, 2))
+    plan(
+        site=site,
+        by=staff_user,
+        standards=[small],
+        today=today,
+        title="Supplier visit",
+        starts_on=today + dt.timedelta(days=20),
+        ends_on=today + dt.timedelta(days=21),
+    )
+    late = plan(
+        site=site,
+        by=staff_user,
+        standards=[small],
+        today=today,
+        title="Late audit",
+        starts_on=dt.date(today.year, 1, 1),
+        ends_on=dt.date(today.year, 1, 2),
+    )
     raise_minor(running, staff_user)
     body = staff_client.get(reverse("area-audits")).content.decode()
     assert "Supplier visit" in body
-    assert late.reference in body and "Late audit" in body
+    assert late.reference in body
+    assert "Late audit" in body
     assert 'id="audit-trend-data"' in body
     assert "Minor nonconformity" in body
 
@@ -116,11 +138,24 @@ def test_the_programme_places_audits_in_their_month_and_shows_the_certificate_cy
     staff_client, site, staff_user, small, today
 ):
     start = dt.date(today.year, 9, 14)
-    audit = plan(site=site, by=staff_user, standards=[small], today=today, starts_on=start,
-                 ends_on=start + dt.timedelta(days=1))
+    audit = plan(
+        site=site,
+        by=staff_user,
+        standards=[small],
+        today=today,
+        starts_on=start,
+        ends_on=start + dt.timedelta(days=1),
+    )
     certificate_services.certificate_create(
-        standard=small, certification_body="TÜV", number="CERT-77", scope="All", sites=[site], owner=staff_user,
-        by=staff_user, issued_on=dt.date(today.year - 1, 3, 1), expires_on=dt.date(today.year + 2, 2, 28),
+        standard=small,
+        certification_body="TÜV",
+        number="CERT-77",
+        scope="All",
+        sites=[site],
+        owner=staff_user,
+        by=staff_user,
+        issued_on=dt.date(today.year - 1, 3, 1),
+        expires_on=dt.date(today.year + 2, 2, 28),
     )
     response = staff_client.get(reverse("audit-programme"), {"site": site.code, "year": today.year})
     body = response.content.decode()
@@ -161,7 +196,11 @@ def test_planning_an_audit_through_the_form_stores_it(staff_client, site, staff_
     audit = Audit.objects.get(title="Quality audit")
     assert response.status_code == 302
     assert response["Location"] == reverse("audit-detail", args=[audit.pk])
-    assert (audit.scope, audit.lead_auditor, list(audit.standards.all())) == ("Assembly hall", staff_user, [small])
+    assert (audit.scope, audit.lead_auditor, list(audit.standards.all())) == (
+        "Assembly hall",
+        staff_user,
+        [small],
+    )
 
 
 def test_a_refused_plan_shows_the_services_reason_on_the_field(staff_client, site, small, today):
@@ -192,10 +231,16 @@ def test_saving_a_checklist_item_stores_its_result_and_notes(staff_client, runni
     assert (item.result, item.notes, item.version) == (ChecklistResult.CONFORMING, "Register seen", 2)
 
 
-def test_a_stale_item_version_shows_the_conflict_and_keeps_the_stored_value(staff_client, staff_user, running):
+def test_a_stale_item_version_shows_the_conflict_and_keeps_the_stored_value(
+    staff_client, staff_user, running
+):
     item = running.checklist.get(number="4.1")
     audit_services.checklist_item_update(
-        item=item, version=item.version, by=staff_user, result=ChecklistResult.CONFORMING, notes="First auditor"
+        item=item,
+        version=item.version,
+        by=staff_user,
+        result=ChecklistResult.CONFORMING,
+        notes="First auditor",
     )
     response = staff_client.post(
         reverse("checklist-item-update", args=[item.pk]),
@@ -212,8 +257,12 @@ def test_a_stale_item_version_shows_the_conflict_and_keeps_the_stored_value(staf
 def test_closing_an_audit_with_blockers_lists_them(staff_client, staff_user, running):
     audit_services.audit_transition(audit=running, to=AuditStatus.REPORTING, by=staff_user)
     finding_services.finding_raise(
-        audit=running, finding_class=FindingClass.MAJOR, statement="No context review", owner=staff_user,
-        by=staff_user, checklist_item=running.checklist.first(),
+        audit=running,
+        finding_class=FindingClass.MAJOR,
+        statement="No context review",
+        owner=staff_user,
+        by=staff_user,
+        checklist_item=running.checklist.first(),
     )
     response = staff_client.post(reverse("audit-transition", args=[running.pk]), {"to": AuditStatus.CLOSED})
     body = response.content.decode()
@@ -224,7 +273,9 @@ def test_closing_an_audit_with_blockers_lists_them(staff_client, staff_user, run
     assert running.status == AuditStatus.REPORTING
 
 
-def test_raising_a_finding_from_an_item_stores_it_against_the_items_clauses(staff_client, staff_user, running):
+def test_raising_a_finding_from_an_item_stores_it_against_the_items_clauses(
+    staff_client, staff_user, running
+):
     item = running.checklist.get(number="4.2")
     response = staff_client.post(
         reverse("finding-create", args=[running.pk]) + f"?item={item.pk}",
@@ -242,20 +293,27 @@ def test_raising_a_finding_from_an_item_stores_it_against_the_items_clauses(staf
     assert finding.capa.state == CapaState.OPEN
 
 
-def test_the_finding_page_offers_only_the_next_step_and_the_step_moves_it_on(staff_client, staff_user, running):
+def test_the_finding_page_offers_only_the_next_step_and_the_step_moves_it_on(
+    staff_client, staff_user, running
+):
     finding = raise_minor(running, staff_user)
     body = staff_client.get(reverse("finding-detail", args=[finding.pk])).content.decode()
     assert 'id="step-contain"' in body
     assert 'id="step-analyse"' not in body
     response = staff_client.post(
         reverse("capa-step", args=[finding.pk]),
-        {"step": "contain", "contain-version": finding.capa.version, "contain-containment": "Stock quarantined"},
+        {
+            "step": "contain",
+            "contain-version": finding.capa.version,
+            "contain-containment": "Stock quarantined",
+        },
     )
     assert response.status_code == 302
     finding.capa.refresh_from_db()
     assert (finding.capa.state, finding.capa.containment) == (CapaState.CONTAINED, "Stock quarantined")
     body = staff_client.get(reverse("finding-detail", args=[finding.pk])).content.decode()
-    assert 'id="step-analyse"' in body and 'id="step-contain"' not in body
+    assert 'id="step-analyse"' in body
+    assert 'id="step-contain"' not in body
     assert "Stock quarantined" in body
 
 
@@ -298,10 +356,16 @@ def test_a_stale_capa_version_is_refused_and_nothing_changes(staff_client, staff
 
 def test_an_observation_closes_with_a_note(staff_client, staff_user, running):
     observation = finding_services.finding_raise(
-        audit=running, finding_class=FindingClass.OBSERVATION, statement="Labels fading", owner=staff_user,
-        by=staff_user, checklist_item=running.checklist.first(),
+        audit=running,
+        finding_class=FindingClass.OBSERVATION,
+        statement="Labels fading",
+        owner=staff_user,
+        by=staff_user,
+        checklist_item=running.checklist.first(),
     )
-    response = staff_client.post(reverse("finding-close", args=[observation.pk]), {"close-note": "Relabelled"})
+    response = staff_client.post(
+        reverse("finding-close", args=[observation.pk]), {"close-note": "Relabelled"}
+    )
     assert response.status_code == 302
     observation.refresh_from_db()
     assert (observation.status, observation.closure_note) == (FindingStatus.CLOSED, "Relabelled")
@@ -311,15 +375,33 @@ def test_the_certificate_page_shows_open_majors_of_its_audits_with_the_body_dead
     staff_client, site, staff_user, small, today
 ):
     certificate = certificate_services.certificate_create(
-        standard=small, certification_body="TÜV", number="CERT-9", scope="All", sites=[site], owner=staff_user,
-        by=staff_user, issued_on=dt.date(today.year - 1, 3, 1), expires_on=dt.date(today.year + 2, 2, 28),
+        standard=small,
+        certification_body="TÜV",
+        number="CERT-9",
+        scope="All",
+        sites=[site],
+        owner=staff_user,
+        by=staff_user,
+        issued_on=dt.date(today.year - 1, 3, 1),
+        expires_on=dt.date(today.year + 2, 2, 28),
     )
-    audit = plan(site=site, by=staff_user, standards=[small], today=today, audit_type=AuditType.SURVEILLANCE,
-                 certificate=certificate, lead_auditor=staff_user)
+    audit = plan(
+        site=site,
+        by=staff_user,
+        standards=[small],
+        today=today,
+        audit_type=AuditType.SURVEILLANCE,
+        certificate=certificate,
+        lead_auditor=staff_user,
+    )
     started(audit, staff_user)
     major = finding_services.finding_raise(
-        audit=audit, finding_class=FindingClass.MAJOR, statement="Calibration lapsed", owner=staff_user,
-        by=staff_user, checklist_item=audit.checklist.first(),
+        audit=audit,
+        finding_class=FindingClass.MAJOR,
+        statement="Calibration lapsed",
+        owner=staff_user,
+        by=staff_user,
+        checklist_item=audit.checklist.first(),
     )
     body = staff_client.get(reverse("certificate-detail", args=[certificate.pk])).content.decode()
     assert major.reference in body
@@ -333,7 +415,10 @@ def test_the_certificate_page_shows_open_majors_of_its_audits_with_the_body_dead
 def _fill_checklist(audit: Audit, count: int, clauses, evidence) -> None:
     audit.checklist.all().delete()
     items = ChecklistItem.objects.bulk_create(
-        [ChecklistItem(audit=audit, position=n, number=f"9.{n}", title=f"Item {n}") for n in range(1, count + 1)]
+        [
+            ChecklistItem(audit=audit, position=n, number=f"9.{n}", title=f"Item {n}")
+            for n in range(1, count + 1)
+        ]
     )
     through = ChecklistItem.clauses.through
     through.objects.bulk_create(
@@ -366,15 +451,23 @@ def test_the_audit_page_keeps_a_constant_query_count_from_10_to_400_items(
 
 def test_the_audit_list_filters_by_type_and_exports_the_rows(staff_client, site, staff_user, small, today):
     plan(site=site, by=staff_user, standards=[small], today=today, title="Internal one")
-    plan(site=site, by=staff_user, standards=[small], today=today, title="Supplier one",
-         audit_type=AuditType.SECOND_PARTY)
+    plan(
+        site=site,
+        by=staff_user,
+        standards=[small],
+        today=today,
+        title="Supplier one",
+        audit_type=AuditType.SECOND_PARTY,
+    )
     body = staff_client.get(reverse("audit-list"), {"audit_type": AuditType.SECOND_PARTY}).content.decode()
-    assert "Supplier one" in body and "Internal one" not in body
+    assert "Supplier one" in body
+    assert "Internal one" not in body
     csv_body = b"".join(
         staff_client.get(reverse("audit-list"), {"export": "csv", "sort": "title"}).streaming_content
     ).decode()
     lines = csv_body.strip().splitlines()
-    assert "Internal one" in lines[1] and "Supplier one" in lines[2]
+    assert "Internal one" in lines[1]
+    assert "Supplier one" in lines[2]
     xlsx = staff_client.get(reverse("audit-list"), {"export": "xlsx", "audit_type": AuditType.INTERNAL})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -386,7 +479,8 @@ def test_the_findings_list_filters_overdue_and_exports(staff_client, staff_user,
     raise_minor(running, staff_user, statement="Fresh one")
     Finding.objects.filter(pk=late.pk).update(due_on=today - dt.timedelta(days=3))
     body = staff_client.get(reverse("finding-list"), {"overdue": "true"}).content.decode()
-    assert "Late one" in body and "Fresh one" not in body
+    assert "Late one" in body
+    assert "Fresh one" not in body
     xlsx = staff_client.get(reverse("finding-list"), {"export": "xlsx", "sort": "reference"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     statements = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
