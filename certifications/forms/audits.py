@@ -231,15 +231,17 @@ class FindingCloseForm(forms.Form):
 # --- corrective action steps --------------------------------------------------------------------
 
 
-class _Versioned(forms.Form):
+class VersionForm(forms.Form):
+    """A step that takes nothing but the version it was shown at."""
+
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
-class ContainForm(_Versioned):
+class ContainForm(VersionForm):
     containment = forms.CharField(widget=TEXTAREA, label=_("Containment"))
 
 
-class AnalyseForm(_Versioned):
+class AnalyseForm(VersionForm):
     method = forms.ChoiceField(choices=RootCauseMethod.choices, label=_("Root cause method"))
     root_cause = forms.CharField(widget=TEXTAREA, label=_("Root cause"))
 
@@ -271,21 +273,21 @@ class ActionAddForm(forms.Form):
     due_on = forms.DateField(widget=DATE_INPUT, label=_("Due on"))
 
 
-class NoteForm(_Versioned):
+class NoteForm(VersionForm):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note"))
 
 
-class RejectForm(_Versioned):
+class RejectForm(VersionForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label=_("Why the plan is not accepted")
     )
 
 
-class ImplementForm(_Versioned):
+class ImplementForm(VersionForm):
     implementation = forms.CharField(widget=TEXTAREA, label=_("Implementation record"))
 
 
-class VerifyForm(_Versioned):
+class VerifyForm(VersionForm):
     effective = forms.TypedChoiceField(
         choices=[("yes", _("Yes, effective")), ("no", _("No, not effective"))],
         coerce=lambda v: v == "yes",

@@ -38,6 +38,7 @@ from ..forms.audits import (
     NoteForm,
     RejectForm,
     VerifyForm,
+    VersionForm,
 )
 from ..models import Audit, CapaAction, CapaState, ChecklistItem, CorrectiveAction, Finding, FindingStatus
 from ..selectors import audits as audit_selectors
@@ -143,7 +144,7 @@ STEPS: dict[str, tuple[tuple[str, ...], type[forms.Form], Step]] = {
     ),
     "propose": (
         (S.ANALYSED,),
-        NoteForm,
+        VersionForm,
         lambda c, d, by, v: finding_services.capa_plan_propose(capa=c, by=by, version=v),
     ),
     "accept": (

@@ -504,3 +504,98 @@ def test_an_auditor_cannot_save_a_checklist_item(auditor_client, running):
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.result == ChecklistResult.OPEN
+
+
+def test_a_corrective_action_goes_from_open_to_closed_through_the_finding_page(
+    staff_client, staff_user, running, today
+):
+    finding = raise_minor(running, staff_user)
+    url = reverse("capa-step", args=[finding.pk])
+
+    def step(name, **fields):
+        capa = finding.capa
+        capa.refresh_from_db()
+        data = {"step": name, f"{name}-version": capa.version}
+        data.update({f"{name}-{k}": v for k, v in fields.items()})
+        response = staff_client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        capa.refresh_from_db()
+        return capa
+
+    step("contain", containment="Held")
+    step("analyse", method="fishbone", fishbone_machine="Worn gauge", root_cause="Gauge not in plan")
+    response = staff_client.post(
+        url,
+        {
+            "step": "action_add",
+            "action-description": "Add gauge to calibration plan",
+            "action-owner": staff_user.pk,
+            "action-due_on": (today + dt.timedelta(days=10)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    step("propose")
+    step("reject", reason="Also train the setters")
+    step("propose")
+    step("accept", note="Fine")
+    action = finding.capa.actions.get()
+    staff_client.post(reverse("capa-action-done", args=[action.pk]), {"done_on": today.isoformat()})
+    step("implement", implementation="Plan updated")
+    assert step("verify", effective="no", verification="Still drifting").state == CapaState.PLANNED
+    step("accept")
+    step("implement", implementation="Gauge replaced")
+    step("verify", effective="yes", verification="Three months in tolerance")
+    capa = step("close", note="Done")
+    assert capa.state == CapaState.CLOSED
+    assert capa.fishbone == {"machine": ["Worn gauge"]}
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.CLOSED
+    body = staff_client.get(reverse("finding-detail", args=[finding.pk])).content.decode()
+    assert "Also train the setters" in body
+    assert "Still drifting" in body
+    assert 'id="step-' not in body
+
+
+def test_generating_the_checklist_from_the_audit_page_and_starting_it(
+    staff_client, site, staff_user, small, today
+):
+    audit = plan(site=site, by=staff_user, standards=[small], today=today)
+    body = staff_client.get(reverse("audit-detail", args=[audit.pk])).content.decode()
+    assert "Generate checklist" in body
+    response = staff_client.post(reverse("audit-checklist-generate", args=[audit.pk]), {"copy_from": ""})
+    assert response.status_code == 302
+    assert sorted(audit.checklist.values_list("number", flat=True)) == ["4.1", "4.2", "5"]
+    staff_client.post(reverse("audit-transition", args=[audit.pk]), {"to": AuditStatus.IN_PROGRESS})
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS
+
+
+def test_the_report_saves_and_the_lead_auditor_signs_it_off(staff_client, staff_user, running):
+    audit_services.audit_transition(audit=running, to=AuditStatus.REPORTING, by=staff_user)
+    staff_client.post(
+        reverse("audit-report", args=[running.pk]), {"summary": "All good", "conclusions": "Effective system"}
+    )
+    response = staff_client.post(reverse("audit-report-sign-off", args=[running.pk]))
+    assert response.status_code == 302
+    running.refresh_from_db()
+    assert (running.report_summary, running.report_signed_by) == ("All good", staff_user)
+    staff_client.post(reverse("audit-transition", args=[running.pk]), {"to": AuditStatus.CLOSED})
+    running.refresh_from_db()
+    assert running.status == AuditStatus.CLOSED
+
+
+def test_a_session_added_on_the_page_is_stored_in_the_plan(staff_client, running):
+    start = dt.datetime.combine(running.starts_on, dt.time(9, 0))
+    response = staff_client.post(
+        reverse("audit-session-add", args=[running.pk]),
+        {
+            "session-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "session-ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "session-topic": "4 Context",
+            "session-auditees": "Plant manager",
+        },
+    )
+    assert response.status_code == 302
+    assert running.sessions.get().topic == "4 Context"
+    body = staff_client.get(reverse("audit-detail", args=[running.pk])).content.decode()
+    assert "Plant manager" in body
