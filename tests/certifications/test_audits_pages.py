@@ -180,6 +180,8 @@ def test_saving_programme_objectives_stores_them(staff_client, site, today):
 
 def test_planning_an_audit_through_the_form_stores_it(staff_client, site, staff_user, small, today):
     start = today + dt.timedelta(days=5)
+    form = staff_client.get(reverse("audit-create"), {"site": site.code}).content.decode()
+    assert "ISO 9999" in form
     response = staff_client.post(
         reverse("audit-create"),
         {
@@ -599,3 +601,26 @@ def test_a_session_added_on_the_page_is_stored_in_the_plan(staff_client, running
     assert running.sessions.get().topic == "4 Context"
     body = staff_client.get(reverse("audit-detail", args=[running.pk])).content.decode()
     assert "Plant manager" in body
+
+
+def test_editing_an_audit_shows_its_values_and_stores_the_change(staff_client, staff_user, running):
+    url = reverse("audit-update", args=[running.pk])
+    assert running.title in staff_client.get(url).content.decode()
+    response = staff_client.post(
+        url,
+        {
+            "title": "Renamed audit",
+            "scope": "Paint shop",
+            "starts_on": running.starts_on.isoformat(),
+            "ends_on": running.ends_on.isoformat(),
+            "lead_auditor": staff_user.pk,
+            "team": [staff_user.pk],
+        },
+    )
+    assert response.status_code == 302
+    running.refresh_from_db()
+    assert (running.title, running.scope, list(running.team.all())) == (
+        "Renamed audit",
+        "Paint shop",
+        [staff_user],
+    )
