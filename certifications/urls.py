@@ -1,8 +1,9 @@
-"""Pages under /standards/ (library, coverage, certificates) and /evidence/ (register, notifications)."""
+"""Pages under /standards/ (library, coverage, certificates), /evidence/ (register, notifications) and
+/audits/ (dashboard, programme, audits, findings and corrective actions)."""
 
 from django.urls import path
 
-from .views import certificates, coverage, evidence, reminders, standards
+from .views import audits, certificates, coverage, evidence, findings, reminders, standards
 
 standards_urlpatterns = [
     path("", standards.StandardListView.as_view(), name="standard-list"),
@@ -45,4 +46,31 @@ evidence_urlpatterns = [
     path("files/<int:pk>/", evidence.EvidenceDownloadView.as_view(), name="evidence-download"),
     path("notifications/", reminders.NotificationListView.as_view(), name="notification-list"),
     path("notifications/<int:pk>/read/", reminders.NotificationReadView.as_view(), name="notification-read"),
+]
+
+audits_urlpatterns = [
+    path("", audits.AuditDashboardView.as_view(), name="area-audits"),
+    path("programme/", audits.ProgrammeView.as_view(), name="audit-programme"),
+    path(
+        "programme/objectives/", audits.ProgrammeObjectivesView.as_view(), name="audit-programme-objectives"
+    ),
+    path("list/", audits.AuditListView.as_view(), name="audit-list"),
+    path("new/", audits.AuditCreateView.as_view(), name="audit-create"),
+    path("<int:pk>/", audits.AuditDetailView.as_view(), name="audit-detail"),
+    path("<int:pk>/edit/", audits.AuditUpdateView.as_view(), name="audit-update"),
+    path("<int:pk>/status/", audits.AuditTransitionView.as_view(), name="audit-transition"),
+    path("<int:pk>/checklist/", audits.ChecklistGenerateView.as_view(), name="audit-checklist-generate"),
+    path("<int:pk>/sessions/", audits.SessionAddView.as_view(), name="audit-session-add"),
+    path("sessions/<int:pk>/delete/", audits.SessionDeleteView.as_view(), name="audit-session-delete"),
+    path("<int:pk>/meetings/", audits.MeetingsView.as_view(), name="audit-meetings"),
+    path("items/<int:pk>/", audits.ChecklistItemUpdateView.as_view(), name="checklist-item-update"),
+    path("<int:pk>/report/", audits.ReportUpdateView.as_view(), name="audit-report"),
+    path("<int:pk>/report/sign-off/", audits.ReportSignOffView.as_view(), name="audit-report-sign-off"),
+    path("<int:pk>/findings/new/", findings.FindingCreateView.as_view(), name="finding-create"),
+    path("findings/", findings.FindingListView.as_view(), name="finding-list"),
+    path("findings/<int:pk>/", findings.FindingDetailView.as_view(), name="finding-detail"),
+    path("findings/<int:pk>/close/", findings.FindingCloseView.as_view(), name="finding-close"),
+    path("findings/<int:pk>/capa/", findings.CapaStepView.as_view(), name="capa-step"),
+    path("actions/<int:pk>/done/", findings.CapaActionDoneView.as_view(), name="capa-action-done"),
+    path("actions/<int:pk>/delete/", findings.CapaActionDeleteView.as_view(), name="capa-action-delete"),
 ]

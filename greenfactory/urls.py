@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("accounting.urls")),
     path("standards/", include(certifications_urls.standards_urlpatterns)),
     path("evidence/", include(certifications_urls.evidence_urlpatterns)),
+    path("audits/", include(certifications_urls.audits_urlpatterns)),
     path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),

@@ -17,6 +17,7 @@ from greenfactory.core.forms import form_add_domain_error
 
 from ..forms.certificates import CertificateForm, CertificateUpdateForm
 from ..models import Certificate, CertificateStatus, SurveillanceAudit
+from ..selectors import audits as audit_selectors
 from ..selectors import certificates as certificate_selectors
 from ..services import certificates as certificate_services
 from ..services.certificates import TRANSITIONS
@@ -94,6 +95,9 @@ class CertificateDetailView(CapabilityRequiredMixin, TemplateView):
             certificate=certificate,
             transitions=[(s, CertificateStatus(s).label) for s in sorted(TRANSITIONS[certificate.status])],
             can_write=can(self.request.user, Capability.CERTIFICATES_WRITE),
+            open_majors=audit_selectors.open_majors_for_certificate(certificate=certificate)
+            if can(self.request.user, Capability.AUDITS_READ)
+            else [],
         )
         return context
 
