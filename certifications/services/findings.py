@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,10 +152,11 @@ def finding_raise(
     finding.save()
     finding.clauses.set(clauses)
     finding.evidence.set(list(evidence))
-    if checklist_item is not None and not checklist_item.result:
-        ChecklistItem.objects.filter(pk=checklist_item.pk).update(
+    if checklist_item is not None:
+        # Read and bumped in the database: an item someone assessed meanwhile keeps their result.
+        ChecklistItem.objects.filter(pk=checklist_item.pk, result=ChecklistResult.OPEN).update(
             result=ITEM_RESULT[FindingClass(finding_class)],
-            version=checklist_item.version + 1,
+            version=F("version") + 1,
             updated_by=by,
             updated_at=timezone.now(),
             copied=False,

@@ -370,3 +370,36 @@ def test_a_closed_audit_refuses_changes(site, staff_user, lead, small):
     audit.refresh_from_db()
     assert audit.title == "Integrated internal audit"
     assert Finding.objects.count() == 0
+
+
+def test_raising_from_an_item_records_its_result_unless_someone_assessed_it_meanwhile(
+    site, staff_user, lead, small
+):
+    audit = started(plan(site=site, by=staff_user, standards=[small]), staff_user)
+    stale = audit.checklist.get(number="4.1")
+    audit_services.checklist_item_update(
+        item=stale, version=stale.version, by=lead, result=ChecklistResult.OBSERVATION, notes="Lead's note"
+    )
+    finding_services.finding_raise(
+        audit=audit,
+        checklist_item=stale,
+        finding_class=FindingClass.MINOR,
+        statement="S",
+        owner=staff_user,
+        by=staff_user,
+        today=TODAY,
+    )
+    kept = audit.checklist.get(number="4.1")
+    assert (kept.result, kept.notes, kept.version) == ("observation", "Lead's note", 2)
+    fresh = audit.checklist.get(number="4.2")
+    finding_services.finding_raise(
+        audit=audit,
+        checklist_item=fresh,
+        finding_class=FindingClass.MAJOR,
+        statement="S",
+        owner=staff_user,
+        by=staff_user,
+        today=TODAY,
+    )
+    fresh.refresh_from_db()
+    assert (fresh.result, fresh.version) == ("nonconformity", 2)
