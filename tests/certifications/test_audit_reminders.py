@@ -96,3 +96,11 @@ def test_choosing_a_language_on_a_page_is_remembered_for_the_mail(staff_client, 
     staff_client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
     staff_user.refresh_from_db()
     assert staff_user.language == "zh-hans"
+
+
+def test_the_notification_links_to_the_finding(open_minor, client):
+    finding, _upcoming, _planner, owner = open_minor
+    reminders_send_daily(today=TODAY)
+    client.force_login(owner)
+    page = client.get("/evidence/notifications/").content.decode()
+    assert f'href="/audits/findings/{finding.pk}/"' in page
