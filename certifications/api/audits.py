@@ -10,9 +10,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from greenfactory.accounts.models import User
-from greenfactory.accounts.permissions import capability_permission
-from greenfactory.accounts.roles import Capability
 from greenfactory.core.validators import validate_plausible_date
 from greenfactory.sites.models import Site
 
@@ -32,24 +29,7 @@ from ..models import (
 )
 from ..selectors import audits as audit_selectors
 from ..services import audits as audit_services
-
-AUDITS = capability_permission(read=Capability.AUDITS_READ, write=Capability.AUDITS_WRITE)
-# Versions a client sends back: a whole number the database's column can hold.
-MAX_VERSION = 2**31 - 1
-
-
-def active_users():
-    """Who may be named on an audit, a finding or an action: any active account."""
-    return User.objects.filter(is_active=True).order_by("username")
-
-
-def user_field(**kwargs: Any) -> serializers.SlugRelatedField:
-    """A person named by user name; only active accounts are accepted."""
-    return serializers.SlugRelatedField(slug_field="username", queryset=active_users(), **kwargs)
-
-
-def version_field(**kwargs: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_VERSION, **kwargs)
+from ._common import AUDITS, EditConflictSerializer, user_field, version_field
 
 
 class VersionRequiredSchema(OpenApiSerializerExtension):
@@ -61,14 +41,6 @@ class VersionRequiredSchema(OpenApiSerializerExtension):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         schema["required"] = ["version"]
         return schema
-
-
-class EditConflictSerializer(serializers.Serializer):
-    """409 when the record changed since the version the change was made on; nothing was saved."""
-
-    version = serializers.ListField(child=serializers.CharField())
-    code = serializers.CharField()
-    current_version = serializers.IntegerField()
 
 
 class AuditCannotCloseSerializer(serializers.Serializer):

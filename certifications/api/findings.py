@@ -29,7 +29,7 @@ from ..models import (
 from ..selectors import findings as finding_selectors
 from ..services import findings as finding_services
 from ..services.findings import FISHBONE_CATEGORIES
-from .audits import AUDITS, EditConflictSerializer, user_field, version_field
+from ._common import AUDITS, EditConflictSerializer, user_field, version_field
 
 # --- findings -------------------------------------------------------------------------------------
 
