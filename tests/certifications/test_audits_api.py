@@ -556,3 +556,39 @@ def test_auditors_are_refused_and_anonymous_callers_must_authenticate(auditor_cl
     assert patched.status_code == 403
     assert Audit.objects.count() == 1
     assert ChecklistItem.objects.get(pk=item.pk).result == ""
+
+
+def test_the_lists_query_count_does_not_grow_with_their_data(
+    staff_client, running, staff_user, site, django_assert_max_num_queries
+):
+    finding_services.capa_contain(capa=_major(running, staff_user).capa, containment="Held", by=staff_user)
+    paths = (
+        "/api/v1/audits/",
+        "/api/v1/checklist-items/",
+        "/api/v1/findings/",
+        "/api/v1/corrective-actions/",
+    )
+    counts = {}
+    for path in paths:
+        with django_assert_max_num_queries(20) as few:
+            assert staff_client.get(path).status_code == 200
+        counts[path] = len(few.captured_queries)
+    for n in range(3):
+        audit = audit_services.audit_create(
+            site=site,
+            title=f"More {n}",
+            audit_type=AuditType.INTERNAL,
+            standards=list(running.standards.all()),
+            starts_on=running.starts_on,
+            ends_on=running.ends_on,
+            lead_auditor=staff_user,
+            team=[staff_user, UserFactory(role=Role.STAFF)],
+            by=staff_user,
+        )
+        audit_services.checklist_generate(audit=audit, by=staff_user)
+        audit_services.audit_transition(audit=audit, to=AuditStatus.IN_PROGRESS, by=staff_user)
+        capa = _major(audit, staff_user).capa
+        finding_services.capa_contain(capa=capa, containment="Held", by=staff_user)
+    for path in paths:
+        with django_assert_max_num_queries(counts[path]):
+            assert staff_client.get(path).json()["count"] > 3
