@@ -26,13 +26,20 @@ from accounting.api.inventory import (
 )
 from accounting.api.kpis import KpiViewSet
 from certifications.api import (
+    AuditProgrammeViewSet,
+    AuditSessionViewSet,
+    AuditViewSet,
+    CapaActionViewSet,
     CertificateViewSet,
+    ChecklistItemViewSet,
     ClauseExclusionViewSet,
     ClauseMappingViewSet,
     ClauseViewSet,
+    CorrectiveActionViewSet,
     CoverageViewSet,
     EvidenceRevisionViewSet,
     EvidenceViewSet,
+    FindingViewSet,
     ReminderViewSet,
     StandardViewSet,
 )
@@ -76,3 +83,10 @@ router.register("coverage", CoverageViewSet, basename="coverage")
 router.register("clause-exclusions", ClauseExclusionViewSet, basename="clause-exclusion")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("audit-programmes", AuditProgrammeViewSet, basename="audit-programme")
+router.register("audits", AuditViewSet, basename="audit")
+router.register("audit-sessions", AuditSessionViewSet, basename="audit-session")
+router.register("checklist-items", ChecklistItemViewSet, basename="checklist-item")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
+router.register("capa-actions", CapaActionViewSet, basename="capa-action")

@@ -28,6 +28,7 @@ from ..models import (
     CapaStep,
     Certificate,
     ChecklistItem,
+    ChecklistResult,
     Clause,
     CorrectiveAction,
     Evidence,
@@ -342,4 +343,50 @@ def clause_choices(*, standards: Iterable[Any]) -> QuerySet[Clause]:
         Clause.objects.filter(standard__in=list(standards))
         .select_related("standard")
         .order_by("standard__sort_key", "position")
+    )
+
+
+# --- what the API reads ------------------------------------------------------------------------
+
+
+def programme_list() -> QuerySet[AuditProgramme]:
+    return AuditProgramme.objects.select_related("site").annotate(audit_count=Count("audits"))
+
+
+def _counts() -> dict[str, Count]:
+    """One count per checklist result and per finding class, named ``items_<result>`` and
+    ``findings_<class>`` (``items_open`` for items not yet assessed)."""
+    counts = {
+        f"items_{value or 'open'}": Count("checklist", filter=Q(checklist__result=value), distinct=True)
+        for value in ChecklistResult.values
+    }
+    counts |= {
+        f"findings_{value}": Count("findings", filter=Q(findings__finding_class=value), distinct=True)
+        for value in FindingClass.values
+    }
+    return counts
+
+
+def audit_list_counted() -> QuerySet[Audit]:
+    """Audits with what the API shows: programme, people, scope, and the counts of checklist
+    results and finding classes."""
+    return (
+        Audit.objects.select_related(
+            "programme__site", "lead_auditor", "certificate", "report_signed_by", "created_by"
+        )
+        .prefetch_related("standards", "sites", "clauses", "team")
+        .annotate(**_counts())
+        .order_by("starts_on", "reference")
+    )
+
+
+def session_list() -> QuerySet[AuditSession]:
+    return AuditSession.objects.select_related("auditor").order_by("audit", "starts_at", "pk")
+
+
+def checklist_item_list() -> QuerySet[ChecklistItem]:
+    return (
+        ChecklistItem.objects.select_related("updated_by")
+        .prefetch_related("clauses", "sampled_evidence")
+        .order_by("audit", "position")
     )

@@ -177,6 +177,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CertificateStatusEnum": "certifications.models.certificates.CertificateStatus",
         "CertificateInitialStatusEnum": "certifications.api.certificates.INITIAL_STATUS_CHOICES",
+        "AuditStatusEnum": "certifications.models.audits.AuditStatus",
+        "FindingStatusEnum": "certifications.models.findings.FindingStatus",
+        "CapaStateEnum": "certifications.models.findings.CapaState",
     },
 }
 

@@ -15,6 +15,9 @@ from django.utils import timezone
 from accounting.models import EnergyBaseline, FuelDelivery, TargetAlert
 from accounting.services import activity, inventory
 from accounting.services.baselines import adjustment_record, target_set
+from certifications.models import AuditStatus, AuditType, Clause, FindingClass, RootCauseMethod, Standard
+from certifications.services import audits as audit_services
+from certifications.services import findings as finding_services
 from greenfactory.sites.models import Site
 from metering.choices import MeterEventKind, MeterKind
 from metering.models import Meter, QualityFinding
@@ -22,8 +25,8 @@ from metering.services.meters import meter_event_create
 
 
 def fuzz_objects_add(*, staff, today: dt.date) -> None:
-    """A meter exchange, a fuel delivery, an inventory site, a data-quality finding, and a baseline
-    with an adjustment, a target and an alert, at the demo site."""
+    """A meter exchange, a fuel delivery, an inventory site, a data-quality finding, a baseline
+    with an adjustment, a target and an alert, and an audit under way, at the demo site."""
     site = Site.objects.get(code="TJ-01")
     meter = Meter.objects.filter(site=site, kind=MeterKind.REGISTER, is_virtual=False).order_by("pk").first()
     noon = timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
@@ -70,3 +73,55 @@ def fuzz_objects_add(*, staff, today: dt.date) -> None:
     )
     target = target_set(site=site, kind="enpi_max", value=Decimal("1.05"), baseline=baseline, by=staff)
     TargetAlert.objects.get_or_create(target=target, period=today.replace(day=1), defaults={"actual": 1})
+    _audit_add(site=site, staff=staff, today=today)
+
+
+def _audit_add(*, site: Site, staff, today: dt.date) -> None:
+    """An internal audit of ISO 50001's clause 4 in progress, with a session, its checklist, a major
+    nonconformity whose corrective action is being planned, and an observation."""
+    standard = Standard.objects.filter(code="ISO 50001").order_by("-edition").first()
+    audit = audit_services.audit_create(
+        site=site,
+        title="Energy management internal audit",
+        audit_type=AuditType.INTERNAL,
+        standards=[standard],
+        clauses=[Clause.objects.get(standard=standard, number="4")],
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=3),
+        lead_auditor=staff,
+        by=staff,
+    )
+    nine = timezone.make_aware(dt.datetime.combine(today, dt.time(9)))
+    audit_services.session_add(
+        audit=audit, starts_at=nine, ends_at=nine + dt.timedelta(hours=2), topic="4 Context", by=staff
+    )
+    audit_services.checklist_generate(audit=audit, by=staff)
+    audit_services.audit_transition(audit=audit, to=AuditStatus.IN_PROGRESS, by=staff)
+    first, second = audit.checklist.order_by("position")[:2]
+    major = finding_services.finding_raise(
+        audit=audit,
+        finding_class=FindingClass.MAJOR,
+        statement="The context review is not recorded.",
+        owner=staff,
+        checklist_item=first,
+        by=staff,
+    )
+    capa = finding_services.capa_contain(capa=major.capa, containment="Review scheduled", by=staff)
+    capa = finding_services.capa_analyse(
+        capa=capa,
+        method=RootCauseMethod.FIVE_WHY,
+        whys=["No owner for the review"],
+        root_cause="No owner for the review",
+        by=staff,
+    )
+    finding_services.capa_action_add(
+        capa=capa, description="Name an owner", owner=staff, due_on=today + dt.timedelta(days=14), by=staff
+    )
+    finding_services.finding_raise(
+        audit=audit,
+        finding_class=FindingClass.OBSERVATION,
+        statement="Interested parties are listed but not ranked.",
+        owner=staff,
+        checklist_item=second,
+        by=staff,
+    )

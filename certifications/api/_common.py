@@ -1,0 +1,38 @@
+"""What the API modules of audits and findings share: their permission, people named by user
+name, versions sent back, and the answer to an edit conflict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from greenfactory.accounts.models import User
+from greenfactory.accounts.permissions import capability_permission
+from greenfactory.accounts.roles import Capability
+
+AUDITS = capability_permission(read=Capability.AUDITS_READ, write=Capability.AUDITS_WRITE)
+# Versions a client sends back: a whole number the database's column can hold.
+MAX_VERSION = 2**31 - 1
+
+
+def active_users():
+    """Who may be named on an audit, a finding or an action: any active account."""
+    return User.objects.filter(is_active=True).order_by("username")
+
+
+def user_field(**kwargs: Any) -> serializers.SlugRelatedField:
+    """A person named by user name; only active accounts are accepted."""
+    return serializers.SlugRelatedField(slug_field="username", queryset=active_users(), **kwargs)
+
+
+def version_field(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_VERSION, **kwargs)
+
+
+class EditConflictSerializer(serializers.Serializer):
+    """409 when the record changed since the version the change was made on; nothing was saved."""
+
+    version = serializers.ListField(child=serializers.CharField())
+    code = serializers.CharField()
+    current_version = serializers.IntegerField()
