@@ -10,6 +10,8 @@ from greenfactory.accounts.models import User
 
 from .models import Audit, AuditStatus, AuditType, Certificate, ChecklistResult, FindingClass, Standard
 from .services import audits as audit_services
+from .services import capa as capa_services
+from .services import checklists as checklist_services
 from .services import findings as finding_services
 
 HS = (("ISO 9001", "2015"), ("ISO 14001", "2015"), ("ISO 45001", "2018"), ("ISO 50001", "2018"))
@@ -26,7 +28,7 @@ def _standards(*labels: tuple[str, str]) -> list[Standard]:
 def _assess(audit: Audit, *, by: User, notes: dict[str, str]) -> None:
     """Every item conforming, with notes on some."""
     for item in audit.checklist.all():
-        audit_services.checklist_item_update(
+        checklist_services.checklist_item_update(
             item=item,
             version=item.version,
             by=by,
@@ -37,10 +39,10 @@ def _assess(audit: Audit, *, by: User, notes: dict[str, str]) -> None:
 
 def _calibration_capa(minor, *, staff: User, lead: User, day: dt.date) -> None:
     """Last year's minor nonconformity, taken through its whole corrective action."""
-    capa = finding_services.capa_contain(
+    capa = capa_services.capa_contain(
         capa=minor.capa, containment="Both weighbridges calibrated the same week.", by=staff
     )
-    capa = finding_services.capa_analyse(
+    capa = capa_services.capa_analyse(
         capa=capa,
         method="five_why",
         whys=[
@@ -51,26 +53,26 @@ def _calibration_capa(minor, *, staff: User, lead: User, day: dt.date) -> None:
         root_cause="Calibration due dates were not in a shared register.",
         by=staff,
     )
-    action = finding_services.capa_action_add(
+    action = capa_services.capa_action_add(
         capa=capa,
         description="Move calibration due dates into the evidence register with reminders.",
         owner=staff,
         due_on=day + dt.timedelta(days=20),
         by=staff,
     )
-    capa = finding_services.capa_plan_propose(capa=capa, by=staff)
-    capa = finding_services.capa_plan_accept(capa=capa, by=lead)
-    finding_services.capa_action_done(action=action, done_on=day + dt.timedelta(days=14), by=staff)
-    capa = finding_services.capa_implement(
+    capa = capa_services.capa_plan_propose(capa=capa, by=staff)
+    capa = capa_services.capa_plan_accept(capa=capa, by=lead)
+    capa_services.capa_action_done(action=action, done_on=day + dt.timedelta(days=14), by=staff)
+    capa = capa_services.capa_implement(
         capa=capa, implementation="Register set up; reminders go to the maintenance lead.", by=staff
     )
-    capa = finding_services.capa_verify(
+    capa = capa_services.capa_verify(
         capa=capa,
         effective=True,
         verification="Three months later every calibration was on time.",
         by=lead,
     )
-    finding_services.capa_close(capa=capa, by=lead)
+    capa_services.capa_close(capa=capa, by=lead)
 
 
 def _last_year(*, site, staff: User, lead: User, today: dt.date) -> Audit:
@@ -89,7 +91,7 @@ def _last_year(*, site, staff: User, lead: User, today: dt.date) -> Audit:
         team=[staff],
         by=staff,
     )
-    audit_services.checklist_generate(audit=audit, by=staff)
+    checklist_services.checklist_generate(audit=audit, by=staff)
     audit_services.audit_transition(audit=audit, to=AuditStatus.IN_PROGRESS, by=staff)
     _assess(
         audit,
@@ -157,7 +159,7 @@ def _surveillance(*, site, staff: User, auditor: User, today: dt.date) -> Audit:
         certificate=certificate,
         by=staff,
     )
-    audit_services.checklist_generate(audit=audit, by=staff)
+    checklist_services.checklist_generate(audit=audit, by=staff)
     audit_services.audit_transition(audit=audit, to=AuditStatus.IN_PROGRESS, by=staff)
     major = finding_services.finding_raise(
         audit=audit,
@@ -180,12 +182,12 @@ def _surveillance(*, site, staff: User, auditor: User, today: dt.date) -> Audit:
         due_on=start + dt.timedelta(days=7),
         today=start,
     )
-    capa = finding_services.capa_contain(
+    capa = capa_services.capa_contain(
         capa=major.capa,
         containment="Electrolyte residues held on site in the bunded store; renewal filed.",
         by=staff,
     )
-    capa = finding_services.capa_analyse(
+    capa = capa_services.capa_analyse(
         capa=capa,
         method="fishbone",
         fishbone={
@@ -195,15 +197,15 @@ def _surveillance(*, site, staff: User, auditor: User, today: dt.date) -> Audit:
         root_cause="Permits were not part of the compliance-obligations register.",
         by=staff,
     )
-    finding_services.capa_action_add(
+    capa_services.capa_action_add(
         capa=capa,
         description="Add every permit with its expiry date to the compliance-obligations register.",
         owner=staff,
         due_on=today + dt.timedelta(days=20),
         by=staff,
     )
-    capa = finding_services.capa_plan_propose(capa=capa, by=staff)
-    finding_services.capa_plan_accept(capa=capa, by=auditor, note="Plan accepted at the closing meeting.")
+    capa = capa_services.capa_plan_propose(capa=capa, by=staff)
+    capa_services.capa_plan_accept(capa=capa, by=auditor, note="Plan accepted at the closing meeting.")
     audit_services.audit_transition(audit=audit, to=AuditStatus.REPORTING, by=staff)
     return audit
 

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..selectors import audits as audit_selectors
 from ..services import audits as audit_services
+from ..services import checklists as checklist_services
 from ._common import AUDITS, EditConflictSerializer, user_field, version_field
 
 
@@ -340,7 +341,7 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         audit = self.get_object()
         payload = GenerateChecklistSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        audit_services.checklist_generate(
+        checklist_services.checklist_generate(
             audit=audit, copy_from=payload.validated_data.get("copy_from"), by=request.user
         )
         return self._answer(audit.pk)
@@ -476,5 +477,5 @@ class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         item = self.get_object()
         payload = ChecklistItemUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        audit_services.checklist_item_update(item=item, by=request.user, **payload.validated_data)
+        checklist_services.checklist_item_update(item=item, by=request.user, **payload.validated_data)
         return Response(ChecklistItemSerializer(self.get_queryset().get(pk=item.pk)).data)

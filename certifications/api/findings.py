@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +11,6 @@ from rest_framework.response import Response
 
 from greenfactory.core.validators import validate_plausible_date
 
-from ..exceptions import EditConflict
 from ..filters.findings import CapaActionFilter, CapaFilter, FindingFilter
 from ..models import (
     Audit,
@@ -27,8 +25,9 @@ from ..models import (
     RootCauseMethod,
 )
 from ..selectors import findings as finding_selectors
+from ..services import capa as capa_services
 from ..services import findings as finding_services
-from ..services.findings import FISHBONE_CATEGORIES
+from ..services.capa import FISHBONE_CATEGORIES
 from ._common import AUDITS, EditConflictSerializer, user_field, version_field
 
 # --- findings -------------------------------------------------------------------------------------
@@ -334,7 +333,7 @@ class CorrectiveActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def contain(self, request, pk=None, **kwargs):
         capa = self.get_object()
-        finding_services.capa_contain(capa=capa, by=request.user, **self._payload(ContainSerializer))
+        capa_services.capa_contain(capa=capa, by=request.user, **self._payload(ContainSerializer))
         return self._answer(capa.pk)
 
     @_step("Record the root cause analysis", AnalyseSerializer)
@@ -343,49 +342,49 @@ class CorrectiveActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         capa = self.get_object()
         data = self._payload(AnalyseSerializer)
         data["method"] = data.pop("root_cause_method")
-        finding_services.capa_analyse(capa=capa, by=request.user, **data)
+        capa_services.capa_analyse(capa=capa, by=request.user, **data)
         return self._answer(capa.pk)
 
     @_step("Put the action plan forward for acceptance", VersionSerializer)
     @action(detail=True, methods=["post"])
     def propose(self, request, pk=None, **kwargs):
         capa = self.get_object()
-        finding_services.capa_plan_propose(capa=capa, by=request.user, **self._payload(VersionSerializer))
+        capa_services.capa_plan_propose(capa=capa, by=request.user, **self._payload(VersionSerializer))
         return self._answer(capa.pk)
 
     @_step("Accept the action plan", AcceptSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None, **kwargs):
         capa = self.get_object()
-        finding_services.capa_plan_accept(capa=capa, by=request.user, **self._payload(AcceptSerializer))
+        capa_services.capa_plan_accept(capa=capa, by=request.user, **self._payload(AcceptSerializer))
         return self._answer(capa.pk)
 
     @_step("Send the action plan back to the analysis", RejectSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None, **kwargs):
         capa = self.get_object()
-        finding_services.capa_plan_reject(capa=capa, by=request.user, **self._payload(RejectSerializer))
+        capa_services.capa_plan_reject(capa=capa, by=request.user, **self._payload(RejectSerializer))
         return self._answer(capa.pk)
 
     @_step("Record that the accepted plan is carried out", ImplementSerializer)
     @action(detail=True, methods=["post"])
     def implement(self, request, pk=None, **kwargs):
         capa = self.get_object()
-        finding_services.capa_implement(capa=capa, by=request.user, **self._payload(ImplementSerializer))
+        capa_services.capa_implement(capa=capa, by=request.user, **self._payload(ImplementSerializer))
         return self._answer(capa.pk)
 
     @_step("Verify the effectiveness (not effective: back to the plan)", VerifySerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None, **kwargs):
         capa = self.get_object()
-        finding_services.capa_verify(capa=capa, by=request.user, **self._payload(VerifySerializer))
+        capa_services.capa_verify(capa=capa, by=request.user, **self._payload(VerifySerializer))
         return self._answer(capa.pk)
 
     @_step("Close the corrective action and its finding", AcceptSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None, **kwargs):
         capa = self.get_object()
-        finding_services.capa_close(capa=capa, by=request.user, **self._payload(AcceptSerializer))
+        capa_services.capa_close(capa=capa, by=request.user, **self._payload(AcceptSerializer))
         return self._answer(capa.pk)
 
     @_step("Set the due date of each step, and the owner", DueDatesSerializer)
@@ -393,17 +392,7 @@ class CorrectiveActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def due_dates(self, request, pk=None, **kwargs):
         capa = self.get_object()
         data = self._payload(DueDatesSerializer)
-        version = data.pop("version", None)
-        # capa_due_dates_set takes no version: the check is made here, before the service locks.
-        if version is not None and version != capa.version:
-            raise EditConflict(
-                _(
-                    "The corrective action changed since you opened it; nothing was saved. "
-                    "Reload it and try again."
-                ),
-                current_version=capa.version,
-            )
-        finding_services.capa_due_dates_set(capa=capa, by=request.user, **data)
+        capa_services.capa_due_dates_set(capa=capa, by=request.user, **data)
         return self._answer(capa.pk)
 
 
@@ -441,7 +430,7 @@ class CapaActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def create(self, request, **kwargs):
         payload = CapaActionCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        added = finding_services.capa_action_add(by=request.user, **payload.validated_data)
+        added = capa_services.capa_action_add(by=request.user, **payload.validated_data)
         return Response(CapaActionSerializer(added).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -453,12 +442,12 @@ class CapaActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         planned = self.get_object()
         payload = CapaActionDoneSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        done = finding_services.capa_action_done(
+        done = capa_services.capa_action_done(
             action=planned, done_on=payload.validated_data["done_on"], by=request.user
         )
         return Response(CapaActionSerializer(done).data)
 
     @extend_schema(summary="Remove an action from a plan not yet accepted", responses={204: None})
     def destroy(self, request, pk=None, **kwargs):
-        finding_services.capa_action_delete(action=self.get_object(), by=request.user)
+        capa_services.capa_action_delete(action=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

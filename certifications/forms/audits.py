@@ -23,7 +23,7 @@ from ..models import (
     Standard,
 )
 from ..selectors.evidence import owner_candidates
-from ..services.findings import FISHBONE_CATEGORIES
+from ..services.capa import FISHBONE_CATEGORIES
 from .standards import ClausePickerField
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -39,6 +39,7 @@ from ..forms.audits import (
 from ..models import Audit, AuditSession, AuditStatus, ChecklistItem, ChecklistResult, FindingClass
 from ..selectors import audits as audit_selectors
 from ..services import audits as audit_services
+from ..services import checklists as checklist_services
 from ..services.audits import TRANSITIONS
 
 PAGE_SIZE = 50
@@ -320,7 +321,7 @@ class ChecklistGenerateView(CapabilityRequiredMixin, View):
             messages.error(request, _("Choose an audit from the list, or none."))
             return redirect("audit-detail", pk=audit.pk)
         try:
-            count = audit_services.checklist_generate(
+            count = checklist_services.checklist_generate(
                 audit=audit, by=request.user, copy_from=form.cleaned_data["copy_from"]
             )
         except DomainError as exc:
@@ -395,7 +396,7 @@ class ChecklistItemUpdateView(CapabilityRequiredMixin, View):
             return _render_detail(request, item.audit, item_errors={item.pk: _("Check the item's values.")})
         data = form.cleaned_data
         try:
-            audit_services.checklist_item_update(
+            checklist_services.checklist_item_update(
                 item=item,
                 version=data["version"],
                 by=request.user,

@@ -42,6 +42,7 @@ from ..forms.audits import (
 )
 from ..models import Audit, CapaAction, CapaState, ChecklistItem, CorrectiveAction, Finding, FindingStatus
 from ..selectors import audits as audit_selectors
+from ..services import capa as capa_services
 from ..services import findings as finding_services
 
 PAGE_SIZE = 50
@@ -125,14 +126,14 @@ STEPS: dict[str, tuple[tuple[str, ...], type[forms.Form], Step]] = {
     "contain": (
         (S.OPEN,),
         ContainForm,
-        lambda c, d, by, v: finding_services.capa_contain(
+        lambda c, d, by, v: capa_services.capa_contain(
             capa=c, containment=d["containment"], by=by, version=v
         ),
     ),
     "analyse": (
         (S.CONTAINED,),
         AnalyseForm,
-        lambda c, f, by, v: finding_services.capa_analyse(
+        lambda c, f, by, v: capa_services.capa_analyse(
             capa=c,
             method=f.cleaned_data["method"],
             root_cause=f.cleaned_data["root_cause"],
@@ -145,36 +146,36 @@ STEPS: dict[str, tuple[tuple[str, ...], type[forms.Form], Step]] = {
     "propose": (
         (S.ANALYSED,),
         VersionForm,
-        lambda c, d, by, v: finding_services.capa_plan_propose(capa=c, by=by, version=v),
+        lambda c, d, by, v: capa_services.capa_plan_propose(capa=c, by=by, version=v),
     ),
     "accept": (
         (S.PLANNED,),
         NoteForm,
-        lambda c, d, by, v: finding_services.capa_plan_accept(capa=c, note=d["note"], by=by, version=v),
+        lambda c, d, by, v: capa_services.capa_plan_accept(capa=c, note=d["note"], by=by, version=v),
     ),
     "reject": (
         (S.PLANNED,),
         RejectForm,
-        lambda c, d, by, v: finding_services.capa_plan_reject(capa=c, reason=d["reason"], by=by, version=v),
+        lambda c, d, by, v: capa_services.capa_plan_reject(capa=c, reason=d["reason"], by=by, version=v),
     ),
     "implement": (
         (S.ACCEPTED,),
         ImplementForm,
-        lambda c, d, by, v: finding_services.capa_implement(
+        lambda c, d, by, v: capa_services.capa_implement(
             capa=c, implementation=d["implementation"], by=by, version=v
         ),
     ),
     "verify": (
         (S.IMPLEMENTED,),
         VerifyForm,
-        lambda c, d, by, v: finding_services.capa_verify(
+        lambda c, d, by, v: capa_services.capa_verify(
             capa=c, effective=d["effective"], verification=d["verification"], by=by, version=v
         ),
     ),
     "close": (
         (S.VERIFIED,),
         NoteForm,
-        lambda c, d, by, v: finding_services.capa_close(capa=c, note=d["note"], by=by, version=v),
+        lambda c, d, by, v: capa_services.capa_close(capa=c, note=d["note"], by=by, version=v),
     ),
 }
 # Steps whose service reads the whole form (its helpers), not only the cleaned values.
@@ -208,8 +209,8 @@ class FindingDetailView(CapabilityRequiredMixin, TemplateView):
             overdue=finding.is_overdue(),
             fishbone=[(FISHBONE_LABELS.get(k, k), v) for k, v in capa.fishbone.items()] if capa else [],
             step_forms=_step_forms(capa, bound) if capa is not None else {},
-            planning=capa is not None and capa.state in finding_services.PLANNING_STATES,
-            marking=capa is not None and capa.state in (S.ACCEPTED, *finding_services.PLANNING_STATES),
+            planning=capa is not None and capa.state in capa_services.PLANNING_STATES,
+            marking=capa is not None and capa.state in (S.ACCEPTED, *capa_services.PLANNING_STATES),
             action_form=bound.get("action_add")
             or ActionAddForm(prefix="action", initial={"owner": finding.owner}),
             due_form=bound.get("due_dates")
@@ -277,7 +278,7 @@ class CapaStepView(CapabilityRequiredMixin, View):
         form = ActionAddForm(request.POST, prefix="action")
         if form.is_valid():
             try:
-                finding_services.capa_action_add(capa=capa, by=request.user, **form.cleaned_data)
+                capa_services.capa_action_add(capa=capa, by=request.user, **form.cleaned_data)
             except DomainError as exc:
                 form_add_domain_error(form, exc)
             else:
@@ -289,7 +290,7 @@ class CapaStepView(CapabilityRequiredMixin, View):
         form = DueDatesForm(request.POST, prefix="due")
         if form.is_valid():
             try:
-                finding_services.capa_due_dates_set(capa=capa, by=request.user, **form.cleaned_data)
+                capa_services.capa_due_dates_set(capa=capa, by=request.user, **form.cleaned_data)
             except DomainError as exc:
                 form_add_domain_error(form, exc)
             else:
@@ -309,7 +310,7 @@ class CapaActionDoneView(CapabilityRequiredMixin, View):
             messages.error(request, _("Enter the date the action was done."))
         else:
             try:
-                finding_services.capa_action_done(
+                capa_services.capa_action_done(
                     action=action, done_on=form.cleaned_data["done_on"], by=request.user
                 )
             except DomainError as exc:
@@ -327,7 +328,7 @@ class CapaActionDeleteView(CapabilityRequiredMixin, View):
         action = get_object_or_404(CapaAction.objects.select_related("capa"), pk=kwargs["pk"])
         finding_pk = action.capa.finding_id
         try:
-            finding_services.capa_action_delete(action=action, by=request.user)
+            capa_services.capa_action_delete(action=action, by=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

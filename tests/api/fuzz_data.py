@@ -17,6 +17,8 @@ from accounting.services import activity, inventory
 from accounting.services.baselines import adjustment_record, target_set
 from certifications.models import AuditStatus, AuditType, Clause, FindingClass, RootCauseMethod, Standard
 from certifications.services import audits as audit_services
+from certifications.services import capa as capa_services
+from certifications.services import checklists as checklist_services
 from certifications.services import findings as finding_services
 from greenfactory.sites.models import Site
 from metering.choices import MeterEventKind, MeterKind
@@ -95,7 +97,7 @@ def _audit_add(*, site: Site, staff, today: dt.date) -> None:
     audit_services.session_add(
         audit=audit, starts_at=nine, ends_at=nine + dt.timedelta(hours=2), topic="4 Context", by=staff
     )
-    audit_services.checklist_generate(audit=audit, by=staff)
+    checklist_services.checklist_generate(audit=audit, by=staff)
     audit_services.audit_transition(audit=audit, to=AuditStatus.IN_PROGRESS, by=staff)
     first, second = audit.checklist.order_by("position")[:2]
     major = finding_services.finding_raise(
@@ -106,15 +108,15 @@ def _audit_add(*, site: Site, staff, today: dt.date) -> None:
         checklist_item=first,
         by=staff,
     )
-    capa = finding_services.capa_contain(capa=major.capa, containment="Review scheduled", by=staff)
-    capa = finding_services.capa_analyse(
+    capa = capa_services.capa_contain(capa=major.capa, containment="Review scheduled", by=staff)
+    capa = capa_services.capa_analyse(
         capa=capa,
         method=RootCauseMethod.FIVE_WHY,
         whys=["No owner for the review"],
         root_cause="No owner for the review",
         by=staff,
     )
-    finding_services.capa_action_add(
+    capa_services.capa_action_add(
         capa=capa, description="Name an owner", owner=staff, due_on=today + dt.timedelta(days=14), by=staff
     )
     finding_services.finding_raise(

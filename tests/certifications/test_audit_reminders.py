@@ -9,6 +9,8 @@ from django.core import mail
 
 from certifications.models import AuditType, FindingClass, Reminder, ReminderKind
 from certifications.services import audits as audit_services
+from certifications.services import capa as capa_services
+from certifications.services import checklists as checklist_services
 from certifications.services import findings as finding_services
 from certifications.services import reminders_send_daily
 from greenfactory.accounts.roles import Role
@@ -36,7 +38,7 @@ def open_minor(site, settings):
         ends_on=TODAY - dt.timedelta(days=9),
         by=planner,
     )
-    audit_services.checklist_generate(audit=audit, by=planner)
+    checklist_services.checklist_generate(audit=audit, by=planner)
     audit_services.audit_transition(audit=audit, to="in_progress", by=planner)
     finding = finding_services.finding_raise(
         audit=audit,
@@ -82,7 +84,7 @@ def test_an_overdue_containment_step_reaches_its_owner_in_their_language(open_mi
 def test_a_step_done_is_not_reminded_again_but_the_next_step_is(open_minor):
     finding, _upcoming, _planner, owner = open_minor
     reminders_send_daily(today=TODAY)
-    finding_services.capa_contain(capa=finding.capa, containment="Records completed", by=owner)
+    capa_services.capa_contain(capa=finding.capa, containment="Records completed", by=owner)
     reminders_send_daily(today=TODAY + dt.timedelta(days=1))
     keys = list(Reminder.objects.filter(recipient=owner).order_by("day").values_list("item_key", flat=True))
     capa = finding.capa

@@ -19,6 +19,8 @@ from certifications.models import (
     Standard,
 )
 from certifications.services import audits as audit_services
+from certifications.services import capa as capa_services
+from certifications.services import checklists as checklist_services
 from certifications.services import findings as finding_services
 from greenfactory.accounts.roles import Role
 from greenfactory.core.exceptions import DomainError, NotAllowed, TransitionNotAllowed
@@ -53,7 +55,7 @@ def hs_standards() -> list[Standard]:
 
 
 def started(audit: Audit, by) -> Audit:
-    audit_services.checklist_generate(audit=audit, by=by)
+    checklist_services.checklist_generate(audit=audit, by=by)
     return audit_services.audit_transition(audit=audit, to=AuditStatus.IN_PROGRESS, by=by)
 
 
@@ -103,7 +105,7 @@ def test_an_integrated_audit_has_one_item_per_harmonized_clause_and_the_items_of
     shipped, site, staff_user
 ):
     audit = plan(site=site, by=staff_user, standards=hs_standards())
-    count = audit_services.checklist_generate(audit=audit, by=staff_user)
+    count = checklist_services.checklist_generate(audit=audit, by=staff_user)
     items = list(audit.checklist.prefetch_related("clauses__standard").order_by("position"))
     assert count == len(items)
     by_number: dict[str, list] = {}
@@ -139,7 +141,7 @@ def test_a_checklist_limited_to_clause_groups_covers_their_sub_clauses_in_every_
     standards = hs_standards()
     nine = Clause.objects.get(standard__code="ISO 9001", number="9")
     audit = plan(site=site, by=staff_user, standards=standards, clauses=[nine])
-    audit_services.checklist_generate(audit=audit, by=staff_user)
+    checklist_services.checklist_generate(audit=audit, by=staff_user)
     numbers = set(audit.checklist.values_list("number", flat=True))
     assert numbers
     assert all(n.startswith("9.") for n in numbers)
@@ -151,7 +153,7 @@ def test_a_checklist_limited_to_clause_groups_covers_their_sub_clauses_in_every_
 def test_a_checklist_can_start_from_the_previous_audit_as_a_draft(site, staff_user, small):
     last = started(plan(site=site, by=staff_user, standards=[small]), staff_user)
     item = last.checklist.get(number="4.1")
-    audit_services.checklist_item_update(
+    checklist_services.checklist_item_update(
         item=item,
         version=item.version,
         by=staff_user,
@@ -159,7 +161,7 @@ def test_a_checklist_can_start_from_the_previous_audit_as_a_draft(site, staff_us
         notes="Context review seen",
     )
     audit = plan(site=site, by=staff_user, standards=[small])
-    audit_services.checklist_generate(audit=audit, by=staff_user, copy_from=last)
+    checklist_services.checklist_generate(audit=audit, by=staff_user, copy_from=last)
     copied = audit.checklist.get(number="4.1")
     assert (copied.result, copied.notes, copied.copied) == ("conforming", "Context review seen", True)
     fresh = audit.checklist.get(number="4.2")
@@ -170,9 +172,9 @@ def test_a_checklist_can_start_from_the_previous_audit_as_a_draft(site, staff_us
 
 def test_generating_twice_or_after_the_start_is_refused(site, staff_user, small):
     audit = plan(site=site, by=staff_user, standards=[small])
-    assert audit_services.checklist_generate(audit=audit, by=staff_user) == 3
+    assert checklist_services.checklist_generate(audit=audit, by=staff_user) == 3
     with pytest.raises(TransitionNotAllowed):
-        audit_services.checklist_generate(audit=audit, by=staff_user)
+        checklist_services.checklist_generate(audit=audit, by=staff_user)
     assert audit.checklist.count() == 3
 
 
@@ -190,11 +192,11 @@ def test_a_change_made_on_an_older_version_is_refused_and_keeps_the_other_audito
     audit = started(plan(site=site, by=staff_user, standards=[small]), staff_user)
     item = audit.checklist.get(number="4.1")
     opened = item.version
-    audit_services.checklist_item_update(
+    checklist_services.checklist_item_update(
         item=item, version=opened, by=lead, result=ChecklistResult.CONFORMING, notes="Seen by lead"
     )
     with pytest.raises(EditConflict) as conflict:
-        audit_services.checklist_item_update(
+        checklist_services.checklist_item_update(
             item=item, version=opened, by=staff_user, result=ChecklistResult.OBSERVATION, notes="Mine"
         )
     assert conflict.value.current_version == opened + 1
@@ -206,7 +208,7 @@ def test_not_applicable_needs_a_justification(site, staff_user, small):
     audit = started(plan(site=site, by=staff_user, standards=[small]), staff_user)
     item = audit.checklist.get(number="5")
     with pytest.raises(DomainError) as refused:
-        audit_services.checklist_item_update(
+        checklist_services.checklist_item_update(
             item=item, version=item.version, by=staff_user, result=ChecklistResult.NOT_APPLICABLE
         )
     assert refused.value.field == "justification"
@@ -228,7 +230,7 @@ ALLOWED = {
 @pytest.mark.parametrize(("start", "to"), list(itertools.product(AuditStatus.values, repeat=2)))
 def test_every_audit_transition_is_allowed_or_refused_as_the_table_says(site, staff_user, small, start, to):
     audit = plan(site=site, by=staff_user, standards=[small], lead_auditor=staff_user)
-    audit_services.checklist_generate(audit=audit, by=staff_user)
+    checklist_services.checklist_generate(audit=audit, by=staff_user)
     Audit.objects.filter(pk=audit.pk).update(status=start, report_summary="S", report_conclusions="C")
     if start == "reporting" and to == "closed":
         Audit.objects.filter(pk=audit.pk).update(
@@ -318,21 +320,21 @@ def test_an_audit_closes_only_when_no_major_lacks_an_accepted_plan_and_says_whic
     assert audit.status == AuditStatus.REPORTING
 
     capa = major.capa
-    capa = finding_services.capa_contain(capa=capa, containment="Audit scheduled", by=staff_user)
-    capa = finding_services.capa_analyse(
+    capa = capa_services.capa_contain(capa=capa, containment="Audit scheduled", by=staff_user)
+    capa = capa_services.capa_analyse(
         capa=capa, method="five_why", whys=["Auditor left"], root_cause="No backup auditor", by=staff_user
     )
-    finding_services.capa_action_add(
+    capa_services.capa_action_add(
         capa=capa,
         description="Train two auditors",
         owner=staff_user,
         due_on=TODAY + dt.timedelta(days=30),
         by=staff_user,
     )
-    capa = finding_services.capa_plan_propose(capa=capa, by=staff_user)
+    capa = capa_services.capa_plan_propose(capa=capa, by=staff_user)
     with pytest.raises(NotAllowed):  # an external finding's plan is accepted by the lead auditor
-        finding_services.capa_plan_accept(capa=capa, by=staff_user)
-    finding_services.capa_plan_accept(capa=capa, by=lead)
+        capa_services.capa_plan_accept(capa=capa, by=staff_user)
+    capa_services.capa_plan_accept(capa=capa, by=lead)
     # The minor nonconformity, still open, does not hold the audit.
     closed = audit_services.audit_close(audit=audit, by=staff_user)
     assert closed.status == AuditStatus.CLOSED
@@ -366,7 +368,7 @@ def test_a_closed_audit_refuses_changes(site, staff_user, lead, small):
         audit_services.audit_update(audit=audit, by=staff_user, title="Renamed")
     item = audit.checklist.first()
     with pytest.raises(TransitionNotAllowed):
-        audit_services.checklist_item_update(item=item, version=item.version, by=staff_user, notes="late")
+        checklist_services.checklist_item_update(item=item, version=item.version, by=staff_user, notes="late")
     audit.refresh_from_db()
     assert audit.title == "Integrated internal audit"
     assert Finding.objects.count() == 0
@@ -377,7 +379,7 @@ def test_raising_from_an_item_records_its_result_unless_someone_assessed_it_mean
 ):
     audit = started(plan(site=site, by=staff_user, standards=[small]), staff_user)
     stale = audit.checklist.get(number="4.1")
-    audit_services.checklist_item_update(
+    checklist_services.checklist_item_update(
         item=stale, version=stale.version, by=lead, result=ChecklistResult.OBSERVATION, notes="Lead's note"
     )
     finding_services.finding_raise(

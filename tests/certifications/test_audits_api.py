@@ -23,6 +23,8 @@ from certifications.models import (
     FindingStatus,
 )
 from certifications.services import audits as audit_services
+from certifications.services import capa as capa_services
+from certifications.services import checklists as checklist_services
 from certifications.services import findings as finding_services
 from greenfactory.accounts.roles import Role
 from tests.factories import UserFactory
@@ -66,7 +68,7 @@ def planned(site, staff_user, small, today):
 
 @pytest.fixture
 def running(planned, staff_user):
-    audit_services.checklist_generate(audit=planned, by=staff_user)
+    checklist_services.checklist_generate(audit=planned, by=staff_user)
     return audit_services.audit_transition(audit=planned, to=AuditStatus.IN_PROGRESS, by=staff_user)
 
 
@@ -234,7 +236,9 @@ def test_a_change_made_on_an_older_version_answers_409_with_the_current_version(
 ):
     item = _item(running, "4.1")
     other = UserFactory(username="other", role=Role.STAFF)
-    audit_services.checklist_item_update(item=item, version=1, result="conforming", notes="Theirs", by=other)
+    checklist_services.checklist_item_update(
+        item=item, version=1, result="conforming", notes="Theirs", by=other
+    )
     response = staff_client.patch(
         f"/api/v1/checklist-items/{item.pk}/",
         {"version": 1, "result": "nonconformity", "notes": "Mine"},
@@ -494,7 +498,7 @@ def test_a_corrective_action_step_on_an_older_version_answers_409_and_changes_no
     staff_client, running, staff_user
 ):
     capa = _major(running, staff_user).capa
-    finding_services.capa_contain(capa=capa, containment="Theirs", by=staff_user)
+    capa_services.capa_contain(capa=capa, containment="Theirs", by=staff_user)
     for name, data in (
         ("analyse", {"root_cause_method": "8d", "root_cause": "Mine", "version": 1}),
         ("due-dates", {"plan_due_on": "2030-01-01", "version": 1}),
@@ -561,7 +565,7 @@ def test_auditors_are_refused_and_anonymous_callers_must_authenticate(auditor_cl
 def test_the_lists_query_count_does_not_grow_with_their_data(
     staff_client, running, staff_user, site, django_assert_max_num_queries
 ):
-    finding_services.capa_contain(capa=_major(running, staff_user).capa, containment="Held", by=staff_user)
+    capa_services.capa_contain(capa=_major(running, staff_user).capa, containment="Held", by=staff_user)
     paths = (
         "/api/v1/audits/",
         "/api/v1/checklist-items/",
@@ -585,10 +589,10 @@ def test_the_lists_query_count_does_not_grow_with_their_data(
             team=[staff_user, UserFactory(role=Role.STAFF)],
             by=staff_user,
         )
-        audit_services.checklist_generate(audit=audit, by=staff_user)
+        checklist_services.checklist_generate(audit=audit, by=staff_user)
         audit_services.audit_transition(audit=audit, to=AuditStatus.IN_PROGRESS, by=staff_user)
         capa = _major(audit, staff_user).capa
-        finding_services.capa_contain(capa=capa, containment="Held", by=staff_user)
+        capa_services.capa_contain(capa=capa, containment="Held", by=staff_user)
     for path in paths:
         with django_assert_max_num_queries(counts[path]):
             assert staff_client.get(path).json()["count"] > 3

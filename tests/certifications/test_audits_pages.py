@@ -24,7 +24,9 @@ from certifications.models import (
     FindingStatus,
 )
 from certifications.services import audits as audit_services
+from certifications.services import capa as capa_services
 from certifications.services import certificates as certificate_services
+from certifications.services import checklists as checklist_services
 from certifications.services import findings as finding_services
 
 from .factories import ClauseFactory, StandardFactory, make_evidence
@@ -59,7 +61,7 @@ def plan(*, site, by, standards, today, audit_type=AuditType.INTERNAL, **extra) 
 
 
 def started(audit: Audit, by) -> Audit:
-    audit_services.checklist_generate(audit=audit, by=by)
+    checklist_services.checklist_generate(audit=audit, by=by)
     return audit_services.audit_transition(audit=audit, to=AuditStatus.IN_PROGRESS, by=by)
 
 
@@ -237,7 +239,7 @@ def test_a_stale_item_version_shows_the_conflict_and_keeps_the_stored_value(
     staff_client, staff_user, running
 ):
     item = running.checklist.get(number="4.1")
-    audit_services.checklist_item_update(
+    checklist_services.checklist_item_update(
         item=item,
         version=item.version,
         by=staff_user,
@@ -321,7 +323,7 @@ def test_the_finding_page_offers_only_the_next_step_and_the_step_moves_it_on(
 
 def test_a_five_whys_analysis_through_the_form_stores_the_whys(staff_client, staff_user, running):
     finding = raise_minor(running, staff_user)
-    finding_services.capa_contain(capa=finding.capa, containment="Held", by=staff_user)
+    capa_services.capa_contain(capa=finding.capa, containment="Held", by=staff_user)
     capa = finding.capa
     capa.refresh_from_db()
     response = staff_client.post(
