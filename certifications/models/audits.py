@@ -46,6 +46,10 @@ REFERENCE_PREFIX = {
 }
 
 
+# Days after the fieldwork ends within which the report is signed off and the audit closed.
+REPORT_DAYS = 30
+
+
 class AuditStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -183,12 +187,15 @@ class Audit(models.Model):
         return self.lead_auditor_name
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        """Planned and its start date has passed, or running past its end."""
+        """Planned and its start date has passed, its fieldwork running past its end, or its report
+        not closed within REPORT_DAYS of the end."""
         today = today or timezone.localdate()
         if self.status == AuditStatus.PLANNED:
             return self.starts_on < today
-        if self.status in (AuditStatus.IN_PROGRESS, AuditStatus.REPORTING):
+        if self.status == AuditStatus.IN_PROGRESS:
             return self.ends_on < today
+        if self.status == AuditStatus.REPORTING:
+            return self.ends_on + dt.timedelta(days=REPORT_DAYS) < today
         return False
 
 

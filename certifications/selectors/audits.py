@@ -37,6 +37,7 @@ from ..models import (
     FindingClass,
     FindingStatus,
 )
+from ..models.audits import REPORT_DAYS
 
 UPCOMING_DAYS = 60
 # Age buckets of open findings, in days since they were raised: (key, lowest, highest or None).
@@ -55,8 +56,10 @@ def audit_list() -> QuerySet[Audit]:
 
 def audits_overdue_q(today: dt.date) -> Q:
     """The audits ``Audit.is_overdue`` calls overdue, as a query."""
-    return Q(status=AuditStatus.PLANNED, starts_on__lt=today) | Q(
-        status__in=(AuditStatus.IN_PROGRESS, AuditStatus.REPORTING), ends_on__lt=today
+    return (
+        Q(status=AuditStatus.PLANNED, starts_on__lt=today)
+        | Q(status=AuditStatus.IN_PROGRESS, ends_on__lt=today)
+        | Q(status=AuditStatus.REPORTING, ends_on__lt=today - dt.timedelta(days=REPORT_DAYS))
     )
 
 

@@ -11,6 +11,8 @@ window.gfCharts = {
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
+        // No growing bars for readers who asked their system for less motion.
+        animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : {},
         plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
       },
       extra || {}

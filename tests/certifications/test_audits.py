@@ -405,3 +405,27 @@ def test_raising_from_an_item_records_its_result_unless_someone_assessed_it_mean
     )
     fresh.refresh_from_db()
     assert (fresh.result, fresh.version) == ("nonconformity", 2)
+
+
+@pytest.mark.parametrize(
+    ("status", "days_after_end", "overdue"),
+    [
+        ("planned", -1, True),  # its start, two days before its end, has passed
+        ("in_progress", 0, False),
+        ("in_progress", 1, True),
+        ("reporting", 30, False),
+        ("reporting", 31, True),
+        ("closed", 400, False),
+    ],
+)
+def test_an_audit_is_overdue_when_its_start_end_or_report_is_late(
+    site, staff_user, small, status, days_after_end, overdue
+):
+    from certifications.selectors.audits import audits_overdue_q
+
+    audit = plan(site=site, by=staff_user, standards=[small])
+    Audit.objects.filter(pk=audit.pk).update(status=status)
+    audit.refresh_from_db()
+    day = audit.ends_on + dt.timedelta(days=days_after_end)
+    assert audit.is_overdue(day) is overdue
+    assert Audit.objects.filter(audits_overdue_q(day)).exists() is overdue
