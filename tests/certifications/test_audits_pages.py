@@ -626,3 +626,24 @@ def test_editing_an_audit_shows_its_values_and_stores_the_change(staff_client, s
         "Paint shop",
         [staff_user],
     )
+
+
+def test_years_are_written_without_a_thousands_separator(staff_client, staff_user, site):
+    standard = StandardFactory(code="ISO 9999", edition="2020")
+    ClauseFactory(standard=standard, number="4")
+    audit = audit_services.audit_create(
+        site=site,
+        title="Internal",
+        audit_type="internal",
+        standards=[standard],
+        starts_on=dt.date(2027, 3, 9),
+        ends_on=dt.date(2027, 3, 9),
+        by=staff_user,
+    )
+    programme = staff_client.get(f"/audits/programme/?site={site.code}&year=2027").content.decode()
+    assert "Audit programme 2027 · TJ-01" in programme
+    assert '<option value="2027" selected>2027</option>' in programme
+    assert "9–9" not in programme
+    assert "9 Mar" in programme
+    page = staff_client.get(f"/audits/{audit.pk}/").content.decode()
+    assert "&amp;year=2027" in page
