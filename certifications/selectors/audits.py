@@ -118,6 +118,7 @@ def checklist_items(*, audit: Audit) -> list[ChecklistItem]:
         item.linked_evidence = list(seen.values())  # type: ignore[attr-defined]
         sampled = list(item.sampled_evidence.all())
         sampled_ids = {e.pk for e in sampled}
+        item.sampled_count = len(sampled_ids)  # type: ignore[attr-defined]
         # What the sampled-evidence boxes offer: the linked evidence, then anything sampled besides.
         item.evidence_choices = [  # type: ignore[attr-defined]
             (e, e.pk in sampled_ids) for e in [*seen.values(), *(e for e in sampled if e.pk not in seen)]

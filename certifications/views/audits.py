@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
@@ -40,7 +41,6 @@ from ..models import Audit, AuditSession, AuditStatus, ChecklistItem, ChecklistR
 from ..selectors import audits as audit_selectors
 from ..services import audits as audit_services
 from ..services import checklists as checklist_services
-from ..services.audits import TRANSITIONS
 
 PAGE_SIZE = 50
 
@@ -49,6 +49,17 @@ def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+A = AuditStatus
+# What each allowed change is called on the audit's buttons, forward steps first.
+TRANSITION_LABELS = {
+    (A.PLANNED, A.IN_PROGRESS): gettext_lazy("Start the audit"),
+    (A.PLANNED, A.CANCELLED): gettext_lazy("Cancel the audit"),
+    (A.IN_PROGRESS, A.REPORTING): gettext_lazy("Finish the fieldwork"),
+    (A.REPORTING, A.CLOSED): gettext_lazy("Close the audit"),
+    (A.REPORTING, A.IN_PROGRESS): gettext_lazy("Reopen the fieldwork"),
+}
 
 
 class AuditDashboardView(CapabilityRequiredMixin, TemplateView):
@@ -251,7 +262,9 @@ class AuditDetailView(CapabilityRequiredMixin, TemplateView):
             audit=audit,
             items=items,
             results=ChecklistResult.choices,
-            transitions=[(s, AuditStatus(s).label) for s in sorted(TRANSITIONS[audit.status])],
+            transitions=[
+                (to, label) for (start, to), label in TRANSITION_LABELS.items() if start == audit.status
+            ],
             blocking=kwargs.get("blocking") or [],
             findings=findings,
             findings_by_class=[(FindingClass(c).label, by_class[c]) for c in FindingClass.values],

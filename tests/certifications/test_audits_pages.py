@@ -647,3 +647,10 @@ def test_years_are_written_without_a_thousands_separator(staff_client, staff_use
     assert "9 Mar" in programme
     page = staff_client.get(f"/audits/{audit.pk}/").content.decode()
     assert "&amp;year=2027" in page
+
+
+def test_every_audit_transition_has_a_button_label():
+    from certifications.services.audits import TRANSITIONS
+    from certifications.views.audits import TRANSITION_LABELS
+
+    assert set(TRANSITION_LABELS) == {(a, b) for a, tos in TRANSITIONS.items() for b in tos}
