@@ -62,6 +62,14 @@ TRANSITION_LABELS = {
 }
 
 
+def _progress(items: list) -> list[tuple[str, str, int]]:
+    """How far the checklist is: items per result, in the order of the results, open first."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.result] = counts.get(item.result, 0) + 1
+    return [(value, label, counts[value]) for value, label in ChecklistResult.choices if counts.get(value)]
+
+
 class AuditDashboardView(CapabilityRequiredMixin, TemplateView):
     """What needs attention: audits coming or late, open findings by age, late corrective-action
     steps, clauses that keep failing, and the findings per standard over the years."""
@@ -261,6 +269,7 @@ class AuditDetailView(CapabilityRequiredMixin, TemplateView):
         context.update(
             audit=audit,
             items=items,
+            progress=_progress(items),
             results=ChecklistResult.choices,
             transitions=[
                 (to, label) for (start, to), label in TRANSITION_LABELS.items() if start == audit.status

@@ -654,3 +654,29 @@ def test_every_audit_transition_has_a_button_label():
     from certifications.views.audits import TRANSITION_LABELS
 
     assert set(TRANSITION_LABELS) == {(a, b) for a, tos in TRANSITIONS.items() for b in tos}
+
+
+def test_the_checklist_says_how_far_it_is(staff_client, staff_user, site):
+    standard = StandardFactory(code="ISO 9999", edition="2020")
+    for n in ("4", "5", "6"):
+        ClauseFactory(standard=standard, number=n)
+    audit = audit_services.audit_create(
+        site=site,
+        title="Internal",
+        audit_type="internal",
+        standards=[standard],
+        starts_on=dt.date(2026, 6, 1),
+        ends_on=dt.date(2026, 6, 1),
+        by=staff_user,
+    )
+    checklist_services.checklist_generate(audit=audit, by=staff_user)
+    audit_services.audit_transition(audit=audit, to="in_progress", by=staff_user)
+    item = audit.checklist.get(number="5")
+    checklist_services.checklist_item_update(
+        item=item, version=item.version, by=staff_user, result="conforming"
+    )
+    page = staff_client.get(f"/audits/{audit.pk}/").content.decode()
+    progress = page[page.index('id="checklist-progress"') :]
+    progress = progress[: progress.index("</p>")]
+    assert "Not yet assessed: 2" in progress
+    assert "Conforming: 1" in progress
