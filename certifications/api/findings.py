@@ -24,6 +24,7 @@ from ..models import (
     FindingClass,
     RootCauseMethod,
 )
+from ..models.findings import EIGHT_D_FIELDS
 from ..selectors import findings as finding_selectors
 from ..services import capa as capa_services
 from ..services import findings as finding_services
@@ -200,6 +201,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
     fishbone = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), read_only=True
     )
+    eight_d = serializers.DictField(child=serializers.CharField(), read_only=True)
     plan_accepted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
@@ -220,6 +222,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
             "root_cause_method",
             "whys",
             "fishbone",
+            "eight_d",
             "root_cause",
             "plan_accepted_by",
             "plan_accepted_at",
@@ -262,6 +265,11 @@ class AnalyseSerializer(VersionSerializer):
         child=serializers.ListField(child=serializers.CharField(allow_blank=True)),
         required=False,
         help_text="Causes per category: " + ", ".join(FISHBONE_CATEGORIES) + ".",
+    )
+    eight_d = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000),
+        required=False,
+        help_text="The 8D disciplines by key: " + ", ".join(k for k, _l, _n in EIGHT_D_FIELDS) + ".",
     )
 
 

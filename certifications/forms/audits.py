@@ -22,6 +22,7 @@ from ..models import (
     RootCauseMethod,
     Standard,
 )
+from ..models.findings import EIGHT_D_FIELDS
 from ..selectors.evidence import owner_candidates
 from ..services.capa import FISHBONE_CATEGORIES
 from .standards import ClausePickerField
@@ -258,6 +259,10 @@ class AnalyseForm(VersionForm):
                 label=FISHBONE_LABELS[category],
                 help_text=_("One cause a line."),
             )
+        for key, label, _needed in EIGHT_D_FIELDS:
+            self.fields[f"eight_d_{key}"] = forms.CharField(
+                required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label=label
+            )
         self.order_fields(["version", "method", *[f"why_{n}" for n in range(1, WHY_COUNT + 1)]])
 
     def whys(self) -> list[str]:
@@ -265,6 +270,9 @@ class AnalyseForm(VersionForm):
 
     def fishbone(self) -> dict[str, list[str]]:
         return {c: self.cleaned_data[f"fishbone_{c}"].splitlines() for c in FISHBONE_CATEGORIES}
+
+    def eight_d(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"eight_d_{key}"] for key, _label, _needed in EIGHT_D_FIELDS}
 
 
 class ActionAddForm(forms.Form):

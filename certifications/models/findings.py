@@ -119,6 +119,17 @@ class CapaState(models.TextChoices):
 PLAN_ACCEPTED_STATES = (CapaState.ACCEPTED, CapaState.IMPLEMENTED, CapaState.VERIFIED, CapaState.CLOSED)
 
 
+# The 8D disciplines recorded with the analysis (D3 is the containment, D5 and D6 the plan and its
+# implementation, D8 the closure): key, label, whether an 8D analysis needs it.
+EIGHT_D_FIELDS = (
+    ("team", _("D1 Team"), True),
+    ("problem", _("D2 Problem description (is / is not)"), True),
+    ("occurrence", _("D4 Why it occurred"), True),
+    ("escape", _("D4 Why it was not detected"), True),
+    ("prevention", _("D7 Preventing recurrence elsewhere"), False),
+)
+
+
 class RootCauseMethod(models.TextChoices):
     FIVE_WHY = "five_why", _("5 whys")
     FISHBONE = "fishbone", _("Fishbone (Ishikawa)")
@@ -144,6 +155,7 @@ class CorrectiveAction(models.Model):
     )
     whys = models.JSONField(_("5 whys"), default=list, blank=True)
     fishbone = models.JSONField(_("fishbone causes"), default=dict, blank=True)
+    eight_d = models.JSONField(_("8D record"), default=dict, blank=True)
     root_cause = models.TextField(_("root cause"), blank=True)
     plan_accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -23,6 +23,7 @@ from greenfactory.core.validators import DATE_OUT_OF_RANGE, date_is_plausible
 
 from ..exceptions import EditConflict
 from ..models import CapaAction, CapaState, CapaStep, CorrectiveAction, FindingStatus, RootCauseMethod
+from ..models.findings import EIGHT_D_FIELDS
 from ._common import history_by
 
 S = CapaState
@@ -123,10 +124,11 @@ def capa_analyse(
     by: User,
     whys: list[str] | None = None,
     fishbone: dict[str, list[str]] | None = None,
+    eight_d: dict[str, str] | None = None,
     version: int | None = None,
 ) -> CorrectiveAction:
-    """Record the root cause analysis: the method, its working (the whys, or causes per fishbone
-    category) and the root cause found."""
+    """Record the root cause analysis: the method, its working (the whys, causes per fishbone
+    category, or the 8D disciplines D1, D2, D4 and D7) and the root cause found."""
     capa = _locked(capa, version)
     if method not in RootCauseMethod.values:
         raise DomainError(_("Choose a root cause method."), field="root_cause_method")
@@ -143,11 +145,29 @@ def capa_analyse(
         raise DomainError(_("Write down the whys that lead to the root cause."), field="whys")
     if method == RootCauseMethod.FISHBONE and not fishbone:
         raise DomainError(_("Write down the causes found under the fishbone's categories."), field="fishbone")
+    eight_d = {k: (v or "").strip() for k, v in (eight_d or {}).items()}
+    known = {key: (label, needed) for key, label, needed in EIGHT_D_FIELDS}
+    strays = sorted(set(eight_d) - set(known))
+    if strays:
+        raise DomainError(_("Unknown 8D discipline: %(name)s.") % {"name": strays[0]}, field="eight_d")
+    eight_d = {k: v for k, v in eight_d.items() if v}
+    if method == RootCauseMethod.EIGHT_D:
+        missing = [str(label) for key, (label, needed) in known.items() if needed and key not in eight_d]
+        if missing:
+            raise DomainError(
+                _("An 8D analysis records %(missing)s.") % {"missing": ", ".join(missing)}, field="eight_d"
+            )
     return _advance(
         capa,
         to=S.ANALYSED,
         by=by,
-        changes={"root_cause_method": method, "whys": whys, "fishbone": fishbone, "root_cause": text},
+        changes={
+            "root_cause_method": method,
+            "whys": whys,
+            "fishbone": fishbone,
+            "eight_d": eight_d,
+            "root_cause": text,
+        },
     )
 
 

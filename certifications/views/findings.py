@@ -41,6 +41,7 @@ from ..forms.audits import (
     VersionForm,
 )
 from ..models import Audit, CapaAction, CapaState, ChecklistItem, CorrectiveAction, Finding, FindingStatus
+from ..models.findings import EIGHT_D_FIELDS
 from ..selectors import audits as audit_selectors
 from ..services import capa as capa_services
 from ..services import findings as finding_services
@@ -139,6 +140,7 @@ STEPS: dict[str, tuple[tuple[str, ...], type[forms.Form], Step]] = {
             root_cause=f.cleaned_data["root_cause"],
             whys=f.whys(),
             fishbone=f.fishbone(),
+            eight_d=f.eight_d(),
             by=by,
             version=v,
         ),
@@ -208,6 +210,9 @@ class FindingDetailView(CapabilityRequiredMixin, TemplateView):
             capa=capa,
             overdue=finding.is_overdue(),
             fishbone=[(FISHBONE_LABELS.get(k, k), v) for k, v in capa.fishbone.items()] if capa else [],
+            eight_d=[(label, capa.eight_d[key]) for key, label, _n in EIGHT_D_FIELDS if key in capa.eight_d]
+            if capa
+            else [],
             step_forms=_step_forms(capa, bound) if capa is not None else {},
             planning=capa is not None and capa.state in capa_services.PLANNING_STATES,
             marking=capa is not None and capa.state in (S.ACCEPTED, *capa_services.PLANNING_STATES),

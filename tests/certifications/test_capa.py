@@ -159,3 +159,36 @@ def test_step_due_dates_follow_one_another_and_the_next_step_shows_its_due_date(
     capa.refresh_from_db()
     assert capa.next_due_on == TODAY + dt.timedelta(days=2)
     assert capa.is_overdue(TODAY + dt.timedelta(days=3))
+
+
+def test_an_8d_analysis_records_its_disciplines(capa, staff_user, staff_client):
+    capa = capa_services.capa_contain(capa=capa, containment="Held", by=staff_user)
+    with pytest.raises(DomainError) as incomplete:
+        capa_services.capa_analyse(
+            capa=capa, method="8d", eight_d={"team": "Li Na, Wang Lei"}, root_cause="C", by=staff_user
+        )
+    assert incomplete.value.field == "eight_d"
+    assert "D2 Problem description" in incomplete.value.message
+    capa_services.capa_analyse(
+        capa=capa,
+        method="8d",
+        eight_d={
+            "team": "Li Na, Wang Lei",
+            "problem": "Records missing for line 2 only",
+            "occurrence": "No matrix",
+            "escape": "Not checked at induction",
+            "prevention": "",
+        },
+        root_cause="No training matrix",
+        by=staff_user,
+    )
+    capa.refresh_from_db()
+    assert capa.eight_d == {
+        "team": "Li Na, Wang Lei",
+        "problem": "Records missing for line 2 only",
+        "occurrence": "No matrix",
+        "escape": "Not checked at induction",
+    }
+    page = staff_client.get(f"/audits/findings/{capa.finding_id}/").content.decode()
+    assert "D4 Why it was not detected" in page
+    assert "Not checked at induction" in page
