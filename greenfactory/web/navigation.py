@@ -41,7 +41,7 @@ AREAS: tuple[Area, ...] = (
         "area-audits",
         _("Audits"),
         _("Audit programmes, checklists, findings and corrective actions."),
-        Capability.WORKSPACE,
+        Capability.AUDITS_READ,
     ),
     Area(
         "energy",
