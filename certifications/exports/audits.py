@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from greenfactory.core.exports import table_response
 
@@ -84,5 +85,9 @@ def finding_list_response(*, findings: Iterable[Finding], fmt: str) -> HttpRespo
         _("Corrective action"),
     ]
     return table_response(
-        fmt=fmt, filename="findings", sheet=_("Findings"), header=header, rows=finding_rows(findings)
+        fmt=fmt,
+        filename="findings",
+        sheet=pgettext("audit", "Findings"),
+        header=header,
+        rows=finding_rows(findings),
     )
