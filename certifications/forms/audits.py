@@ -22,21 +22,13 @@ from ..models import (
     RootCauseMethod,
     Standard,
 )
-from ..models.findings import EIGHT_D_FIELDS
+from ..models.findings import EIGHT_D_FIELDS, FISHBONE_LABELS
 from ..selectors.evidence import owner_candidates
 from ..services.capa import FISHBONE_CATEGORIES
 from .standards import ClausePickerField
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-FISHBONE_LABELS = {
-    "people": _("People"),
-    "machine": _("Machine"),
-    "method": _("Method"),
-    "material": _("Material"),
-    "measurement": _("Measurement"),
-    "environment": _("Environment"),
-}
 WHY_COUNT = 5
 
 

@@ -130,6 +130,17 @@ EIGHT_D_FIELDS = (
 )
 
 
+# The fishbone's categories (the 6 Ms) as the analysis form and the step log name them.
+FISHBONE_LABELS = {
+    "people": _("People"),
+    "machine": _("Machine"),
+    "method": _("Method"),
+    "material": _("Material"),
+    "measurement": _("Measurement"),
+    "environment": _("Environment"),
+}
+
+
 class RootCauseMethod(models.TextChoices):
     FIVE_WHY = "five_why", _("5 whys")
     FISHBONE = "fishbone", _("Fishbone (Ishikawa)")

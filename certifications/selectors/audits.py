@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
+from greenfactory.accounts.models import User
 from greenfactory.sites.models import Site
 
 from ..models import (
@@ -38,6 +39,7 @@ from ..models import (
     FindingStatus,
 )
 from ..models.audits import REPORT_DAYS
+from ..models.findings import EIGHT_D_FIELDS, FISHBONE_LABELS
 
 UPCOMING_DAYS = 60
 # Age buckets of open findings, in days since they were raised: (key, lowest, highest or None).
@@ -328,7 +330,47 @@ def finding_detail(*, pk: int) -> Finding:
     if capa is not None:
         capa.action_list = list(CapaAction.objects.filter(capa=capa).select_related("owner"))  # type: ignore[attr-defined]
         capa.step_list = list(CapaStep.objects.filter(capa=capa).select_related("by"))  # type: ignore[attr-defined]
+        for step in capa.step_list:  # type: ignore[attr-defined]
+            step.changes = step_changes(step)
     return finding
+
+
+def _shown(value: Any) -> str:
+    """A logged value as people read it: lists one item a line, fishbone causes under their
+    category, 8D disciplines under their label."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, dict):
+        labels = {**dict(FISHBONE_LABELS), **{k: label for k, label, _n in EIGHT_D_FIELDS}}
+        return "\n".join(
+            f"{labels.get(k, k)}: {'; '.join(v) if isinstance(v, list) else v}" for k, v in value.items()
+        )
+    return str(value)
+
+
+def step_changes(step: CapaStep) -> list[tuple[str, str, str]]:
+    """What a step changed besides the state: (field label, before, after), unchanged fields left out."""
+    fields = {f.name: f for f in CorrectiveAction._meta.get_fields() if hasattr(f, "verbose_name")}
+    out = []
+    for key, after in step.after.items():
+        before = step.before.get(key)
+        if key == "state" or before == after:
+            continue
+        field = fields.get(key.removesuffix("_id"))
+        label = str(field.verbose_name) if field is not None else key
+        if key.endswith("_id"):
+            before, after = (_user_name(before), _user_name(after))
+        out.append((label, _shown(before), _shown(after)))
+    return out
+
+
+def _user_name(pk: Any) -> str | None:
+    if pk is None:
+        return None
+    user = User.objects.filter(pk=pk).first()
+    return user.display_name if user else str(pk)
 
 
 def open_majors_for_certificate(*, certificate: Certificate) -> list[Finding]:

@@ -26,7 +26,6 @@ from ..exceptions import EditConflict
 from ..exports.audits import EXPORT_FORMATS, finding_list_response
 from ..filters.audits import FindingFilter
 from ..forms.audits import (
-    FISHBONE_LABELS,
     ActionAddForm,
     ActionDoneForm,
     AnalyseForm,
@@ -41,7 +40,7 @@ from ..forms.audits import (
     VersionForm,
 )
 from ..models import Audit, CapaAction, CapaState, ChecklistItem, CorrectiveAction, Finding, FindingStatus
-from ..models.findings import EIGHT_D_FIELDS
+from ..models.findings import EIGHT_D_FIELDS, FISHBONE_LABELS
 from ..selectors import audits as audit_selectors
 from ..services import capa as capa_services
 from ..services import findings as finding_services

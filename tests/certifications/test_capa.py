@@ -192,3 +192,20 @@ def test_an_8d_analysis_records_its_disciplines(capa, staff_user, staff_client):
     page = staff_client.get(f"/audits/findings/{capa.finding_id}/").content.decode()
     assert "D4 Why it was not detected" in page
     assert "Not checked at induction" in page
+
+
+def test_the_step_log_shows_what_changed_by_its_label(capa, staff_user, staff_client):
+    capa = capa_services.capa_contain(capa=capa, containment="Held", by=staff_user)
+    capa_services.capa_analyse(
+        capa=capa,
+        method="fishbone",
+        fishbone={"method": ["No register"], "people": ["Holder left"]},
+        root_cause="No register of permits",
+        by=staff_user,
+    )
+    page = staff_client.get(f"/audits/findings/{capa.finding_id}/").content.decode()
+    log = page[page.index('id="capa-steps"') :]
+    assert "<dt>Fishbone causes</dt>" in log
+    assert "Method: No register<br>People: Holder left" in log
+    assert "{&#x27;method&#x27;" not in log
+    assert "eight_d" not in log  # unchanged fields are left out
