@@ -213,10 +213,10 @@ def _surveillance(*, site, staff: User, auditor: User, today: dt.date) -> Audit:
 NEXT_YEAR = (
     # title, type, standards, month, day, days
     ("Integrated internal audit", AuditType.INTERNAL, HS, 4, 13, 4),
-    ("ISO 9001 surveillance audit", AuditType.SURVEILLANCE, (("ISO 9001", "2015"),), 6, 8, 2),
+    ("ISO 45001 surveillance audit", AuditType.SURVEILLANCE, (("ISO 45001", "2018"),), 1, 19, 2),
+    ("ISO 9001 surveillance audit", AuditType.SURVEILLANCE, (("ISO 9001", "2015"),), 9, 21, 2),
     ("ISO 50001 certification audit, stage 1", AuditType.STAGE_1, (("ISO 50001", "2018"),), 3, 9, 1),
     ("ISO 50001 certification audit, stage 2", AuditType.STAGE_2, (("ISO 50001", "2018"),), 5, 11, 2),
-    ("ISO 14001 recertification audit", AuditType.RECERTIFICATION, (("ISO 14001", "2015"),), 9, 14, 3),
     ("Supplier audit: crushing-line contractor", AuditType.SECOND_PARTY, (("ISO 45001", "2018"),), 7, 6, 1),
 )
 
@@ -228,6 +228,20 @@ def demo_audits_load(*, site, staff: User, approver: User, today: dt.date) -> in
     auditor = User.objects.filter(username="auditor").first() or approver
     _last_year(site=site, staff=staff, lead=approver, today=today)
     _surveillance(site=site, staff=staff, auditor=auditor, today=today)
+    # The ISO 14001 certificate runs out within weeks: its recertification audit is coming up.
+    recertify = today + dt.timedelta(days=10)
+    audit_services.audit_create(
+        site=site,
+        title="ISO 14001 recertification audit",
+        audit_type=AuditType.RECERTIFICATION,
+        standards=_standards(("ISO 14001", "2015")),
+        starts_on=recertify,
+        ends_on=recertify + dt.timedelta(days=2),
+        scope=SCOPE,
+        lead_auditor_name="China Quality Certification Centre",
+        certificate=Certificate.objects.filter(standard__code="ISO 14001").first(),
+        by=staff,
+    )
     year = today.year + 1
     for title, audit_type, labels, month, day, days in NEXT_YEAR:
         start = dt.date(year, month, day)

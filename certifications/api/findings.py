@@ -202,6 +202,10 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
         child=serializers.ListField(child=serializers.CharField()), read_only=True
     )
     eight_d = serializers.DictField(child=serializers.CharField(), read_only=True)
+    # Blank until the root cause analysis is recorded.
+    root_cause_method = serializers.ChoiceField(
+        choices=RootCauseMethod.choices, allow_blank=True, read_only=True
+    )
     plan_accepted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
