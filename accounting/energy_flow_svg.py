@@ -27,6 +27,7 @@ LABEL_W = 270  # room for the labels of the last column
 LABEL_H = 34  # two lines of text: nodes are never closer than this
 GAP = 8
 GROUP_H = 260  # the tallest column of a medium (of all media in tce)
+FLAT_H = 28  # the tallest column of a medium without sub-meters, in its own unit
 TITLE_H = 26
 LINE_H = 18
 MIN_H = 2.0
@@ -97,7 +98,9 @@ def energy_flow_svg(flow: EnergyFlow, *, meter_url: Callable[[int], str] | None 
     y = float(MARGIN)
     for group in flow.groups:
         tallest = common if common is not None else column_sums(group)
-        scale = GROUP_H / tallest if tallest > 0 else 0.0
+        # A medium without sub-meters is one bar per meter: it needs no tall column to be read.
+        target = GROUP_H if group.links or common is not None else FLAT_H
+        scale = target / tallest if tallest > 0 else 0.0
         title = f"{group.label} · {flow_figure(group.total, group.unit)} {group.unit}"
         if group.share is not None:
             title += f" · {flow_share(group.share)}"

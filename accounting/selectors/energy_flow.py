@@ -200,7 +200,8 @@ def energy_flow(*, site: Site, start: dt.date, end: dt.date, unit: str = "medium
         elif parent is not None and parent.medium == m.medium:
             children[m.parent_id].append(m)
 
-    media = sorted({m.medium for m in children[None]} | {fuel for fuel, q in deliveries.items() if q})
+    present = {m.medium for m in children[None]} | {fuel for fuel, q in deliveries.items() if q}
+    media = [medium for medium in Medium.values if medium in present]  # electricity first
     groups: list[FlowGroup] = []
     warnings: list[FlowWarning] = []
     for medium in media:
