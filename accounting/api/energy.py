@@ -6,7 +6,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -81,6 +86,7 @@ class FlowMediumSerializer(serializers.Serializer):
     share = serializers.CharField(allow_null=True, help_text="Of the site's total, in tce only.")
 
 
+@extend_schema_serializer(many=False)  # one flow, although the route is a list route
 class EnergyFlowSerializer(serializers.Serializer):
     site = serializers.CharField()
     time_zone = serializers.CharField()
@@ -185,10 +191,11 @@ class EnergyFunctionSerializer(serializers.Serializer):
     name = serializers.CharField()
     provided = serializers.BooleanField()
     url_name = serializers.CharField(help_text="The page's URL name; empty when there is none.")
-    url = serializers.CharField(allow_null=True)
+    url = serializers.CharField(help_text="The page's path; empty when there is none.")
     note = serializers.CharField()
 
 
+@extend_schema_serializer(many=False)  # one list with its counts
 class EnergyFunctionListSerializer(serializers.Serializer):
     provided = serializers.IntegerField(help_text="How many of the functions this installation provides.")
     total = serializers.IntegerField()
@@ -221,7 +228,7 @@ class EnergyFunctionViewSet(viewsets.ViewSet):
                     "name": f.name,
                     "provided": f.provided,
                     "url_name": f.url_name,
-                    "url": f.url,
+                    "url": f.url or "",
                     "note": f.note,
                 }
                 for f in functions
