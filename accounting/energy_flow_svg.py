@@ -159,7 +159,7 @@ def energy_flow_svg(flow: EnergyFlow, *, meter_url: Callable[[int], str] | None 
     }
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="energy-flow" viewBox="0 0 {WIDTH} {_num(height)}" '
-        f'width="100%" role="img" aria-label="{escape(label)}" '
+        f'width="100%" role="group" aria-label="{escape(label)}" '
         f'font-family="system-ui, sans-serif"><title>{escape(label)}</title>' + "".join(parts) + "</svg>"
     )
 

@@ -207,6 +207,14 @@ def test_page_query_count_does_not_grow_with_meters(site, staff_client, django_c
     assert counts[0] == counts[1]
 
 
+def test_energy_area_and_kpi_dashboard_link_the_flow(plant, staff_client):
+    area = staff_client.get("/energy/").content.decode()
+    assert 'href="/energy/flow/"' in area
+    assert 'href="/energy/functions/"' in area
+    dashboard = staff_client.get("/kpis/", {"site": plant.code}).content.decode()
+    assert f'href="/energy/flow/?site={plant.code}"' in dashboard
+
+
 def test_only_staff_and_admins_see_the_flow(plant, admin_client, staff_client, auditor_client, client):
     for allowed in (admin_client, staff_client):
         assert allowed.get(URL).status_code == 200
