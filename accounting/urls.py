@@ -1,9 +1,9 @@
 """Pages of the accounting app, under /kpis/: the dashboard, activity data, the GHG inventory and
-ISO 50001 baselines and targets."""
+ISO 50001 baselines and targets; under /energy/: the energy flow and the functions list."""
 
 from django.urls import include, path
 
-from accounting.views import activity, baselines, inventory, kpis
+from accounting.views import activity, baselines, energy, inventory, kpis
 
 baseline_patterns = [
     path("", baselines.BaselineListView.as_view(), name="baseline-list"),
@@ -28,4 +28,9 @@ kpi_patterns = [
     path("activity/<slug:kind>/", activity.ActivityView.as_view(), name="kpi-activity"),
 ]
 
-urlpatterns = [path("kpis/", include(kpi_patterns))]
+energy_patterns = [
+    path("flow/", energy.EnergyFlowView.as_view(), name="energy-flow"),
+    path("functions/", energy.EnergyFunctionsView.as_view(), name="energy-functions"),
+]
+
+urlpatterns = [path("kpis/", include(kpi_patterns)), path("energy/", include(energy_patterns))]

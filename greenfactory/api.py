@@ -15,6 +15,7 @@ from accounting.api.baselines import (
     EnergyTargetViewSet,
     TargetAlertViewSet,
 )
+from accounting.api.energy import EnergyFlowViewSet, EnergyFunctionViewSet
 from accounting.api.factors import FactorSetViewSet, FactorViewSet
 from accounting.api.inventory import (
     BaseYearRecalculationViewSet,
@@ -56,6 +57,8 @@ router.register("meters", MeterViewSet, basename="meter")
 router.register("meter-events", MeterEventViewSet, basename="meter-event")
 router.register("readings", ReadingViewSet, basename="reading")
 router.register("kpis", KpiViewSet, basename="kpi")
+router.register("energy-flow", EnergyFlowViewSet, basename="energy-flow")
+router.register("energy-functions", EnergyFunctionViewSet, basename="energy-function")
 router.register("factor-sets", FactorSetViewSet, basename="factor-set")
 router.register("factors", FactorViewSet, basename="factor")
 router.register("refrigerant-refills", RefrigerantRefillViewSet, basename="refrigerant-refill")

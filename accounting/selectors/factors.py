@@ -19,11 +19,13 @@ from django.utils.translation import gettext_lazy
 from accounting.choices import GridRegion
 from accounting.formulas import blend_gwp
 from accounting.models import Factor, FactorSet, SiteKpiSettings
+from accounting.units import KPI_UNIT
 from greenfactory.core.choices import choice_label
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.localized import local_text
 from greenfactory.sites.models import Site
 from metering.choices import Medium
+from metering.units import canonical_unit, conversion_factor
 
 DEFAULT_GWP_SET = "gwp-ar5"
 # The sets a site's KPI computation may read, besides the site's GWP set.
@@ -200,3 +202,21 @@ class FactorTable:
         gases = {key for (set_code, key) in self.values if set_code == code}
         gases |= {key.split(":")[0] for (set_code, key) in self.values if set_code == "refrigerant-blends"}
         return sorted(gases)
+
+
+def _dec(value: float) -> Decimal:
+    return Decimal(repr(round(float(value), 9)))
+
+
+def to_kpi_unit(*, medium: str, unit: str, quantity: Decimal, factors: FactorTable) -> Decimal:
+    """Convert a quantity of a medium to its KPI unit (pint, then density or enthalpy from factors)."""
+    canonical = canonical_unit(medium=medium, unit=unit)
+    quantity = quantity * _dec(conversion_factor(unit=unit, to=canonical))
+    target = KPI_UNIT[medium]
+    if canonical == target:
+        return quantity
+    if canonical == "L":  # liquid fuels by volume -> kg
+        return quantity * factors.get("fuel-properties", f"{medium}.density")
+    if canonical == "t":  # steam by mass -> GJ
+        return quantity * factors.get("fuel-properties", f"{medium}.enthalpy")
+    return quantity * _dec(conversion_factor(unit=canonical, to=target))

@@ -32,8 +32,8 @@ from accounting.models import (
     Scope3Activity,
     SiteKpi,
 )
+from accounting.selectors.factors import to_kpi_unit
 from accounting.services.factors import FactorTable
-from accounting.units import KPI_UNIT
 from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.spans import Span, span_cover, spans_merge
@@ -41,7 +41,7 @@ from greenfactory.core.time import Granularity, bucket_floor, bucket_next, bucke
 from greenfactory.sites.models import ProductionKind, ProductionRecord, Site
 from metering.choices import Medium
 from metering.models import MeterRollup, RollupChange
-from metering.units import canonical_unit, conversion_factor
+from metering.units import canonical_unit
 
 logger = logging.getLogger(__name__)
 
@@ -53,20 +53,6 @@ _ZERO = Decimal(0)
 
 def _dec(value: float) -> Decimal:
     return Decimal(repr(round(float(value), 9)))
-
-
-def to_kpi_unit(*, medium: str, unit: str, quantity: Decimal, factors: FactorTable) -> Decimal:
-    """Convert a quantity of a medium to its KPI unit (pint, then density or enthalpy from factors)."""
-    canonical = canonical_unit(medium=medium, unit=unit)
-    quantity = quantity * _dec(conversion_factor(unit=unit, to=canonical))
-    target = KPI_UNIT[medium]
-    if canonical == target:
-        return quantity
-    if canonical == "L":  # liquid fuels by volume -> kg
-        return quantity * factors.get("fuel-properties", f"{medium}.density")
-    if canonical == "t":  # steam by mass -> GJ
-        return quantity * factors.get("fuel-properties", f"{medium}.enthalpy")
-    return quantity * _dec(conversion_factor(unit=canonical, to=target))
 
 
 def _bucket_of_date(day: dt.date, granularity: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:

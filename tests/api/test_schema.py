@@ -71,6 +71,38 @@ def test_coverage_is_one_report_and_sub_lists_are_not_paginated(schema):
         assert _answer_schema(schema, path, "get", 200)["type"] == "array"
 
 
+def test_energy_flow_and_functions_are_one_report_each(schema):
+    assert _answer_schema(schema, "/api/v1/energy-flow/", "get", 200) == {
+        "$ref": "#/components/schemas/EnergyFlow"
+    }
+    assert _answer_schema(schema, "/api/v1/energy-functions/", "get", 200) == {
+        "$ref": "#/components/schemas/EnergyFunctionList"
+    }
+    node = _component(schema, "FlowNode")
+    assert node["properties"]["share"]["nullable"] is True
+    assert node["properties"]["meter"]["nullable"] is True
+    assert _component(schema, "EnergyFlow")["properties"]["total_tce"]["nullable"] is True
+
+
+@pytest.mark.django_db
+def test_energy_flow_answers_conform_to_the_schema(schema, staff_client, site):
+    # In tce the total is given (this helper reads no OpenAPI 3.0 ``nullable``; the fuzz test does).
+    answer = staff_client.get(
+        "/api/v1/energy-flow/", {"site": site.code, "start": "2025-03-01", "end": "2025-03-31", "unit": "tce"}
+    )
+    assert answer.status_code == 200
+    assert _conforms(schema, _answer_schema(schema, "/api/v1/energy-flow/", "get", 200), answer.json())
+    refused = staff_client.get(
+        "/api/v1/energy-flow/", {"site": site.code, "start": "2025-03-31", "end": "2025-03-01"}
+    )
+    assert refused.status_code == 400
+    assert _conforms(schema, _answer_schema(schema, "/api/v1/energy-flow/", "get", 400), refused.json())
+    functions = staff_client.get("/api/v1/energy-functions/")
+    assert _conforms(
+        schema, _answer_schema(schema, "/api/v1/energy-functions/", "get", 200), functions.json()
+    )
+
+
 def test_every_operation_documents_its_refusals_with_the_shared_error_body(schema):
     error = {"$ref": "#/components/schemas/Error"}
     for path, operations in schema["paths"].items():

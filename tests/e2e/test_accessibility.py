@@ -20,6 +20,8 @@ PAGES = {
     "standards": "/standards/",
     "evidence": "/evidence/",
     "kpis": "/kpis/",
+    "energy-flow": "/energy/flow/",
+    "energy-functions": "/energy/functions/",
     "inventory": "/kpis/inventory/",
     "quality": "/kpis/quality/",
     "meters": "/meters/",
