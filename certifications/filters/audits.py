@@ -9,7 +9,7 @@ from greenfactory.accounts.models import User
 from greenfactory.sites.models import Site
 
 from ..models import Audit, AuditStatus, AuditType, Finding, FindingClass, FindingStatus, Standard
-from ..selectors.audits import findings_overdue_q
+from ..selectors.findings import findings_overdue_q
 
 
 class AuditFilter(django_filters.FilterSet):

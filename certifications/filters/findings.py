@@ -19,9 +19,10 @@ from ..models import (
 from ..selectors import findings as finding_selectors
 
 
-def _overdue(queryset, value, select):
-    overdue = select(queryset, today=timezone.localdate())
-    return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+def _overdue(queryset, value, condition):
+    overdue = condition(timezone.localdate())
+    late = queryset.filter(overdue)
+    return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 
 class FindingFilter(django_filters.FilterSet):
@@ -42,7 +43,7 @@ class FindingFilter(django_filters.FilterSet):
         fields = ["audit", "finding_class", "status", "owner", "overdue", "clause", "standard"]
 
     def filter_overdue(self, queryset, name, value):
-        return _overdue(queryset, value, finding_selectors.findings_overdue)
+        return _overdue(queryset, value, finding_selectors.findings_overdue_q)
 
 
 class CapaFilter(django_filters.FilterSet):
@@ -58,7 +59,7 @@ class CapaFilter(django_filters.FilterSet):
         fields = ["state", "owner", "overdue", "finding"]
 
     def filter_overdue(self, queryset, name, value):
-        return _overdue(queryset, value, finding_selectors.capas_overdue)
+        return _overdue(queryset, value, finding_selectors.capa_overdue_q)
 
 
 class CapaActionFilter(django_filters.FilterSet):

@@ -40,6 +40,7 @@ from ..models import (
 )
 from ..models.audits import REPORT_DAYS
 from ..models.findings import EIGHT_D_FIELDS, FISHBONE_LABELS
+from .findings import capa_overdue_q
 
 UPCOMING_DAYS = 60
 # Age buckets of open findings, in days since they were raised: (key, lowest, highest or None).
@@ -215,14 +216,6 @@ class Dashboard:
     trends: list[dict[str, Any]] = field(default_factory=list)  # per standard: label, counts per class
 
 
-def capa_overdue_q(today: dt.date) -> Q:
-    """The corrective actions whose next step is overdue (``CorrectiveAction.is_overdue``)."""
-    q = Q(pk__in=[])
-    for state, name in CorrectiveAction.NEXT_STEP_DUE.items():
-        q |= Q(state=state, **{f"{name}__lt": today})
-    return q
-
-
 def overdue_capas(*, today: dt.date) -> list[CorrectiveAction]:
     capas = list(
         CorrectiveAction.objects.filter(capa_overdue_q(today))
@@ -303,10 +296,6 @@ def finding_list() -> QuerySet[Finding]:
         .prefetch_related(Prefetch("clauses", queryset=Clause.objects.select_related("standard")))
         .order_by("-raised_on", "reference")
     )
-
-
-def findings_overdue_q(today: dt.date) -> Q:
-    return Q(status=FindingStatus.OPEN) & (Q(due_on__lt=today) | Q(body_deadline__lt=today))
 
 
 def finding_detail(*, pk: int) -> Finding:

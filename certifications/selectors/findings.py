@@ -17,9 +17,9 @@ def finding_list() -> QuerySet[Finding]:
     )
 
 
-def findings_overdue(queryset: QuerySet[Finding], *, today: dt.date) -> QuerySet[Finding]:
+def findings_overdue_q(today: dt.date) -> Q:
     """Open findings past their due date or the certification body's deadline (``Finding.is_overdue``)."""
-    return queryset.filter(Q(due_on__lt=today) | Q(body_deadline__lt=today), status=FindingStatus.OPEN)
+    return Q(status=FindingStatus.OPEN) & (Q(due_on__lt=today) | Q(body_deadline__lt=today))
 
 
 def capa_list() -> QuerySet[CorrectiveAction]:
@@ -30,12 +30,12 @@ def capa_list() -> QuerySet[CorrectiveAction]:
     )
 
 
-def capas_overdue(queryset: QuerySet[CorrectiveAction], *, today: dt.date) -> QuerySet[CorrectiveAction]:
+def capa_overdue_q(today: dt.date) -> Q:
     """Corrective actions whose next step is past due (``CorrectiveAction.is_overdue``)."""
-    waiting = Q()
+    waiting = Q(pk__in=[])
     for state, field in CorrectiveAction.NEXT_STEP_DUE.items():
         waiting |= Q(state=state, **{f"{field}__lt": today})
-    return queryset.filter(waiting)
+    return waiting
 
 
 def capa_action_list() -> QuerySet[CapaAction]:
