@@ -79,6 +79,14 @@ def _size(group: FlowGroup, node: FlowNode) -> Decimal:
     return max(node.value, out)
 
 
+def _column_sums(group: FlowGroup) -> float:
+    """The tallest column of a medium: the scale its nodes are drawn to."""
+    sums: dict[int, Decimal] = {}
+    for node in group.nodes:
+        sums[node.depth] = sums.get(node.depth, Decimal(0)) + _size(group, node)
+    return float(max(sums.values(), default=Decimal(0)))
+
+
 def energy_flow_svg(flow: EnergyFlow, *, meter_url: Callable[[int], str] | None = None) -> str:
     """The flow as an SVG document (a string, every text escaped), or "" when it has no figures."""
     if not flow.groups:
@@ -87,17 +95,11 @@ def energy_flow_svg(flow: EnergyFlow, *, meter_url: Callable[[int], str] | None 
     depth = max(flow.depth, 1)
     column = (WIDTH - 2 * MARGIN - NODE_W - LABEL_W) / depth
 
-    def column_sums(group: FlowGroup) -> float:
-        sums: dict[int, Decimal] = {}
-        for node in group.nodes:
-            sums[node.depth] = sums.get(node.depth, Decimal(0)) + _size(group, node)
-        return float(max(sums.values(), default=Decimal(0)))
-
-    common = max((column_sums(g) for g in flow.groups), default=0.0) if flow.unit == "tce" else None
+    common = max((_column_sums(g) for g in flow.groups), default=0.0) if flow.unit == "tce" else None
     parts: list[str] = []
     y = float(MARGIN)
     for group in flow.groups:
-        tallest = common if common is not None else column_sums(group)
+        tallest = common if common is not None else _column_sums(group)
         # A medium without sub-meters is one bar per meter: it needs no tall column to be read.
         target = GROUP_H if group.links or common is not None else FLAT_H
         scale = target / tallest if tallest > 0 else 0.0

@@ -138,147 +138,102 @@ def _meter_key(meter_id: int) -> str:
     return f"meter-{meter_id}"
 
 
-def energy_flow(*, site: Site, start: dt.date, end: dt.date, unit: str = "medium") -> EnergyFlow:
-    """The site's energy flow over the days [start, end] in the site's time zone, in each medium's
-    KPI unit (``unit="medium"``) or in tce. A constant number of queries whatever the meters."""
-    if unit not in UNITS:
-        raise ValueError(f"unknown unit {unit!r}")
-    zone = zoneinfo.ZoneInfo(site.time_zone)
-    lo = dt.datetime.combine(start, dt.time(), tzinfo=zone)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    # Whole months are read from month rollups, as the KPI total is, so both sum the same rows.
-    whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
-    granularity = Granularity.MONTH if whole_months else Granularity.DAY
-    factors = FactorTable.for_site(site=site)
-    in_tce = unit == "tce"
+class _Reading:
+    """What the flow is drawn from: the meters' quantities over the period, in the shown unit."""
 
-    meters = [
-        m
-        for m in Meter.objects.filter(site=site, is_virtual=False).order_by("medium", "code")
-        if m.medium not in NOT_ENERGY and (not in_tce or m.medium in TCE_MEDIA)
-    ]
-    quantities = dict(
-        MeterRollup.objects.filter(
-            meter__site=site, meter__is_virtual=False, granularity=granularity, start__gte=lo, start__lt=hi
+    def __init__(self, *, site: Site, start: dt.date, end: dt.date, in_tce: bool) -> None:
+        zone = zoneinfo.ZoneInfo(site.time_zone)
+        lo = dt.datetime.combine(start, dt.time(), tzinfo=zone)
+        hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        # Whole months are read from month rollups, as the KPI total is, so both sum the same rows.
+        whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+        granularity = Granularity.MONTH if whole_months else Granularity.DAY
+        self.factors = FactorTable.for_site(site=site)
+        self.in_tce = in_tce
+        self.meters = [
+            m
+            for m in Meter.objects.filter(site=site, is_virtual=False).order_by("medium", "code")
+            if m.medium not in NOT_ENERGY and (not in_tce or m.medium in TCE_MEDIA)
+        ]
+        quantities = dict(
+            MeterRollup.objects.filter(
+                meter__site=site,
+                meter__is_virtual=False,
+                granularity=granularity,
+                start__gte=lo,
+                start__lt=hi,
+            )
+            .values("meter_id")
+            .annotate(q=Sum("quantity"))
+            .order_by()
+            .values_list("meter_id", "q")
         )
-        .values("meter_id")
-        .annotate(q=Sum("quantity"))
-        .order_by()
-        .values_list("meter_id", "q")
-    )
+        self.values: dict[int, Decimal] = {}
+        for m in self.meters:
+            canonical = canonical_unit(medium=m.medium, unit=m.unit)
+            raw = Decimal(repr(round(float(quantities.get(m.pk) or 0.0), 9)))
+            self.values[m.pk] = self.figure(
+                m.medium, to_kpi_unit(medium=m.medium, unit=canonical, quantity=raw, factors=self.factors)
+            )
+        self.deliveries: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+        for delivery in FuelDelivery.objects.filter(site=site, date__gte=start, date__lte=end):
+            if delivery.fuel in NOT_ENERGY or (in_tce and delivery.fuel not in TCE_MEDIA):
+                continue
+            self.deliveries[delivery.fuel] += to_kpi_unit(
+                medium=delivery.fuel, unit=delivery.unit, quantity=delivery.quantity, factors=self.factors
+            )
+        by_id = {m.pk: m for m in self.meters}
+        self.children: dict[int | None, list[Meter]] = defaultdict(list)
+        for m in self.meters:
+            parent = by_id.get(m.parent_id) if m.parent_id else None
+            # A sub-meter of another medium (or of a meter not drawn) cannot be subtracted from its
+            # parent: it is not drawn.
+            if m.parent_id is None:
+                self.children[None].append(m)
+            elif parent is not None and parent.medium == m.medium:
+                self.children[m.parent_id].append(m)
 
-    def figure(medium: str, quantity: Decimal) -> Decimal:
+    def figure(self, medium: str, quantity: Decimal) -> Decimal:
         """A quantity in the medium's KPI unit, as the flow shows it."""
-        if in_tce:
-            return formulas.tce_total([(quantity, factors.get("gbt2589", medium))])
+        if self.in_tce:
+            return formulas.tce_total([(quantity, self.factors.get("gbt2589", medium))])
         return quantity
 
-    values: dict[int, Decimal] = {}
-    for m in meters:
-        canonical = canonical_unit(medium=m.medium, unit=m.unit)
-        raw = Decimal(repr(round(float(quantities.get(m.pk) or 0.0), 9)))
-        values[m.pk] = figure(
-            m.medium, to_kpi_unit(medium=m.medium, unit=canonical, quantity=raw, factors=factors)
+    def media(self) -> list[str]:
+        present = {m.medium for m in self.children[None]} | {f for f, q in self.deliveries.items() if q}
+        return [medium for medium in Medium.values if medium in present]  # electricity first
+
+
+class _GroupBuilder:
+    """One medium's nodes and bands, walked down the meter tree with each parent's rest."""
+
+    def __init__(self, reading: _Reading, medium: str, warnings: list[FlowWarning]) -> None:
+        self.reading = reading
+        self.warnings = warnings
+        shown_unit = "tce" if reading.in_tce else KPI_UNIT[medium]
+        self.roots = [m for m in reading.children[None] if m.medium == medium]
+        delivered = (
+            reading.figure(medium, reading.deliveries[medium]) if reading.deliveries.get(medium) else _ZERO
         )
-
-    deliveries: dict[str, Decimal] = defaultdict(lambda: _ZERO)
-    for delivery in FuelDelivery.objects.filter(site=site, date__gte=start, date__lte=end):
-        if delivery.fuel in NOT_ENERGY or (in_tce and delivery.fuel not in TCE_MEDIA):
-            continue
-        deliveries[delivery.fuel] += to_kpi_unit(
-            medium=delivery.fuel, unit=delivery.unit, quantity=delivery.quantity, factors=factors
-        )
-
-    by_id = {m.pk: m for m in meters}
-    children: dict[int | None, list[Meter]] = defaultdict(list)
-    for m in meters:
-        parent = by_id.get(m.parent_id) if m.parent_id else None
-        # A sub-meter of another medium (or of a meter not drawn) cannot be subtracted from its
-        # parent: it is not drawn.
-        if m.parent_id is None:
-            children[None].append(m)
-        elif parent is not None and parent.medium == m.medium:
-            children[m.parent_id].append(m)
-
-    present = {m.medium for m in children[None]} | {fuel for fuel, q in deliveries.items() if q}
-    media = [medium for medium in Medium.values if medium in present]  # electricity first
-    groups: list[FlowGroup] = []
-    warnings: list[FlowWarning] = []
-    for medium in media:
-        shown_unit = "tce" if in_tce else KPI_UNIT[medium]
-        roots = [m for m in children[None] if m.medium == medium]
-        delivered = figure(medium, deliveries[medium]) if deliveries.get(medium) else _ZERO
-        total = sum((values[m.pk] for m in roots), _ZERO) + delivered
-        group = FlowGroup(
+        total = sum((reading.values[m.pk] for m in self.roots), _ZERO) + delivered
+        self.group = FlowGroup(
             medium=medium, label=str(Medium(medium).label), unit=shown_unit, total=total, share=None
         )
-        groups.append(group)
+        self.delivered = delivered
 
-        def add(node: FlowNode, source: str | None, group: FlowGroup = group, total: Decimal = total) -> None:
-            group.nodes.append(node)
-            if source is not None:
-                group.links.append(FlowLink(source, node.key, node.value, _share(node.value, total)))
-
-        def walk(meter: Meter, depth: int, parent_key: str | None, group: FlowGroup = group) -> None:
-            key = _meter_key(meter.pk)
-            value = values[meter.pk]
-            add(
-                FlowNode(
-                    key=key,
-                    kind=NodeKind.METER,
-                    code=meter.code,
-                    label=local_text(meter),
-                    medium=meter.medium,
-                    depth=depth,
-                    value=value,
-                    unit=group.unit,
-                    share=_share(value, group.total),
-                    parent_key=parent_key,
-                    meter_id=meter.pk,
-                ),
-                parent_key,
+    def add(self, node: FlowNode, source: str | None) -> None:
+        self.group.nodes.append(node)
+        if source is not None:
+            self.group.links.append(
+                FlowLink(source, node.key, node.value, _share(node.value, self.group.total))
             )
-            subs = children.get(meter.pk, [])
-            if not subs:
-                return
-            for sub in subs:
-                walk(sub, depth + 1, key)
-            metered = sum((values[s.pk] for s in subs), _ZERO)
-            rest = value - metered
-            if rest > _EPSILON:
-                add(
-                    FlowNode(
-                        key=f"rest-{meter.pk}",
-                        kind=NodeKind.REST,
-                        code="",
-                        label=_("Unmetered rest or losses of %(code)s") % {"code": meter.code},
-                        medium=meter.medium,
-                        depth=depth + 1,
-                        value=rest,
-                        unit=group.unit,
-                        share=_share(rest, group.total),
-                        parent_key=key,
-                    ),
-                    key,
-                )
-            elif rest < -_EPSILON:
-                warnings.append(
-                    FlowWarning(
-                        key=key,
-                        code=meter.code,
-                        label=local_text(meter),
-                        medium=meter.medium,
-                        parent_value=value,
-                        children_value=metered,
-                        excess=-rest,
-                        unit=group.unit,
-                    )
-                )
 
-        for root in roots:
-            walk(root, 0, None)
-        if delivered:
-            add(
+    def build(self) -> FlowGroup:
+        for root in self.roots:
+            self.walk(root, 0, None)
+        medium, group = self.group.medium, self.group
+        if self.delivered:
+            self.add(
                 FlowNode(
                     key=f"delivery-{medium}",
                     kind=NodeKind.DELIVERY,
@@ -286,13 +241,81 @@ def energy_flow(*, site: Site, start: dt.date, end: dt.date, unit: str = "medium
                     label=_("Deliveries of %(fuel)s (not metered)") % {"fuel": Medium(medium).label},
                     medium=medium,
                     depth=0,
-                    value=delivered,
-                    unit=shown_unit,
-                    share=_share(delivered, total),
+                    value=self.delivered,
+                    unit=group.unit,
+                    share=_share(self.delivered, group.total),
                 ),
                 None,
             )
+        return group
 
+    def walk(self, meter: Meter, depth: int, parent_key: str | None) -> None:
+        group = self.group
+        key = _meter_key(meter.pk)
+        value = self.reading.values[meter.pk]
+        self.add(
+            FlowNode(
+                key=key,
+                kind=NodeKind.METER,
+                code=meter.code,
+                label=local_text(meter),
+                medium=meter.medium,
+                depth=depth,
+                value=value,
+                unit=group.unit,
+                share=_share(value, group.total),
+                parent_key=parent_key,
+                meter_id=meter.pk,
+            ),
+            parent_key,
+        )
+        subs = self.reading.children.get(meter.pk, [])
+        if not subs:
+            return
+        for sub in subs:
+            self.walk(sub, depth + 1, key)
+        metered = sum((self.reading.values[s.pk] for s in subs), _ZERO)
+        rest = value - metered
+        if rest > _EPSILON:
+            self.add(
+                FlowNode(
+                    key=f"rest-{meter.pk}",
+                    kind=NodeKind.REST,
+                    code="",
+                    label=_("Unmetered rest or losses of %(code)s") % {"code": meter.code},
+                    medium=meter.medium,
+                    depth=depth + 1,
+                    value=rest,
+                    unit=group.unit,
+                    share=_share(rest, group.total),
+                    parent_key=key,
+                ),
+                key,
+            )
+        elif rest < -_EPSILON:
+            self.warnings.append(
+                FlowWarning(
+                    key=key,
+                    code=meter.code,
+                    label=local_text(meter),
+                    medium=meter.medium,
+                    parent_value=value,
+                    children_value=metered,
+                    excess=-rest,
+                    unit=group.unit,
+                )
+            )
+
+
+def energy_flow(*, site: Site, start: dt.date, end: dt.date, unit: str = "medium") -> EnergyFlow:
+    """The site's energy flow over the days [start, end] in the site's time zone, in each medium's
+    KPI unit (``unit="medium"``) or in tce. A constant number of queries whatever the meters."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}")
+    in_tce = unit == "tce"
+    reading = _Reading(site=site, start=start, end=end, in_tce=in_tce)
+    warnings: list[FlowWarning] = []
+    groups = [_GroupBuilder(reading, medium, warnings).build() for medium in reading.media()]
     total_tce = None
     if in_tce:
         total_tce = sum((g.total for g in groups), _ZERO)

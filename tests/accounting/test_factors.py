@@ -88,10 +88,10 @@ def test_a_settings_change_keeps_what_it_leaves_out(site):
 
 def test_kpi_units_have_one_definition():
     """The KPI computation converts to the units the KPI reads and baselines report: one table."""
-    from accounting.services import kpis
+    from accounting.selectors import factors
     from accounting.units import KPI_UNIT
 
-    assert kpis.KPI_UNIT is KPI_UNIT
+    assert factors.KPI_UNIT is KPI_UNIT
 
 
 @pytest.mark.django_db(transaction=True)

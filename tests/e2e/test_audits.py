@@ -58,8 +58,8 @@ def test_plan_run_and_close_an_audit_with_a_corrective_action(live_server, e2e_u
 
     # Raise a minor nonconformity from the competence item.
     item = audit.checklist.get(number="7.2")
-    page.click(f"#item-{item.pk} >> text=Raise finding")
-    page.wait_for_load_state("networkidle")
+    link = page.locator(f"#item-{item.pk} a[href$='?item={item.pk}']")
+    page.goto(f"{live_server.url}{link.get_attribute('href')}")
     page.select_option("select[name=finding_class]", "minor")
     page.fill("textarea[name=statement]", "Two forklift drivers lack spill-response training records.")
     _submit(page, "form button[type=submit].primary")
