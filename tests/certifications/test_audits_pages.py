@@ -680,3 +680,33 @@ def test_the_checklist_says_how_far_it_is(staff_client, staff_user, site):
     progress = progress[: progress.index("</p>")]
     assert "Not yet assessed: 2" in progress
     assert "Conforming: 1" in progress
+
+
+def test_ids_in_links_and_form_values_have_no_thousands_separator(staff_client, staff_user, site):
+    """With the thousands separator on, an id of 1,000 or more printed as "12,345" in links and form
+    values, breaking them once a table passed a thousand rows."""
+    from certifications.models import ChecklistItem
+
+    standard = StandardFactory(code="ISO 9999", edition="2020")
+    clause = ClauseFactory(standard=standard, number="4", pk=12345)
+    audit = audit_services.audit_create(
+        site=site,
+        title="Internal",
+        audit_type="internal",
+        standards=[standard],
+        starts_on=dt.date(2026, 6, 1),
+        ends_on=dt.date(2026, 6, 1),
+        by=staff_user,
+    )
+    checklist_services.checklist_generate(audit=audit, by=staff_user)
+    audit_services.audit_transition(audit=audit, to="in_progress", by=staff_user)
+    item = ChecklistItem.objects.create(audit=audit, pk=54321, position=2, number="5", title="Leadership")
+    item.clauses.add(clause)
+    page = staff_client.get(f"/audits/{audit.pk}/").content.decode()
+    assert "?item=54321" in page
+    assert "54,321" not in page
+    coverage = staff_client.get(
+        f"/standards/coverage/?standard={standard.pk}&site={site.code}"
+    ).content.decode()
+    assert "?clause=12345" in coverage
+    assert "12,345" not in coverage
