@@ -1,9 +1,10 @@
 """Pages under /standards/ (library, coverage, certificates), /evidence/ (register, notifications) and
-/audits/ (dashboard, programme, audits, findings and corrective actions)."""
+/audits/ (dashboard, programme, audits, findings and corrective actions) and /registers/ (the
+management-system registers)."""
 
 from django.urls import path
 
-from .views import audits, certificates, coverage, evidence, findings, reminders, standards
+from .views import audits, certificates, coverage, evidence, findings, registers, reminders, standards
 
 standards_urlpatterns = [
     path("", standards.StandardListView.as_view(), name="standard-list"),
@@ -73,4 +74,8 @@ audits_urlpatterns = [
     path("findings/<int:pk>/capa/", findings.CapaStepView.as_view(), name="capa-step"),
     path("actions/<int:pk>/done/", findings.CapaActionDoneView.as_view(), name="capa-action-done"),
     path("actions/<int:pk>/delete/", findings.CapaActionDeleteView.as_view(), name="capa-action-delete"),
+]
+
+registers_urlpatterns = [
+    path("", registers.RegisterOverviewView.as_view(), name="area-registers"),
 ]

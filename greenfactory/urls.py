@@ -16,6 +16,7 @@ urlpatterns = [
     path("standards/", include(certifications_urls.standards_urlpatterns)),
     path("evidence/", include(certifications_urls.evidence_urlpatterns)),
     path("audits/", include(certifications_urls.audits_urlpatterns)),
+    path("registers/", include(certifications_urls.registers_urlpatterns)),
     path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),

@@ -47,6 +47,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "healthz": everyone(READ),
     "portal": {"admin": READ, "auditor": READ},
     "area-audits": workspace(),
+    "area-registers": workspace(),
     "area-energy": workspace(),
     "area-green-factory": workspace(),
     "area-dossiers": workspace(),

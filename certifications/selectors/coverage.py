@@ -17,6 +17,7 @@ from greenfactory.sites.models import Site
 
 from ..models import Certificate, Clause, ClauseExclusion, Evidence, EvidenceStatus, Standard
 from ..models.certificates import LAPSED_STATUSES
+from .registers import register_clause_counts
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -55,6 +56,8 @@ class CoverageRow:
     exclusion: ClauseExclusion | None = None
     certificate_lapsed: bool = False
     is_heading: bool = False
+    # Register entries (obligations, aspects, hazards, ...) linked to the clause; each one covers it.
+    register_count: int = 0
 
     @property
     def state_label(self) -> StrOrPromise:
@@ -118,7 +121,8 @@ def _state(summary: dict[str, Any] | None, *, warn_until: dt.date) -> str:
 def coverage_report(
     *, standard: Standard, site: Site, today: dt.date | None = None, window_days: int | None = None
 ) -> Coverage:
-    """Each clause of a standard at a site: covered by current approved evidence, expiring within
+    """Each clause of a standard at a site: covered by current approved evidence (or by a register
+    entry linked to it), expiring within
     the window, expired, missing, or not applicable. Headings (clauses with sub-clauses and no
     evidence of their own) are shown but not counted. A lapsed certificate of the standard at the
     site, with no valid one beside it, flags every applicable clause.
@@ -134,6 +138,7 @@ def coverage_report(
     links = _evidence_links(standard=standard, site=site)
     summaries = _link_summaries(links, today=today)
     by_clause = _evidence_shown(links)
+    registered = register_clause_counts(standard=standard, site=site)
     exclusions = {
         x.clause_id: x for x in ClauseExclusion.objects.filter(site=site, clause__standard=standard)
     }
@@ -156,11 +161,14 @@ def coverage_report(
             evidence=by_clause.get(clause.pk, []),
             evidence_count=summary["total"] if summary else 0,
             best_expiry=summary["latest_current"] if summary else None,
-            is_heading=clause.pk in parent_ids and not summary,
+            is_heading=clause.pk in parent_ids and not summary and not registered.get(clause.pk),
+            register_count=registered.get(clause.pk, 0),
         )
         if clause.pk in exclusions:
             row.state = CoverageState.NOT_APPLICABLE
             row.exclusion = exclusions[clause.pk]
+        elif row.register_count:
+            row.state = CoverageState.COVERED
         else:
             row.state = _state(summary, warn_until=warn_until)
         row.certificate_lapsed = flag and row.state != CoverageState.NOT_APPLICABLE

@@ -55,6 +55,14 @@ class Capability(models.TextChoices):
         "audits_write",
         _("Plan and run audits, raise findings and carry corrective actions through"),
     )
+    REGISTERS_READ = (
+        "registers_read",
+        _("See the registers: obligations, permits, aspects, hazards, risks, objectives, incidents"),
+    )
+    REGISTERS_WRITE = (
+        "registers_write",
+        _("Keep the registers, record evaluations of compliance and incidents, import registers"),
+    )
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -84,6 +92,8 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.CERTIFICATES_WRITE,
             Capability.AUDITS_READ,
             Capability.AUDITS_WRITE,
+            Capability.REGISTERS_READ,
+            Capability.REGISTERS_WRITE,
             Capability.API_DOCS,
         }
     ),

@@ -44,6 +44,15 @@ AREAS: tuple[Area, ...] = (
         Capability.AUDITS_READ,
     ),
     Area(
+        "registers",
+        "area-registers",
+        _("Registers"),
+        _(
+            "Compliance obligations and permits, environmental aspects, OH&S hazards, risks and opportunities, objectives and incidents."
+        ),
+        Capability.REGISTERS_READ,
+    ),
+    Area(
         "energy",
         "area-energy",
         _("Energy and emissions"),
