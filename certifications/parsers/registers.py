@@ -23,6 +23,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Several values in one cell: "ISO 14001 6.1.3; ISO 45001 6.1.3", "TJ-01, TJ-02", one per line.
 LIST_SEPARATORS = re.compile(r"\s*[;,\n；，、]\s*")
@@ -215,3 +216,25 @@ def clause_key(name: str) -> str:
 
 def clause_label(clause: Any) -> str:
     return f"{clause.standard.code} {clause.number}"
+
+
+def entry_columns() -> tuple[Column, ...]:
+    """The columns every register starts with (its own follow, then ``notes_column()``). Exports
+    should prefetch ``sites`` and ``clauses__standard`` and select ``owner``."""
+    return (
+        Column("reference", gettext_lazy("Reference"), text(40), lambda e: e.reference, required=True),
+        Column("title", gettext_lazy("Title"), text(300), lambda e: e.title, required=True),
+        Column("title_zh", gettext_lazy("Chinese title"), text(300), lambda e: e.title_zh),
+        Column("sites", gettext_lazy("Sites"), sites, lambda e: ", ".join(s.code for s in e.sites.all())),
+        Column("owner", gettext_lazy("Owner"), user, lambda e: e.owner.username, required=True),
+        Column(
+            "clauses",
+            gettext_lazy("Clauses"),
+            clauses,
+            lambda e: "; ".join(clause_label(c) for c in e.clauses.all()),
+        ),
+    )
+
+
+def notes_column() -> Column:
+    return Column("notes", gettext_lazy("Notes"), text(), lambda e: e.notes)

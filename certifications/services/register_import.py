@@ -234,3 +234,22 @@ def _validation_messages(exc: ValidationError) -> list[tuple[str, list[str]]]:
     if hasattr(exc, "error_dict"):
         return [(name, [str(m) for e in errs for m in e.messages]) for name, errs in exc.error_dict.items()]
     return [("", [str(m) for m in exc.messages])]
+
+
+ENTRY_FIELDS = ("reference", "title", "title_zh", "owner", "notes")
+ENTRY_LINKS = ("sites", "clauses")
+
+
+def apply_entry_values(entry: RegisterEntry, values: dict[str, Any], *, fields: tuple[str, ...] = ()) -> None:
+    """Set the common fields (and ``fields``) present in ``values`` on an unsaved or saved entry;
+    a register's save function calls this, saves, then ``apply_entry_links``."""
+    for name in (*ENTRY_FIELDS, *fields):
+        if name in values:
+            setattr(entry, name, values[name])
+
+
+def apply_entry_links(entry: RegisterEntry, values: dict[str, Any]) -> None:
+    """Set the sites and clauses present in ``values`` on a saved entry."""
+    for name in ENTRY_LINKS:
+        if name in values:
+            getattr(entry, name).set(values[name])
