@@ -3,7 +3,7 @@ ISO 50001 baselines and targets; under /energy/: the energy flow and the functio
 
 from django.urls import include, path
 
-from accounting.views import activity, baselines, energy, inventory, kpis
+from accounting.views import activity, baselines, energy, inventory, kpis, load_profiles
 
 baseline_patterns = [
     path("", baselines.BaselineListView.as_view(), name="baseline-list"),
@@ -31,6 +31,8 @@ kpi_patterns = [
 energy_patterns = [
     path("flow/", energy.EnergyFlowView.as_view(), name="energy-flow"),
     path("functions/", energy.EnergyFunctionsView.as_view(), name="energy-functions"),
+    # Load profiles and advice
+    path("load-profile/", load_profiles.LoadProfileView.as_view(), name="energy-load-profile"),
 ]
 
 urlpatterns = [path("kpis/", include(kpi_patterns)), path("energy/", include(energy_patterns))]

@@ -26,6 +26,7 @@ from accounting.api.inventory import (
     SourceUncertaintyViewSet,
 )
 from accounting.api.kpis import KpiViewSet
+from accounting.api.load_profiles import LoadProfileViewSet
 from certifications.api import (
     AuditProgrammeViewSet,
     AuditSessionViewSet,
@@ -59,6 +60,8 @@ router.register("readings", ReadingViewSet, basename="reading")
 router.register("kpis", KpiViewSet, basename="kpi")
 router.register("energy-flow", EnergyFlowViewSet, basename="energy-flow")
 router.register("energy-functions", EnergyFunctionViewSet, basename="energy-function")
+# Load profiles and advice
+router.register("load-profile", LoadProfileViewSet, basename="load-profile")
 router.register("factor-sets", FactorSetViewSet, basename="factor-set")
 router.register("factors", FactorViewSet, basename="factor")
 router.register("refrigerant-refills", RefrigerantRefillViewSet, basename="refrigerant-refill")

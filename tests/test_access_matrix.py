@@ -96,6 +96,9 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "energy-functions": workspace(),
     "api:energy-flow-list": workspace(),
     "api:energy-function-list": workspace(),
+    # Load profiles and advice
+    "energy-load-profile": workspace(),
+    "api:load-profile-list": workspace(),
     "api:factor-set-list": workspace(),
     "api:factor-set-detail": workspace(),
     "api:factor-list": workspace(),

@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from greenfactory.core.admin import ServiceAdmin
 
 from . import services
-from .models import Organisation, ProductionRecord, Site
+from .models import Organisation, ProductionRecord, Site, SiteShift
 
 
 @admin.register(Organisation)
@@ -19,9 +19,19 @@ class OrganisationAdmin(ServiceAdmin, SimpleHistoryAdmin):
         obj.pk = services.organisation_create(name=obj.name, code=obj.code, by=request.user).pk
 
 
+class SiteShiftInline(admin.TabularInline):
+    """The site's production shifts, edited with the site: the load profile's off-shift hours."""
+
+    model = SiteShift
+    extra = 0
+    fields = ("name", "weekdays", "start", "end")
+
+
 @admin.register(Site)
 class SiteAdmin(ServiceAdmin, SimpleHistoryAdmin):
     """Sites are created and changed through the service, as in the API."""
+
+    inlines = [SiteShiftInline]
 
     list_display = ("code", "name", "organisation", "time_zone", "land_area_m2", "floor_area_m2")
     list_filter = ("organisation", "time_zone")

@@ -144,3 +144,47 @@ class ProductionRecord(models.Model):
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+
+class SiteShift(models.Model):
+    """A production shift of a site: the local hours [start, end) on the given weekdays.
+
+    ``weekdays`` holds the ISO weekday numbers it runs on (1 Monday … 7 Sunday) as digits, e.g.
+    ``"123456"`` for Monday to Saturday. An ``end`` of 00:00 (or any end not after ``start``) means
+    the shift runs to midnight; a shift across midnight is entered as two shifts. The load profile
+    counts energy used outside every shift of the site as off-shift energy.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("site"))
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    weekdays = models.CharField(
+        _("weekdays"),
+        max_length=7,
+        default="12345",
+        help_text=_("ISO weekday numbers, 1 Monday to 7 Sunday, e.g. 123456 for Monday to Saturday."),
+    )
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"), help_text=_("00:00 means the shift runs to midnight."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["site", "start"]
+        verbose_name = _("production shift")
+        verbose_name_plural = _("production shifts")
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.weekdays} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        digits = self.weekdays or ""
+        if not digits or any(c not in "1234567" for c in digits) or len(set(digits)) != len(digits):
+            raise ValidationError(
+                {"weekdays": _("Give each weekday once as a digit from 1 (Monday) to 7 (Sunday).")}
+            )
+        if self.start.minute or self.end.minute or self.start.second or self.end.second:
+            raise ValidationError({"start": _("Shifts start and end on the hour.")})
+
+    def hours(self) -> range:
+        """The local hours of the day (0–23) the shift covers."""
+        last = self.end.hour if self.end > self.start else 24
+        return range(self.start.hour, last)

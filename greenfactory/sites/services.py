@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from greenfactory.core.exceptions import AlreadyExists
 from greenfactory.core.history import history_user_set
-from greenfactory.sites.models import Organisation, ProductionRecord, Site
+from greenfactory.sites.models import Organisation, ProductionRecord, Site, SiteShift
 
 if TYPE_CHECKING:
     from greenfactory.accounts.models import User
@@ -181,3 +181,19 @@ def _check_unique(record: ProductionRecord) -> None:
     ).exclude(pk=record.pk)
     if clash.exists():
         raise AlreadyExists(_duplicate_message())
+
+
+@transaction.atomic
+def site_shifts_set(
+    *, site: Site, shifts: list[tuple[str, str, dt.time, dt.time]], by: User | None = None
+) -> list[SiteShift]:
+    """Replace the site's production shifts with ``shifts`` (name, weekdays, start, end), each checked."""
+    SiteShift.objects.filter(site=site).delete()
+    created = []
+    for name, weekdays, start, end in shifts:
+        shift = SiteShift(site=site, name=name, weekdays=weekdays, start=start, end=end)
+        history_user_set(shift, by)
+        shift.full_clean()
+        shift.save()
+        created.append(shift)
+    return created

@@ -21,7 +21,12 @@ from greenfactory.accounts.roles import Role
 from greenfactory.accounts.services import user_create
 from greenfactory.core.time import month_end, months_before
 from greenfactory.sites.models import Organisation, ProductionKind, ProductionRecord, Site
-from greenfactory.sites.services import organisation_create, production_record_create, site_create
+from greenfactory.sites.services import (
+    organisation_create,
+    production_record_create,
+    site_create,
+    site_shifts_set,
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,15 @@ def demo_load(*, today: dt.date | None = None) -> dict:
         floor_area_m2=Decimal("41500"),
         industry="Recycling of spent EV power batteries (electrified physical disassembly)",
     )
+    if not site.shifts.exists():
+        # Two shifts on weekdays, as the demo meters' load runs (metering/demo.py).
+        site_shifts_set(
+            site=site,
+            shifts=[
+                ("Early shift 早班", "12345", dt.time(7), dt.time(15)),
+                ("Late shift 中班", "12345", dt.time(15), dt.time(23)),
+            ],
+        )
 
     for login in DEMO_LOGINS:
         if not User.objects.filter(username=login.username).exists():
