@@ -290,3 +290,18 @@ def test_demo_load_profile_shows_a_night_base_load_observation(django_capture_on
     assert profile.current.days == 7
     assert "base-load-high" in found, advice_figures(profile)
     assert found["base-load-high"].text.startswith("Base load is ")
+
+
+def test_shifts_are_edited_with_the_site_in_the_admin(plant, admin_client):
+    page = admin_client.get(f"/admin/sites/site/{plant.pk}/change/").content.decode()
+    assert "Production shifts" in page or "production shifts" in page
+    assert 'value="123456"' in page
+
+
+@pytest.mark.parametrize("weekdays", ["", "128", "112"])
+def test_a_shift_refuses_weekdays_that_are_not_each_weekday_once(site, weekdays):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="weekday"):
+        site_shifts_set(site=site, shifts=[("x", weekdays, dt.time(8), dt.time(16))])
+    assert not site.shifts.exists()
