@@ -2,7 +2,7 @@
 # Restore a backup of deploy/backup.sh into a fresh (empty) database and an empty file folder.
 # Usage: deploy/restore.sh /backups/greenfactory-STAMP
 #   DATABASE_URL  the database to restore into: it must exist and be empty (createdb NAME first)
-#   MEDIA_ROOT    the file folder to restore into: it must not exist or be empty
+#   MEDIA_ROOT    the file folder to restore into: missing, or holding no files (empty folders are fine)
 # Every checksum is verified before the database is touched: the backup's own (SHA256SUMS), then
 # every restored file's (files.sha256). Nothing is overwritten; on any error it stops with status 1.
 set -euo pipefail
@@ -13,8 +13,8 @@ fail() { echo "restore: $*" >&2; exit 1; }
 
 [ -f "$backup/SHA256SUMS" ] || fail "$backup holds no SHA256SUMS: not a backup of deploy/backup.sh"
 (cd "$backup" && sha256sum --check --quiet --strict SHA256SUMS) || fail "the backup's own checksums do not match"
-if [ -d "$MEDIA_ROOT" ] && [ -n "$(ls -A "$MEDIA_ROOT")" ]; then
-  fail "$MEDIA_ROOT is not empty; restore into a fresh folder"
+if [ -d "$MEDIA_ROOT" ] && [ -n "$(find "$MEDIA_ROOT" -type f -print -quit)" ]; then
+  fail "$MEDIA_ROOT holds files; restore into a fresh folder"
 fi
 tables="$(psql "$DATABASE_URL" -XtAc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" \
   || fail "cannot reach the database in DATABASE_URL (create it first: createdb NAME)"
@@ -31,6 +31,6 @@ tar -C "$staging" -xzf "$backup/files.tar.gz"
 pg_restore --no-owner --exit-on-error --single-transaction --dbname "$DATABASE_URL" "$backup/database.dump"
 
 mkdir -p "$MEDIA_ROOT"
-(shopt -s dotglob nullglob; files=("$staging"/*); [ ${#files[@]} -eq 0 ] || mv "${files[@]}" "$MEDIA_ROOT"/)
+cp -a "$staging"/. "$MEDIA_ROOT"/
 echo "restore: database and $(wc -l <"$backup/files.sha256") files restored from $backup; checksums verified"
 echo "restore: next, run manage.py migrate (a newer release) and restart the web, worker and beat services"

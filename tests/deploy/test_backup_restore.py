@@ -121,6 +121,7 @@ def test_a_backup_restores_into_a_fresh_database_and_folder_with_the_same_files_
 
     loaded.pg.create_database("gf_restored")
     restored_media = tmp_path / "restored" / "media"
+    (restored_media / "private").mkdir(parents=True)  # as a fresh container volume has it
     done = _run(
         "restore.sh", str(backup), DATABASE_URL=loaded.pg.url("gf_restored"), MEDIA_ROOT=str(restored_media)
     )
