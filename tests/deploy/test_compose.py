@@ -217,3 +217,23 @@ def test_the_first_start_generates_a_certificate_once_and_keeps_a_mounted_one(tm
     again = subprocess.run(["sh", script, str(tmp_path)], env=env, capture_output=True, text=True, check=True)  # noqa: S603, S607
     assert "using the certificate" in again.stdout
     assert (tmp_path / "fullchain.pem").read_bytes() == cert
+
+
+def test_make_stack_runs_the_same_queue_groups_with_the_same_options():
+    makefile = (BASE_DIR / "Makefile").read_text().replace("\\\n", " ")
+    workers = {}
+    for line in makefile.splitlines():
+        if "celery -A greenfactory worker" in line:
+            argv = shlex.split(line.strip())
+            workers[option(argv, "-Q")] = sorted(
+                a for a in argv if a.startswith(("--concurrency", "--max-tasks"))
+            )
+    assert workers == {
+        option(command(name), "-Q"): sorted(
+            a for a in command(name) if a.startswith(("--concurrency", "--max-tasks"))
+        )
+        for name in WORKERS
+    }
+    assert "gunicorn -c deploy/gunicorn.conf.py" in makefile
+    assert "celery -A greenfactory beat" in makefile
+    assert re.search(r"^stack-stop:", makefile, re.MULTILINE)
