@@ -22,3 +22,6 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = _setting("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No gunicornc control socket: its default path is one per user ($HOME/.gunicorn), which several
+# gunicorn processes on a host would share, and the image's user has no writable home.
+control_socket_disable = True
