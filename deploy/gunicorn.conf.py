@@ -1,16 +1,27 @@
-"""gunicorn settings for production: `gunicorn -c deploy/gunicorn.conf.py greenfactory.wsgi:application`."""
+"""gunicorn settings for production: `gunicorn -c deploy/gunicorn.conf.py greenfactory.wsgi:application`.
+
+Read from GUNICORN_* variables (see .env.example); an empty value means the default, as unset does.
+"""
 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+
+def _setting(name: str, default: object) -> str:
+    return os.environ.get(name) or str(default)
+
+
+bind = _setting("GUNICORN_BIND", "127.0.0.1:8001")
+workers = int(_setting("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(_setting("GUNICORN_THREADS", 2))
 # Gateways upload batches of up to 10,000 readings; give them time, but not forever.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+timeout = int(_setting("GUNICORN_TIMEOUT", 120))
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = _setting("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No gunicornc control socket: its default path is one per user ($HOME/.gunicorn), which several
+# gunicorn processes on a host would share, and the image's user has no writable home.
+control_socket_disable = True
