@@ -235,6 +235,7 @@ def budget_vs_actual(*, budget: EnergyBudget, with_baseline: bool = True) -> lis
 @dataclasses.dataclass(frozen=True)
 class Overrun:
     budget: EnergyBudget
+    series_key: str
     series_label: str
     unit: str
     month: dt.date
@@ -246,7 +247,7 @@ class Overrun:
     def subject(self) -> str:
         pct = f" (+{self.variance_percent:.1f} %)" if self.variance_percent is not None else ""
         return (
-            f"{self.budget.site.code} · {self.series_label} · {self.month:%Y-%m}: "
+            f"{self.budget.site.code} · {self.budget.year} budget · {self.series_label} · {self.month:%Y-%m}: "
             f"{self.actual.normalize():f} / {self.budget_amount.normalize():f} {self.unit}{pct}"
         )
 
@@ -268,6 +269,7 @@ def budget_overruns(*, on: dt.date) -> list[Overrun]:
                     overruns.append(
                         Overrun(
                             budget,
+                            series.key,
                             series.label,
                             series.unit,
                             month,

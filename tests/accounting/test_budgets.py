@@ -6,11 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 
 from accounting.models import BudgetLine, EnergyBudget
 from accounting.selectors.budgets import budget_overruns, budget_vs_actual, lines_from_actuals
 from accounting.services.baselines import baseline_create
 from accounting.services.budgets import BudgetEditConflict, BudgetInvalid, budget_create, budget_update
+from certifications.models import Reminder, ReminderKind
+from certifications.services import reminders
 from greenfactory.core.exceptions import AlreadyExists
 
 from .baseline_helpers import vector_plant
@@ -113,7 +116,9 @@ def test_overruns_list_past_months_over_the_tolerance(site, staff_user):
     flat_budget(site, 2026, by=staff_user)
     overruns = budget_overruns(on=dt.date(2026, 3, 15))
     assert [o.month for o in overruns] == [dt.date(2026, 2, 1)]  # March is not over yet
-    assert overruns[0].subject.startswith(f"{site.code} · Comprehensive energy (tce) · 2026-02: 12 / 10 tce")
+    assert overruns[0].subject.startswith(
+        f"{site.code} · 2026 budget · Comprehensive energy (tce) · 2026-02: 12 / 10 tce"
+    )
     assert [o.month for o in budget_overruns(on=dt.date(2026, 4, 1))] == [
         dt.date(2026, 2, 1),
         dt.date(2026, 3, 1),
@@ -173,3 +178,21 @@ def test_changing_the_tolerance_keeps_the_months(site):
     assert budget.tolerance_percent == 3
     assert budget.version == 2
     assert BudgetLine.objects.filter(budget=budget, amount=7).count() == 12
+
+
+def test_a_month_over_budget_is_told_once_in_the_daily_digest(site, staff_user):
+    staff_user.email = "energy@example.com"
+    staff_user.save()
+    month_kpi(site, 2026, 1, tce=10)
+    month_kpi(site, 2026, 2, tce=12)
+    flat_budget(site, 2026, by=staff_user)
+    first = reminders.certifications_daily(today=dt.date(2026, 3, 2))
+    again = reminders.certifications_daily(today=dt.date(2026, 3, 3))
+    assert first["reminders"] == 1
+    assert again["reminders"] == 0
+    [reminder] = Reminder.objects.filter(kind=ReminderKind.ENERGY_TARGET)
+    assert reminder.recipient == staff_user
+    assert "2026 budget" in reminder.subject
+    assert "2026-02: 12 / 10 tce (+20.0 %)" in reminder.subject
+    assert len(mail.outbox) == 1
+    assert "2026-02: 12 / 10 tce" in mail.outbox[0].body
