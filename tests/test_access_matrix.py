@@ -96,6 +96,12 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "energy-functions": workspace(),
     "api:energy-flow-list": workspace(),
     "api:energy-function-list": workspace(),
+    # Energy and carbon budgets
+    "budget-list": workspace(),
+    "budget-detail": workspace(),
+    "budget-create": workspace({"GET", "POST"}),
+    "budget-edit": workspace({"GET", "POST"}),
+    "budget-delete": workspace({"POST"}),
     "api:factor-set-list": workspace(),
     "api:factor-set-detail": workspace(),
     "api:factor-list": workspace(),
