@@ -118,3 +118,21 @@ def test_the_list_exports_as_excel(staff_client, site):
 def test_an_auditor_cannot_open_the_budgets(auditor_client, site):
     flat_budget(site, 2026)
     assert auditor_client.get("/energy/budgets/").status_code == 403
+
+
+def test_the_demo_budget_has_exactly_one_month_over(django_capture_on_commit_callbacks, staff_client):
+    import datetime as dt
+
+    from accounting.selectors.budgets import budget_overruns, budget_vs_actual
+    from greenfactory.web.demo import demo_load
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(today=dt.date(2026, 11, 28))
+    budget = EnergyBudget.objects.get(year=2026)
+    series = {s.key: s for s in budget_vs_actual(budget=budget)}
+    assert set(series) == {"tce", "tco2e", "medium-electricity"}
+    over = [m.month for m in series["tce"].months if m.over]
+    assert len(over) == 1
+    assert {o.month.month for o in budget_overruns(on=dt.date(2026, 11, 28))} == set(over)
+    page = staff_client.get(f"/energy/budgets/{budget.pk}/").content.decode()
+    assert "over budget</span>" in page
