@@ -46,10 +46,11 @@ class BudgetForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        for row, _label in ROWS:
+        for row, label in ROWS:
             for month in MONTHS:
+                attrs = {"step": "any", "class": "month-amount", "aria-label": f"{label} {month}"}
                 self.fields[month_field(row, month)] = forms.DecimalField(
-                    **_AMOUNT, widget=forms.NumberInput(attrs={"step": "any", "class": "month-amount"})
+                    **_AMOUNT, label=f"{label} {month}", widget=forms.NumberInput(attrs=attrs)
                 )
         if editing:
             self.fields["site"].disabled = True

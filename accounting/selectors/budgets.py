@@ -12,11 +12,12 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounting.models import BudgetQuantity, EnergyBaseline, EnergyBudget, SiteKpi
+from accounting.models import BudgetQuantity, BudgetTariff, EnergyBaseline, EnergyBudget, SiteKpi
 from accounting.models.baselines import BaselineScope, EnergyMeasure
 from accounting.selectors.baselines import baseline_model, driver_values, monthly_data
 from accounting.units import KPI_UNIT
 from greenfactory.core.time import Granularity
+from greenfactory.sites.models import Site
 from metering.choices import Medium
 
 HUNDRED = Decimal(100)
@@ -104,7 +105,7 @@ def _actual(row: SiteKpi, quantity: str, medium: str) -> Decimal:
     return Decimal(str(row.consumption.get(medium, 0)))
 
 
-def monthly_kpis(*, site, year: int) -> dict[int, SiteKpi]:
+def monthly_kpis(*, site: Site, year: int) -> dict[int, SiteKpi]:
     """The site's stored month KPIs of ``year`` by month number. One query."""
     zone = zoneinfo.ZoneInfo(site.time_zone)
     lo = dt.datetime(year, 1, 1, tzinfo=zone)
@@ -113,7 +114,7 @@ def monthly_kpis(*, site, year: int) -> dict[int, SiteKpi]:
     return {row.start.astimezone(zone).month: row for row in rows}
 
 
-def _tariff(tariffs: list, medium: str, day: dt.date) -> Decimal | None:
+def _tariff(tariffs: list[BudgetTariff], medium: str, day: dt.date) -> Decimal | None:
     for t in tariffs:
         if t.medium == medium and t.valid_from <= day and (t.valid_to is None or day <= t.valid_to):
             return t.price_cny
@@ -162,7 +163,15 @@ def baseline_forecast(
     return actual_to_date + total * scale
 
 
-def _series(budget, quantity, medium, amounts, kpis, tariffs, baselines) -> BudgetSeries:
+def _series(
+    budget: EnergyBudget,
+    quantity: str,
+    medium: str,
+    amounts: dict[int, Decimal],
+    kpis: dict[int, SiteKpi],
+    tariffs: list[BudgetTariff],
+    baselines: list[EnergyBaseline],
+) -> BudgetSeries:
     tolerance = budget.tolerance_percent
     months: list[MonthRow] = []
     cum_budget, cum_actual = Decimal(0), Decimal(0)
@@ -281,7 +290,7 @@ def budget_overruns(*, on: dt.date) -> list[Overrun]:
     return overruns
 
 
-def budget_list(*, site=None, year: int | None = None) -> QuerySet[EnergyBudget]:
+def budget_list(*, site: Site | None = None, year: int | None = None) -> QuerySet[EnergyBudget]:
     qs = EnergyBudget.objects.select_related("site")
     if site is not None:
         qs = qs.filter(site=site)
@@ -296,7 +305,9 @@ def budget_get(*, pk: int) -> EnergyBudget:
     )
 
 
-def lines_from_actuals(*, site, year: int, percent: Decimal, keys: list[tuple[str, str]]) -> dict:
+def lines_from_actuals(
+    *, site: Site, year: int, percent: Decimal, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], list[Decimal]]:
     """Twelve monthly amounts per (quantity, medium) from ``year``'s stored actuals, changed by
     ``percent`` (-10 for ten per cent less). Months without actuals are zero."""
     kpis = monthly_kpis(site=site, year=year)

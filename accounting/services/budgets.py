@@ -161,7 +161,7 @@ def budget_update(
     history_user_set(budget, by)
     budget.save()
     if lines is not None or tariffs is not None:
-        current = {(x.quantity, x.medium): [] for x in budget.lines.all()}
+        current: Lines = {(x.quantity, x.medium): [] for x in budget.lines.all()}
         if lines is None:
             for x in budget.lines.order_by("month"):
                 current[(x.quantity, x.medium)].append(x.amount)
