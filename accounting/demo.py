@@ -28,6 +28,7 @@ def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
         "degree_days": _degree_days_load(site=site, staff=staff, today=today),
         "activity": _activity_load(site=site, staff=staff, year_start=year_start.date(), today=today),
         "inventory": _inventory_load(site=site, staff=staff, today=today),
+        "budgets": _budget_schedule(site=site, staff=staff, today=today),
     }
 
 
@@ -117,3 +118,62 @@ def _activity_load(*, site: Site, staff, year_start: dt.date, today: dt.date) ->
         activity_create(site=site, values=values, by=staff)
         created += 1
     return created
+
+
+def _budget_schedule(*, site: Site, staff, today: dt.date) -> int:
+    """This year's energy and carbon budget, set once the demo's month KPIs are stored (they are
+    computed when the load commits, so the budget is written after them)."""
+    from django.db import transaction
+
+    from accounting.models import EnergyBudget
+
+    if EnergyBudget.objects.filter(site=site, year=today.year).exists():
+        return 0
+    transaction.on_commit(lambda: _budget_load(site=site, staff=staff, year=today.year))
+    return 1
+
+
+def _budget_load(*, site: Site, staff, year: int) -> None:
+    """Each month's budget a little above its actual, but for the latest month with actuals, which
+    runs 12 % over its budget (beyond the 5 % tolerance): the budget page and the digest show it."""
+    from accounting.selectors.budgets import lines_from_actuals
+    from accounting.services.budgets import budget_create
+
+    keys = [("tce", ""), ("medium", "electricity"), ("tco2e", "")]
+    actuals = lines_from_actuals(site=site, year=year, percent=Decimal(0), keys=keys)
+    measured = [m for m in range(12) if actuals[("tce", "")][m] > 0]
+    if not measured:
+        return
+    over = measured[-1]
+    lines = {}
+    for key, amounts in actuals.items():
+        known = [amounts[m] for m in measured]
+        mean = sum(known, Decimal(0)) / len(known)
+        planned = []
+        for month in range(12):
+            actual = amounts[month] if month in measured else mean
+            factor = Decimal(1) / Decimal("1.12") if month == over else Decimal("1.04")
+            planned.append((actual * factor).quantize(Decimal("0.001")))
+        lines[key] = planned
+    budget_create(
+        site=site,
+        year=year,
+        lines=lines,
+        tolerance_percent=Decimal(5),
+        tariffs=[
+            {
+                "medium": "electricity",
+                "price_cny": Decimal("0.72"),
+                "valid_from": dt.date(year, 1, 1),
+                "valid_to": dt.date(year, 6, 30),
+            },
+            {
+                "medium": "electricity",
+                "price_cny": Decimal("0.75"),
+                "valid_from": dt.date(year, 7, 1),
+                "valid_to": None,
+            },
+        ],
+        notes="Demo: each month planned about 4 % above the year's actuals; one month runs over.",
+        by=staff,
+    )

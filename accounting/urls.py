@@ -3,7 +3,7 @@ ISO 50001 baselines and targets; under /energy/: the energy flow and the functio
 
 from django.urls import include, path
 
-from accounting.views import activity, baselines, energy, inventory, kpis, load_profiles
+from accounting.views import activity, baselines, budgets, energy, inventory, kpis, load_profiles
 
 baseline_patterns = [
     path("", baselines.BaselineListView.as_view(), name="baseline-list"),
@@ -33,6 +33,12 @@ energy_patterns = [
     path("functions/", energy.EnergyFunctionsView.as_view(), name="energy-functions"),
     # Load profiles and advice
     path("load-profile/", load_profiles.LoadProfileView.as_view(), name="energy-load-profile"),
+    # Energy and carbon budgets
+    path("budgets/", budgets.BudgetListView.as_view(), name="budget-list"),
+    path("budgets/new/", budgets.BudgetCreateView.as_view(), name="budget-create"),
+    path("budgets/<int:pk>/", budgets.BudgetDetailView.as_view(), name="budget-detail"),
+    path("budgets/<int:pk>/edit/", budgets.BudgetEditView.as_view(), name="budget-edit"),
+    path("budgets/<int:pk>/delete/", budgets.BudgetDeleteView.as_view(), name="budget-delete"),
 ]
 
 urlpatterns = [path("kpis/", include(kpi_patterns)), path("energy/", include(energy_patterns))]

@@ -15,6 +15,7 @@ from accounting.api.baselines import (
     EnergyTargetViewSet,
     TargetAlertViewSet,
 )
+from accounting.api.budgets import EnergyBudgetViewSet
 from accounting.api.energy import EnergyFlowViewSet, EnergyFunctionViewSet
 from accounting.api.factors import FactorSetViewSet, FactorViewSet
 from accounting.api.inventory import (
@@ -76,6 +77,7 @@ router.register("inventory-categories", InventoryCategoryViewSet, basename="inve
 router.register("base-year-recalculations", BaseYearRecalculationViewSet, basename="base-year-recalculation")
 router.register("source-uncertainties", SourceUncertaintyViewSet, basename="source-uncertainty")
 router.register("energy-baselines", EnergyBaselineViewSet, basename="energy-baseline")
+router.register("energy-budgets", EnergyBudgetViewSet, basename="energy-budget")  # energy budgets
 router.register("baseline-adjustments", BaselineAdjustmentViewSet, basename="baseline-adjustment")
 router.register("energy-targets", EnergyTargetViewSet, basename="energy-target")
 router.register("driver-values", DriverValueViewSet, basename="driver-value")

@@ -99,6 +99,15 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # Load profiles and advice
     "energy-load-profile": workspace(),
     "api:load-profile-list": workspace(),
+    # Energy and carbon budgets
+    "budget-list": workspace(),
+    "budget-detail": workspace(),
+    "budget-create": workspace({"GET", "POST"}),
+    "budget-edit": workspace({"GET", "POST"}),
+    "budget-delete": workspace({"POST"}),
+    "api:energy-budget-list": workspace({"GET", "POST"}),
+    "api:energy-budget-detail": workspace({"GET", "PATCH", "DELETE"}),
+    "api:energy-budget-actual": workspace(),
     "api:factor-set-list": workspace(),
     "api:factor-set-detail": workspace(),
     "api:factor-list": workspace(),

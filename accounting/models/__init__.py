@@ -14,6 +14,7 @@ from accounting.models.baselines import (
     EnergyTarget,
     TargetAlert,
 )
+from accounting.models.budgets import BudgetLine, BudgetQuantity, BudgetTariff, EnergyBudget
 from accounting.models.factors import Factor, FactorSet, SiteKpiSettings
 from accounting.models.inventory import (
     BaseYearRecalculation,
@@ -27,8 +28,12 @@ from accounting.models.kpis import SiteKpi
 __all__ = [
     "BaseYearRecalculation",
     "BaselineAdjustment",
+    "BudgetLine",
+    "BudgetQuantity",
+    "BudgetTariff",
     "DriverValue",
     "EnergyBaseline",
+    "EnergyBudget",
     "EnergyTarget",
     "FuelDelivery",
     "Factor",

@@ -106,7 +106,7 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
                 certificate_id=c.pk,
             )
         )
-    items += _energy_target_items()
+    items += _energy_target_items(today=today)
     items += _audit_items(horizon=horizon)
     return items
 
@@ -146,7 +146,7 @@ def _audit_items(*, horizon: dt.date) -> list[_Due]:
     return items
 
 
-def _energy_target_items() -> list[_Due]:
+def _energy_target_items(*, today: dt.date) -> list[_Due]:
     """Months that missed an energy target, each told once: an alert already reminded is skipped."""
     from accounting.services import baselines
 
@@ -160,6 +160,21 @@ def _energy_target_items() -> list[_Due]:
         items.append(
             _Due(recipient, ReminderKind.ENERGY_TARGET, key, alert.period, baselines.alert_subject(alert))
         )
+    # Energy budgets: a month over its budget by more than the tolerance, told once to who made the budget.
+    from accounting.selectors.budgets import budget_overruns
+
+    for overrun in budget_overruns(on=today):
+        key = f"energy-budget:{overrun.budget.pk}:{overrun.series_key}:{overrun.month:%Y-%m}"
+        if key not in told and overrun.budget.created_by_id is not None:
+            items.append(
+                _Due(
+                    overrun.budget.created_by_id,
+                    ReminderKind.ENERGY_TARGET,
+                    key,
+                    overrun.month,
+                    overrun.subject,
+                )
+            )
     return items
 
 

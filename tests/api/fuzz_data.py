@@ -76,6 +76,24 @@ def fuzz_objects_add(*, staff, today: dt.date) -> None:
     target = target_set(site=site, kind="enpi_max", value=Decimal("1.05"), baseline=baseline, by=staff)
     TargetAlert.objects.get_or_create(target=target, period=today.replace(day=1), defaults={"actual": 1})
     _audit_add(site=site, staff=staff, today=today)
+    # Energy budgets: this year's, with a medium line the baseline above forecasts and a tariff.
+    from accounting.models import EnergyBudget
+    from accounting.services.budgets import budget_create
+
+    if not EnergyBudget.objects.filter(site=site, year=today.year).exists():
+        budget_create(
+            site=site,
+            year=today.year,
+            lines={("tce", ""): [Decimal("100")] * 12, ("medium", "electricity"): [Decimal("500000")] * 12},
+            tariffs=[
+                {
+                    "medium": "electricity",
+                    "price_cny": Decimal("0.7"),
+                    "valid_from": today.replace(month=1, day=1),
+                }
+            ],
+            by=staff,
+        )
 
 
 def _audit_add(*, site: Site, staff, today: dt.date) -> None:
