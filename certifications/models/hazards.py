@@ -8,6 +8,8 @@ before and after its controls.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +62,11 @@ class RiskBand(models.Model):
         return _local(self.name, self.name_zh)
 
 
+def _score_label(score: Decimal | None) -> str:
+    """720.000 as "720" and 0.500 as "0.5"; empty when there is no score."""
+    return "" if score is None else format(Decimal(score).normalize(), "f")
+
+
 class Hazard(RegisterEntry):
     hazard = models.CharField(_("hazard"), max_length=300)
     activity = models.CharField(_("activity"), max_length=300)
@@ -91,6 +98,14 @@ class Hazard(RegisterEntry):
     review_on = models.DateField(_("review on"), null=True, blank=True, validators=[validate_plausible_date])
 
     list_url_name = "register-hazards"
+
+    @property
+    def initial_score_label(self) -> str:
+        return _score_label(self.initial_score)
+
+    @property
+    def residual_score_label(self) -> str:
+        return _score_label(self.residual_score)
 
     class Meta(RegisterEntry.Meta):
         verbose_name = _("OH&S hazard")
