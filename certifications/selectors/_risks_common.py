@@ -27,7 +27,7 @@ class TrailEntry:
 def entry_history(*, entry: RegisterEntry, fields: list[str], limit: int = 50) -> list[TrailEntry]:
     """The entry's saves, newest first, each with the listed fields it changed. Two queries."""
     records = list(entry.history.select_related("history_user").order_by("history_date", "history_id"))  # type: ignore[attr-defined]
-    labels = {name: str(entry._meta.get_field(name).verbose_name) for name in fields}
+    labels = {name: str(getattr(entry._meta.get_field(name), "verbose_name", name)) for name in fields}
     trail: list[TrailEntry] = []
     previous: dict[str, str] | None = None
     for record in records:

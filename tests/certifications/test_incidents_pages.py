@@ -137,3 +137,12 @@ def test_the_overview_lists_the_three_registers(loaded, staff_client):
     page = staff_client.get(reverse("area-registers")).content.decode()
     for url_name in ("register-aspects", "register-hazards", "register-incidents"):
         assert reverse(url_name) in page
+
+
+def test_the_admin_shows_incidents_but_offers_no_edit_or_delete(loaded, site, staff_user, admin_client):
+    add_incidents(1, site=site, by=staff_user)
+    listing = admin_client.get("/admin/certifications/incident/").content.decode()
+    assert "INC-2025-001" in listing
+    change = admin_client.get("/admin/certifications/incident/1/change/").content.decode()
+    assert 'name="_save"' not in change
+    assert admin_client.get("/admin/certifications/incident/1/delete/").status_code == 403
