@@ -4,7 +4,19 @@ management-system registers)."""
 
 from django.urls import path
 
-from .views import audits, certificates, coverage, evidence, findings, registers, reminders, standards
+from .views import (  # registers: aspects, hazards, incidents
+    aspects,
+    audits,
+    certificates,
+    coverage,
+    evidence,
+    findings,
+    hazards,
+    incidents,
+    registers,
+    reminders,
+    standards,
+)
 
 standards_urlpatterns = [
     path("", standards.StandardListView.as_view(), name="standard-list"),
@@ -78,4 +90,12 @@ audits_urlpatterns = [
 
 registers_urlpatterns = [
     path("", registers.RegisterOverviewView.as_view(), name="area-registers"),
+    # --- aspects, hazards, incidents: /registers/aspects/, /registers/hazards/, /registers/incidents/ ---
+    path("aspects/", aspects.AspectListView.as_view(), name="register-aspects"),
+    path("aspects/<int:pk>/", aspects.AspectDetailView.as_view(), name="register-aspect"),
+    path("hazards/", hazards.HazardListView.as_view(), name="register-hazards"),
+    path("hazards/<int:pk>/", hazards.HazardDetailView.as_view(), name="register-hazard"),
+    path("incidents/", incidents.IncidentListView.as_view(), name="register-incidents"),
+    path("incidents/<int:pk>/", incidents.IncidentDetailView.as_view(), name="register-incident"),
+    # --- end aspects, hazards, incidents ---
 ]

@@ -48,6 +48,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "portal": {"admin": READ, "auditor": READ},
     "area-audits": workspace(),
     "area-registers": workspace(),
+    # --- registers: aspects, hazards, incidents ---
+    "register-aspects": workspace(),
+    "register-aspect": workspace(),
+    "register-hazards": workspace(),
+    "register-hazard": workspace(),
+    "register-incidents": workspace(),
+    "register-incident": workspace(),
+    # --- end registers: aspects, hazards, incidents ---
     "area-energy": workspace(),
     "area-green-factory": workspace(),
     "area-dossiers": workspace(),

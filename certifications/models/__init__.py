@@ -1,6 +1,16 @@
 """Standards, clauses and their crosswalk; evidence and its files; certificates; audits, findings and
 corrective actions; reminders."""
 
+# --- registers: aspects, hazards, incidents ---
+from .aspects import (
+    Aggregation,
+    Aspect,
+    AspectCondition,
+    SignificanceCriterion,
+    SignificanceMethod,
+)
+
+# --- end registers: aspects, hazards, incidents ---
 from .audits import (
     Audit,
     AuditProgramme,
@@ -28,10 +38,32 @@ from .findings import (
     FindingStatus,
     RootCauseMethod,
 )
+
+# --- registers: aspects, hazards, incidents ---
+from .hazards import ControlLevel, Hazard, HazardControl, RiskBand, RiskMethod
+from .incidents import Incident, IncidentGrade, IncidentKind, IncidentStatus
+
+# --- end registers: aspects, hazards, incidents ---
 from .reminders import Reminder, ReminderKind
 from .standards import Clause, ClauseMapping, MappingRelation, Standard, StandardStatus
 
 __all__ = [
+    # --- registers: aspects, hazards, incidents ---
+    "Aggregation",
+    "Aspect",
+    "AspectCondition",
+    "ControlLevel",
+    "Hazard",
+    "HazardControl",
+    "Incident",
+    "IncidentGrade",
+    "IncidentKind",
+    "IncidentStatus",
+    "RiskBand",
+    "RiskMethod",
+    "SignificanceCriterion",
+    "SignificanceMethod",
+    # --- end registers: aspects, hazards, incidents ---
     "Audit",
     "AuditProgramme",
     "AuditSession",

@@ -139,6 +139,17 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "certifications.view_correctiveaction",
         "certifications.view_capaaction",
         "certifications.view_capastep",
+        # --- registers: aspects, hazards, incidents ---
+        "certifications.view_aspect",
+        "certifications.view_significancemethod",
+        "certifications.view_significancecriterion",
+        "certifications.view_hazard",
+        "certifications.view_hazardcontrol",
+        "certifications.view_riskmethod",
+        "certifications.view_riskband",
+        "certifications.view_incident",
+        "certifications.view_incidentgrade",
+        # --- end registers: aspects, hazards, incidents ---
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),
