@@ -4,7 +4,18 @@ management-system registers)."""
 
 from django.urls import path
 
-from .views import audits, certificates, coverage, evidence, findings, registers, reminders, standards
+from .views import (
+    audits,
+    certificates,
+    coverage,
+    evidence,
+    findings,
+    objectives,
+    registers,
+    reminders,
+    risks,
+    standards,
+)
 
 standards_urlpatterns = [
     path("", standards.StandardListView.as_view(), name="standard-list"),
@@ -78,4 +89,24 @@ audits_urlpatterns = [
 
 registers_urlpatterns = [
     path("", registers.RegisterOverviewView.as_view(), name="area-registers"),
+    # Risks and opportunities, objectives: /registers/risks/..., /registers/objectives/...
+    path("risks/", risks.RiskListView.as_view(), name="risk-list"),
+    path("risks/new/", risks.RiskFormView.as_view(), name="risk-create"),
+    path("risks/<int:pk>/", risks.RiskDetailView.as_view(), name="risk-detail"),
+    path("risks/<int:pk>/edit/", risks.RiskFormView.as_view(), name="risk-update"),
+    path("risks/<int:pk>/actions/", risks.RiskActionAddView.as_view(), name="risk-action-add"),
+    path("risks/actions/<int:pk>/", risks.RiskActionUpdateView.as_view(), name="risk-action-update"),
+    path("risks/actions/<int:pk>/delete/", risks.RiskActionDeleteView.as_view(), name="risk-action-delete"),
+    path("objectives/", objectives.ObjectiveListView.as_view(), name="objective-list"),
+    path("objectives/new/", objectives.ObjectiveFormView.as_view(), name="objective-create"),
+    path("objectives/<int:pk>/", objectives.ObjectiveDetailView.as_view(), name="objective-detail"),
+    path("objectives/<int:pk>/edit/", objectives.ObjectiveFormView.as_view(), name="objective-update"),
+    path(
+        "objectives/<int:pk>/progress/", objectives.ProgressAddView.as_view(), name="objective-progress-add"
+    ),
+    path(
+        "objectives/progress/<int:pk>/delete/",
+        objectives.ProgressDeleteView.as_view(),
+        name="objective-progress-delete",
+    ),
 ]

@@ -249,6 +249,28 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:reminder-read": workspace({"POST"}),
     "api-schema": workspace(),
     "api-docs": workspace(),
+    # Registers: risks and opportunities, objectives
+    "risk-list": workspace(),
+    "risk-create": workspace({"GET", "POST"}),
+    "risk-detail": workspace(),
+    "risk-update": workspace({"GET", "POST"}),
+    "risk-action-add": workspace({"POST"}),
+    "risk-action-update": workspace({"GET", "POST"}),
+    "risk-action-delete": workspace({"POST"}),
+    "objective-list": workspace(),
+    "objective-create": workspace({"GET", "POST"}),
+    "objective-detail": workspace(),
+    "objective-update": workspace({"GET", "POST"}),
+    "objective-progress-add": workspace({"POST"}),
+    "objective-progress-delete": workspace({"POST"}),
+    "api:risk-list": workspace({"GET", "POST"}),
+    "api:risk-detail": workspace({"GET", "PATCH"}),
+    "api:risk-action-list": workspace({"GET", "POST"}),
+    "api:risk-action-detail": workspace({"GET", "PATCH", "DELETE"}),
+    "api:objective-list": workspace({"GET", "POST"}),
+    "api:objective-detail": workspace({"GET", "PATCH"}),
+    "api:objective-progress-list": workspace({"GET", "POST"}),
+    "api:objective-progress-detail": workspace({"GET", "DELETE"}),
 }
 # The auditor is sent from home to the portal: allowed to reach it, but it shows only the portal.
 EXPECTED["home"]["auditor"] = READ

@@ -2,6 +2,15 @@
 autodiscovery registers them). Records written only by services are read-only; every other
 change goes through the service that holds its rules."""
 
-from . import audits, certificates, coverage, evidence, reminders, standards
+from . import (  # registers: risks and opportunities, objectives
+    audits,
+    certificates,
+    coverage,
+    evidence,
+    objectives,
+    reminders,
+    risks,
+    standards,
+)
 
-__all__ = ["audits", "certificates", "coverage", "evidence", "reminders", "standards"]
+__all__ = ["audits", "certificates", "coverage", "evidence", "objectives", "reminders", "risks", "standards"]

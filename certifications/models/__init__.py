@@ -28,10 +28,25 @@ from .findings import (
     FindingStatus,
     RootCauseMethod,
 )
+from .objectives import Direction, Follows, KpiFigure, Objective, ObjectiveProgress, ObjectiveStatus
 from .reminders import Reminder, ReminderKind
+from .risks import Effectiveness, RiskAction, RiskKind, RiskOpportunity, RiskSource, RiskStatus
 from .standards import Clause, ClauseMapping, MappingRelation, Standard, StandardStatus
 
 __all__ = [
+    # Registers: risks and opportunities, objectives
+    "Direction",
+    "Effectiveness",
+    "Follows",
+    "KpiFigure",
+    "Objective",
+    "ObjectiveProgress",
+    "ObjectiveStatus",
+    "RiskAction",
+    "RiskKind",
+    "RiskOpportunity",
+    "RiskSource",
+    "RiskStatus",
     "Audit",
     "AuditProgramme",
     "AuditSession",

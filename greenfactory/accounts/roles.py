@@ -139,6 +139,11 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "certifications.view_correctiveaction",
         "certifications.view_capaaction",
         "certifications.view_capastep",
+        # Registers: risks and opportunities, objectives
+        "certifications.view_riskopportunity",
+        "certifications.view_riskaction",
+        "certifications.view_objective",
+        "certifications.view_objectiveprogress",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),
