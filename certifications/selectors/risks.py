@@ -81,9 +81,7 @@ def entry_history(*, entry: models.Model, fields: tuple[str, ...], limit: int = 
     however long the history (the records and their people)."""
     model = type(entry)
     history: Any = getattr(entry, "history")  # noqa: B009 (the abstract model's manager, untyped)
-    records = list(
-        history.select_related("history_user", "owner").order_by("history_date", "history_id")
-    )
+    records = list(history.select_related("history_user", "owner").order_by("history_date", "history_id"))
     labels = {name: str(getattr(model._meta.get_field(name), "verbose_name", name)) for name in fields}
     entries: list[HistoryEntry] = []
     previous: dict[str, str] | None = None
