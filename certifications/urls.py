@@ -92,6 +92,7 @@ registers_urlpatterns = [
     # Risks and opportunities, objectives: /registers/risks/..., /registers/objectives/...
     path("risks/", risks.RiskListView.as_view(), name="risk-list"),
     path("risks/new/", risks.RiskFormView.as_view(), name="risk-create"),
+    path("risks/import/", risks.RiskImportView.as_view(), name="risk-import"),
     path("risks/<int:pk>/", risks.RiskDetailView.as_view(), name="risk-detail"),
     path("risks/<int:pk>/edit/", risks.RiskFormView.as_view(), name="risk-update"),
     path("risks/<int:pk>/actions/", risks.RiskActionAddView.as_view(), name="risk-action-add"),
@@ -99,6 +100,7 @@ registers_urlpatterns = [
     path("risks/actions/<int:pk>/delete/", risks.RiskActionDeleteView.as_view(), name="risk-action-delete"),
     path("objectives/", objectives.ObjectiveListView.as_view(), name="objective-list"),
     path("objectives/new/", objectives.ObjectiveFormView.as_view(), name="objective-create"),
+    path("objectives/import/", objectives.ObjectiveImportView.as_view(), name="objective-import"),
     path("objectives/<int:pk>/", objectives.ObjectiveDetailView.as_view(), name="objective-detail"),
     path("objectives/<int:pk>/edit/", objectives.ObjectiveFormView.as_view(), name="objective-update"),
     path(

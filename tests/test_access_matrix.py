@@ -252,6 +252,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # Registers: risks and opportunities, objectives
     "risk-list": workspace(),
     "risk-create": workspace({"GET", "POST"}),
+    "risk-import": workspace({"GET", "POST"}),
     "risk-detail": workspace(),
     "risk-update": workspace({"GET", "POST"}),
     "risk-action-add": workspace({"POST"}),
@@ -259,6 +260,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "risk-action-delete": workspace({"POST"}),
     "objective-list": workspace(),
     "objective-create": workspace({"GET", "POST"}),
+    "objective-import": workspace({"GET", "POST"}),
     "objective-detail": workspace(),
     "objective-update": workspace({"GET", "POST"}),
     "objective-progress-add": workspace({"POST"}),

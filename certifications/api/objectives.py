@@ -66,7 +66,8 @@ class CurrentValueSerializer(serializers.Serializer):
 class ObjectiveSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     sites = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    kpi_site = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kpi_site = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    kpi = serializers.ChoiceField(choices=KpiFigure.choices, allow_blank=True, read_only=True)
     standards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     clauses = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)

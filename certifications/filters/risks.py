@@ -21,7 +21,7 @@ class RiskFilter(django_filters.FilterSet):
     standard = django_filters.ModelChoiceFilter(
         field_name="standards", queryset=Standard.objects.all(), label=_("Standard"), distinct=True
     )
-    source = django_filters.ChoiceFilter(choices=RiskSource.choices, label=_("Context"))
+    source = django_filters.ChoiceFilter(choices=RiskSource.choices, label=_("Source"))
     band = django_filters.ChoiceFilter(choices=_band_choices, label=_("Rating"))
     status = django_filters.ChoiceFilter(choices=RiskStatus.choices, label=_("Status"))
     site = django_filters.ModelChoiceFilter(

@@ -121,7 +121,7 @@ class RiskOpportunity(RegisterEntry):
     standards = models.ManyToManyField(
         Standard, blank=True, related_name="risk_entries", verbose_name=_("standards")
     )
-    source = models.CharField(_("context"), max_length=10, choices=RiskSource.choices)
+    source = models.CharField(_("source"), max_length=10, choices=RiskSource.choices)
     context = models.TextField(
         _("issue or need"), blank=True, help_text=_("The internal or external issue, or the party's need.")
     )

@@ -11,14 +11,29 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import DomainError
 from greenfactory.sites.models import Site
 
 from ..exceptions import EditConflict
-from ..models import Direction, Follows, Objective, ObjectiveProgress, Standard
+from ..models import Direction, Follows, KpiFigure, Objective, ObjectiveProgress, ObjectiveStatus, Standard
+from ..parsers.registers import (
+    CellInvalid,
+    Column,
+    Lookups,
+    choice,
+    date,
+    decimal,
+    entry_columns,
+    notes_column,
+    sites,
+    text,
+)
 from ._common import UNSET, Unset, history_by
+from .register_import import RegisterTable
+from .risks import standards_cell, standards_write
 
 _FIELDS = (
     "reference",
@@ -187,3 +202,69 @@ def progress_add(
 def progress_delete(*, row: ObjectiveProgress, by: User) -> None:
     history_by(row, by)
     row.delete()
+
+
+# --- spreadsheet import and export ------------------------------------------------------------------
+
+
+def _site_cell(value: object, lookups: Lookups) -> Site | None:
+    found = sites(value, lookups)
+    if len(found) > 1:
+        raise CellInvalid(_("One site only."))
+    return found[0] if found else None
+
+
+def _ignored(value: object, lookups: Lookups) -> None:
+    """A column the export writes for people and the import reads past (worked out, not kept)."""
+    return None
+
+
+def _objective_columns() -> tuple[Column, ...]:
+    current = lambda e, name: getattr(getattr(e, "current", None), name, None)  # noqa: E731
+    return (
+        *entry_columns(),
+        Column("standards", gettext_lazy("Standards"), standards_cell, standards_write),
+        Column("measure", gettext_lazy("Measure"), text(300), lambda e: e.measure, required=True),
+        Column("baseline", gettext_lazy("Baseline"), decimal(), lambda e: e.baseline),
+        Column("target", gettext_lazy("Target"), decimal(), lambda e: e.target, required=True),
+        Column("unit", gettext_lazy("Unit"), text(30), lambda e: e.unit),
+        Column(
+            "direction",
+            gettext_lazy("Direction"),
+            choice(Direction.choices),
+            lambda e: e.direction,
+            required=True,
+        ),
+        Column("starts_on", gettext_lazy("Period start"), date, lambda e: e.starts_on, required=True),
+        Column("due_on", gettext_lazy("Due"), date, lambda e: e.due_on, required=True),
+        Column("status", gettext_lazy("Status"), choice(ObjectiveStatus.choices), lambda e: e.status),
+        Column("follows", gettext_lazy("Follows"), choice(Follows.choices), lambda e: e.follows),
+        Column("kpi", gettext_lazy("KPI"), choice(KpiFigure.choices), lambda e: e.kpi),
+        Column(
+            "kpi_site", gettext_lazy("KPI site"), _site_cell, lambda e: e.kpi_site.code if e.kpi_site else ""
+        ),
+        Column("current", gettext_lazy("Current value"), _ignored, lambda e: current(e, "value")),
+        Column("progress", gettext_lazy("Progress (%)"), _ignored, lambda e: current(e, "percent")),
+        notes_column(),
+    )
+
+
+def _objective_line_save(*, values: dict[str, Any], existing: Objective | None, by: User) -> Objective:
+    values = {k: v for k, v in values.items() if k not in ("current", "progress")}
+    for name in ("status", "follows"):
+        if not values.get(name):
+            values.pop(name, None)
+    links = {name: values.pop(name) for name in ("sites", "clauses", "standards") if name in values}
+    if existing is None:
+        return objective_create(by=by, **values, **links)
+    return objective_update(objective=existing, by=by, version=None, **values, **links)
+
+
+def objective_table() -> RegisterTable:
+    return RegisterTable(
+        model=Objective,
+        columns=_objective_columns(),
+        save=_objective_line_save,
+        filename="objectives",
+        sheet=gettext_lazy("Objectives"),
+    )

@@ -9,15 +9,29 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import DomainError
 from greenfactory.sites.models import Site
 
 from ..exceptions import EditConflict
-from ..models import Effectiveness, RiskAction, RiskOpportunity, Standard
+from ..models import Effectiveness, RiskAction, RiskKind, RiskOpportunity, RiskSource, RiskStatus, Standard
 from ..models.risks import risk_matrix
+from ..parsers.registers import (
+    LIST_SEPARATORS,
+    CellInvalid,
+    Column,
+    Lookups,
+    choice,
+    date,
+    entry_columns,
+    integer,
+    notes_column,
+    text,
+)
 from ._common import UNSET, Unset, history_by
+from .register_import import RegisterTable
 
 _FIELDS = (
     "reference",
@@ -220,3 +234,75 @@ def risk_action_update(*, row: RiskAction, by: User, **changes: Any) -> RiskActi
 def risk_action_delete(*, row: RiskAction, by: User) -> None:
     history_by(row, by)
     row.delete()
+
+
+# --- spreadsheet import and export ------------------------------------------------------------------
+
+
+def standards_cell(value: object, lookups: Lookups) -> list[Standard]:
+    """Standards by code ("ISO 9001; ISO 14001"): the current edition of each."""
+    names = [n for n in LIST_SEPARATORS.split(str(value or "").strip()) if n]
+    found = []
+    for name in names:
+        standard = Standard.objects.filter(code__iexact=name).order_by("-edition").first()
+        if standard is None:
+            raise CellInvalid(_("No standard has the code %(code)s.") % {"code": name})
+        found.append(standard)
+    return found
+
+
+def standards_write(entry: Any) -> str:
+    return "; ".join(s.code for s in entry.standards.all())
+
+
+def _ignored(value: object, lookups: Lookups) -> None:
+    """A column the export writes for people and the import reads past (worked out, not kept)."""
+    return None
+
+
+def _risk_columns() -> tuple[Column, ...]:
+    return (
+        *entry_columns(),
+        Column("kind", gettext_lazy("Kind"), choice(RiskKind.choices), lambda e: e.kind, required=True),
+        Column("standards", gettext_lazy("Standards"), standards_cell, standards_write),
+        Column(
+            "source", gettext_lazy("Source"), choice(RiskSource.choices), lambda e: e.source, required=True
+        ),
+        Column("context", gettext_lazy("Issue or need"), text(), lambda e: e.context),
+        Column("description", gettext_lazy("Description"), text(), lambda e: e.description),
+        Column(
+            "likelihood", gettext_lazy("Likelihood"), integer(1, 100), lambda e: e.likelihood, required=True
+        ),
+        Column(
+            "consequence",
+            gettext_lazy("Consequence"),
+            integer(1, 100),
+            lambda e: e.consequence,
+            required=True,
+        ),
+        Column("score", gettext_lazy("Score"), _ignored, lambda e: e.score),
+        Column("rating", gettext_lazy("Rating"), _ignored, lambda e: e.band_label),
+        Column("status", gettext_lazy("Status"), choice(RiskStatus.choices), lambda e: e.status),
+        Column("review_on", gettext_lazy("Next review"), date, lambda e: e.review_on),
+        notes_column(),
+    )
+
+
+def _risk_line_save(*, values: dict[str, Any], existing: RiskOpportunity | None, by: User) -> RiskOpportunity:
+    values = {k: v for k, v in values.items() if k not in ("score", "rating")}
+    if not values.get("status"):
+        values.pop("status", None)
+    links = {name: values.pop(name) for name in ("sites", "clauses", "standards") if name in values}
+    if existing is None:
+        return risk_create(by=by, **values, **links)
+    return risk_update(entry=existing, by=by, version=None, **values, **links)
+
+
+def risk_table() -> RegisterTable:
+    return RegisterTable(
+        model=RiskOpportunity,
+        columns=_risk_columns(),
+        save=_risk_line_save,
+        filename="risks-opportunities",
+        sheet=gettext_lazy("Risks and opportunities"),
+    )

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
@@ -19,13 +20,14 @@ from greenfactory.core.exceptions import DomainError
 from greenfactory.core.forms import form_add_domain_error
 
 from ..exceptions import EditConflict
-from ..exports.objectives import EXPORT_FORMATS, objective_list_response
+from ..exports.registers import EXPORT_FORMATS, register_table_response
 from ..filters.objectives import ObjectiveFilter
 from ..forms.objectives import ObjectiveForm, ProgressForm
 from ..models import Objective, ObjectiveProgress
 from ..selectors import objectives as objective_selectors
 from ..selectors import risks as risk_selectors
 from ..services import objectives as objective_services
+from .registers import RegisterImportView
 
 PAGE_SIZE = 50
 _LINKS = ("standards", "sites", "clauses")
@@ -55,8 +57,18 @@ class ObjectiveListView(CapabilityRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.filterset = ObjectiveFilter(request.GET or None, queryset=objective_selectors.objective_list())
         if request.GET.get("export") in EXPORT_FORMATS:
-            return objective_list_response(objectives=list(self.filterset.qs), fmt=request.GET["export"])
+            return self._export(request.GET["export"])
         return super().get(request, *args, **kwargs)
+
+    def _export(self, fmt: str):
+        objectives = list(self.filterset.qs.prefetch_related("clauses__standard"))
+        values = objective_selectors.current_values(objectives)
+        for objective in objectives:
+            objective.current = values[objective.pk]
+        table = objective_services.objective_table()
+        return register_table_response(
+            columns=table.columns, entries=objectives, fmt=fmt, filename=table.filename, sheet=table.sheet
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -177,3 +189,8 @@ class ProgressDeleteView(CapabilityRequiredMixin, View):
         objective_services.progress_delete(row=row, by=request.user)
         messages.success(request, _("Progress entry removed."))
         return redirect("objective-detail", pk=row.objective_id)
+
+
+class ObjectiveImportView(RegisterImportView):
+    table = objective_services.objective_table()
+    title = gettext_lazy("Import objectives")

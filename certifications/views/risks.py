@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
@@ -19,12 +20,13 @@ from greenfactory.core.exceptions import DomainError
 from greenfactory.core.forms import form_add_domain_error
 
 from ..exceptions import EditConflict
-from ..exports.risks import EXPORT_FORMATS, risk_list_response
+from ..exports.registers import EXPORT_FORMATS, register_table_response
 from ..filters.risks import RiskFilter
 from ..forms.risks import RiskActionForm, RiskForm
 from ..models import RiskAction, RiskOpportunity
 from ..selectors import risks as risk_selectors
 from ..services import risks as risk_services
+from .registers import RegisterImportView
 
 PAGE_SIZE = 50
 _LINKS = ("standards", "sites", "clauses")
@@ -37,7 +39,14 @@ class RiskListView(CapabilityRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.filterset = RiskFilter(request.GET or None, queryset=risk_selectors.risk_list())
         if request.GET.get("export") in EXPORT_FORMATS:
-            return risk_list_response(entries=self.filterset.qs, fmt=request.GET["export"])
+            table = risk_services.risk_table()
+            return register_table_response(
+                columns=table.columns,
+                entries=self.filterset.qs.prefetch_related("clauses__standard"),
+                fmt=request.GET["export"],
+                filename=table.filename,
+                sheet=table.sheet,
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -182,3 +191,8 @@ class RiskActionDeleteView(CapabilityRequiredMixin, View):
         risk_services.risk_action_delete(row=row, by=request.user)
         messages.success(request, _("Action removed."))
         return redirect("risk-detail", pk=entry_id)
+
+
+class RiskImportView(RegisterImportView):
+    table = risk_services.risk_table()
+    title = gettext_lazy("Import risks and opportunities")
