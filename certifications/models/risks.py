@@ -38,10 +38,16 @@ class Band:
     max: int
     en: str
     zh: str
+    tone: str = "warn"
 
     @property
     def label(self) -> str:
         return _local(self.en, self.zh)
+
+    @property
+    def badge(self) -> str:
+        """The badge class the band is drawn with."""
+        return {"ok": "covered", "warn": "expiring", "danger": "expired"}.get(self.tone, "open")
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,11 @@ class RiskOpportunity(RegisterEntry):
         return risk_matrix().band(self.band)
 
     @property
+    def band_badge(self) -> str:
+        band = self.band_info
+        return band.badge if band else "open"
+
+    @property
     def band_label(self) -> str:
         band = self.band_info
         return band.label if band else self.band
@@ -177,3 +188,12 @@ class RiskAction(models.Model):
 
     def __str__(self) -> str:
         return self.action[:80]
+
+    @property
+    def badge(self) -> str:
+        """The badge class the evaluation is drawn with."""
+        return {
+            Effectiveness.EFFECTIVE: "covered",
+            Effectiveness.PARTLY: "expiring",
+            Effectiveness.NOT_EFFECTIVE: "expired",
+        }.get(self.effectiveness, "draft")
