@@ -275,3 +275,23 @@ def test_api_create_list_with_current_value_and_conflict(staff_client, staff_use
     )
     assert bad.status_code == 400
     assert not Objective.objects.get().progress.exists()
+
+
+@pytest.mark.django_db
+def test_detail_page_queries_stay_constant_with_many_progress_entries(
+    staff_client, staff_user, django_assert_max_num_queries
+):
+    objective = _objective(staff_user)
+    url = reverse("objective-detail", args=[objective.pk])
+    objective_services.progress_add(
+        objective=objective, by=staff_user, recorded_on=dt.date(2026, 1, 2), value=Decimal(2)
+    )
+    with django_assert_max_num_queries(40) as small:
+        staff_client.get(url)
+    for day in range(3, 28):
+        objective_services.progress_add(
+            objective=objective, by=staff_user, recorded_on=dt.date(2026, 1, day), value=Decimal(1)
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = staff_client.get(url).content.decode()
+    assert "50 % of the way from the baseline to the target" in page

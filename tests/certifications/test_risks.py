@@ -280,3 +280,21 @@ def test_api_create_patch_conflict_and_bad_level(staff_client, staff_user):
     )
     assert action.status_code == 201
     assert action.json()["effectiveness"] == "not_evaluated"
+
+
+@pytest.mark.django_db
+def test_detail_page_queries_stay_constant_with_many_actions_and_edits(
+    staff_client, staff_user, django_assert_max_num_queries
+):
+    entry = _entry(staff_user)
+    url = reverse("risk-detail", args=[entry.pk])
+    risk_services.risk_action_add(entry=entry, by=staff_user, action="Act 0", owner=staff_user)
+    with django_assert_max_num_queries(40) as small:
+        staff_client.get(url)
+    for i in range(1, 20):
+        risk_services.risk_action_add(entry=entry, by=staff_user, action=f"Act {i}", owner=staff_user)
+        entry = risk_services.risk_update(entry=entry, by=staff_user, version=entry.version, notes=f"n{i}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = staff_client.get(url).content.decode()
+    assert "Act 19" in page
+    assert "n19" in page
