@@ -4,7 +4,7 @@ management-system registers)."""
 
 from django.urls import path
 
-from .views import (  # registers: aspects, hazards, incidents
+from .views import (
     aspects,
     audits,
     certificates,
@@ -13,8 +13,10 @@ from .views import (  # registers: aspects, hazards, incidents
     findings,
     hazards,
     incidents,
+    objectives,
     registers,
     reminders,
+    risks,
     standards,
 )
 
@@ -98,4 +100,26 @@ registers_urlpatterns = [
     path("incidents/", incidents.IncidentListView.as_view(), name="register-incidents"),
     path("incidents/<int:pk>/", incidents.IncidentDetailView.as_view(), name="register-incident"),
     # --- end aspects, hazards, incidents ---
+    # Risks and opportunities, objectives: /registers/risks/..., /registers/objectives/...
+    path("risks/", risks.RiskListView.as_view(), name="risk-list"),
+    path("risks/new/", risks.RiskFormView.as_view(), name="risk-create"),
+    path("risks/import/", risks.RiskImportView.as_view(), name="risk-import"),
+    path("risks/<int:pk>/", risks.RiskDetailView.as_view(), name="risk-detail"),
+    path("risks/<int:pk>/edit/", risks.RiskFormView.as_view(), name="risk-update"),
+    path("risks/<int:pk>/actions/", risks.RiskActionAddView.as_view(), name="risk-action-add"),
+    path("risks/actions/<int:pk>/", risks.RiskActionUpdateView.as_view(), name="risk-action-update"),
+    path("risks/actions/<int:pk>/delete/", risks.RiskActionDeleteView.as_view(), name="risk-action-delete"),
+    path("objectives/", objectives.ObjectiveListView.as_view(), name="objective-list"),
+    path("objectives/new/", objectives.ObjectiveFormView.as_view(), name="objective-create"),
+    path("objectives/import/", objectives.ObjectiveImportView.as_view(), name="objective-import"),
+    path("objectives/<int:pk>/", objectives.ObjectiveDetailView.as_view(), name="objective-detail"),
+    path("objectives/<int:pk>/edit/", objectives.ObjectiveFormView.as_view(), name="objective-update"),
+    path(
+        "objectives/<int:pk>/progress/", objectives.ProgressAddView.as_view(), name="objective-progress-add"
+    ),
+    path(
+        "objectives/progress/<int:pk>/delete/",
+        objectives.ProgressDeleteView.as_view(),
+        name="objective-progress-delete",
+    ),
 ]

@@ -46,6 +46,8 @@ from certifications.api import (
     ReminderViewSet,
     StandardViewSet,
 )
+from certifications.api.objectives import ObjectiveProgressViewSet, ObjectiveViewSet
+from certifications.api.risks import RiskActionViewSet, RiskOpportunityViewSet
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
 from metering.api.meters import MeterEventViewSet, MeterViewSet
 from metering.api.quality import QualityFindingViewSet
@@ -98,3 +100,8 @@ router.register("checklist-items", ChecklistItemViewSet, basename="checklist-ite
 router.register("findings", FindingViewSet, basename="finding")
 router.register("corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
 router.register("capa-actions", CapaActionViewSet, basename="capa-action")
+# Registers: risks and opportunities, objectives
+router.register("risks", RiskOpportunityViewSet, basename="risk")
+router.register("risk-actions", RiskActionViewSet, basename="risk-action")
+router.register("objectives", ObjectiveViewSet, basename="objective")
+router.register("objective-progress", ObjectiveProgressViewSet, basename="objective-progress")

@@ -2,7 +2,7 @@
 autodiscovery registers them). Records written only by services are read-only; every other
 change goes through the service that holds its rules."""
 
-from . import (  # registers: aspects, hazards, incidents
+from . import (
     aspects,
     audits,
     certificates,
@@ -10,18 +10,22 @@ from . import (  # registers: aspects, hazards, incidents
     evidence,
     hazards,
     incidents,
+    objectives,
     reminders,
+    risks,
     standards,
 )
 
 __all__ = [
     "aspects",
-    "hazards",
-    "incidents",
     "audits",
     "certificates",
     "coverage",
     "evidence",
+    "hazards",
+    "incidents",
+    "objectives",
     "reminders",
+    "risks",
     "standards",
 ]

@@ -44,7 +44,9 @@ from .hazards import ControlLevel, Hazard, HazardControl, RiskBand, RiskMethod
 from .incidents import Incident, IncidentGrade, IncidentKind, IncidentStatus
 
 # --- end registers: aspects, hazards, incidents ---
+from .objectives import Direction, Follows, KpiFigure, Objective, ObjectiveProgress, ObjectiveStatus
 from .reminders import Reminder, ReminderKind
+from .risks import Effectiveness, RiskAction, RiskKind, RiskOpportunity, RiskSource, RiskStatus
 from .standards import Clause, ClauseMapping, MappingRelation, Standard, StandardStatus
 
 __all__ = [
@@ -64,6 +66,19 @@ __all__ = [
     "SignificanceCriterion",
     "SignificanceMethod",
     # --- end registers: aspects, hazards, incidents ---
+    # Registers: risks and opportunities, objectives
+    "Direction",
+    "Effectiveness",
+    "Follows",
+    "KpiFigure",
+    "Objective",
+    "ObjectiveProgress",
+    "ObjectiveStatus",
+    "RiskAction",
+    "RiskKind",
+    "RiskOpportunity",
+    "RiskSource",
+    "RiskStatus",
     "Audit",
     "AuditProgramme",
     "AuditSession",

@@ -150,6 +150,11 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "certifications.view_incident",
         "certifications.view_incidentgrade",
         # --- end registers: aspects, hazards, incidents ---
+        # Registers: risks and opportunities, objectives
+        "certifications.view_riskopportunity",
+        "certifications.view_riskaction",
+        "certifications.view_objective",
+        "certifications.view_objectiveprogress",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),
