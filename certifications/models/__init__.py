@@ -28,10 +28,36 @@ from .findings import (
     FindingStatus,
     RootCauseMethod,
 )
+from .green_factory import (
+    Evaluation,
+    GateItem,
+    GateKind,
+    GateOutcome,
+    GateResult,
+    Indicator,
+    IndicatorType,
+    IndicatorValue,
+    Scheme,
+    SchemeGroup,
+    ValueOrigin,
+)
 from .reminders import Reminder, ReminderKind
 from .standards import Clause, ClauseMapping, MappingRelation, Standard, StandardStatus
 
 __all__ = [
+    # green-factory evaluation
+    "Evaluation",
+    "GateItem",
+    "GateKind",
+    "GateOutcome",
+    "GateResult",
+    "Indicator",
+    "IndicatorType",
+    "IndicatorValue",
+    "Scheme",
+    "SchemeGroup",
+    "ValueOrigin",
+    # the rest
     "Audit",
     "AuditProgramme",
     "AuditSession",

@@ -55,6 +55,9 @@ class Capability(models.TextChoices):
         "audits_write",
         _("Plan and run audits, raise findings and carry corrective actions through"),
     )
+    # green-factory evaluation
+    GREEN_FACTORY_READ = "green_factory_read", _("See green-factory schemes and evaluations")
+    GREEN_FACTORY_WRITE = "green_factory_write", _("Fill and override green-factory evaluations")
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -84,6 +87,9 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.CERTIFICATES_WRITE,
             Capability.AUDITS_READ,
             Capability.AUDITS_WRITE,
+            # green-factory evaluation
+            Capability.GREEN_FACTORY_READ,
+            Capability.GREEN_FACTORY_WRITE,
             Capability.API_DOCS,
         }
     ),
