@@ -38,6 +38,19 @@ from .findings import (
     FindingStatus,
     RootCauseMethod,
 )
+from .green_factory import (
+    Evaluation,
+    GateItem,
+    GateKind,
+    GateOutcome,
+    GateResult,
+    Indicator,
+    IndicatorType,
+    IndicatorValue,
+    Scheme,
+    SchemeGroup,
+    ValueOrigin,
+)
 
 # --- registers: aspects, hazards, incidents ---
 from .hazards import ControlLevel, Hazard, HazardControl, RiskBand, RiskMethod
@@ -79,6 +92,19 @@ __all__ = [
     "RiskOpportunity",
     "RiskSource",
     "RiskStatus",
+    # green-factory evaluation
+    "Evaluation",
+    "GateItem",
+    "GateKind",
+    "GateOutcome",
+    "GateResult",
+    "Indicator",
+    "IndicatorType",
+    "IndicatorValue",
+    "Scheme",
+    "SchemeGroup",
+    "ValueOrigin",
+    # the rest
     "Audit",
     "AuditProgramme",
     "AuditSession",

@@ -63,6 +63,9 @@ class Capability(models.TextChoices):
         "registers_write",
         _("Keep the registers, record evaluations of compliance and incidents, import registers"),
     )
+    # green-factory evaluation
+    GREEN_FACTORY_READ = "green_factory_read", _("See green-factory schemes and evaluations")
+    GREEN_FACTORY_WRITE = "green_factory_write", _("Fill and override green-factory evaluations")
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -94,6 +97,9 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.AUDITS_WRITE,
             Capability.REGISTERS_READ,
             Capability.REGISTERS_WRITE,
+            # green-factory evaluation
+            Capability.GREEN_FACTORY_READ,
+            Capability.GREEN_FACTORY_WRITE,
             Capability.API_DOCS,
         }
     ),
