@@ -4,7 +4,18 @@ management-system registers)."""
 
 from django.urls import path
 
-from .views import audits, certificates, coverage, evidence, findings, registers, reminders, standards
+from .views import (
+    audits,
+    certificates,
+    coverage,
+    evidence,
+    findings,
+    obligations,
+    permits,
+    registers,
+    reminders,
+    standards,
+)
 
 standards_urlpatterns = [
     path("", standards.StandardListView.as_view(), name="standard-list"),
@@ -78,4 +89,18 @@ audits_urlpatterns = [
 
 registers_urlpatterns = [
     path("", registers.RegisterOverviewView.as_view(), name="area-registers"),
+    # Registers: compliance obligations and their evaluations, permits and licences
+    path("obligations/", obligations.ObligationListView.as_view(), name="obligation-list"),
+    path("obligations/new/", obligations.ObligationCreateView.as_view(), name="obligation-create"),
+    path("obligations/<int:pk>/", obligations.ObligationDetailView.as_view(), name="obligation-detail"),
+    path("obligations/<int:pk>/edit/", obligations.ObligationUpdateView.as_view(), name="obligation-update"),
+    path(
+        "obligations/<int:pk>/evaluate/",
+        obligations.EvaluationCreateView.as_view(),
+        name="obligation-evaluate",
+    ),
+    path("permits/", permits.PermitListView.as_view(), name="permit-list"),
+    path("permits/new/", permits.PermitCreateView.as_view(), name="permit-create"),
+    path("permits/<int:pk>/", permits.PermitDetailView.as_view(), name="permit-detail"),
+    path("permits/<int:pk>/edit/", permits.PermitUpdateView.as_view(), name="permit-update"),
 ]

@@ -28,10 +28,29 @@ from .findings import (
     FindingStatus,
     RootCauseMethod,
 )
+
+# Registers: compliance obligations, evaluations of compliance, permits and licences
+from .obligations import (
+    ComplianceEvaluation,
+    EvaluationResult,
+    Obligation,
+    ObligationSource,
+    ObligationStatus,
+)
+from .permits import Permit, PermitKind, PermitStatus
 from .reminders import Reminder, ReminderKind
 from .standards import Clause, ClauseMapping, MappingRelation, Standard, StandardStatus
 
 __all__ = [
+    # Registers: obligations and permits
+    "ComplianceEvaluation",
+    "EvaluationResult",
+    "Obligation",
+    "ObligationSource",
+    "ObligationStatus",
+    "Permit",
+    "PermitKind",
+    "PermitStatus",
     "Audit",
     "AuditProgramme",
     "AuditSession",

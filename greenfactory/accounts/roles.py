@@ -139,6 +139,10 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "certifications.view_correctiveaction",
         "certifications.view_capaaction",
         "certifications.view_capastep",
+        # registers: obligations and permits
+        "certifications.view_obligation",
+        "certifications.view_complianceevaluation",
+        "certifications.view_permit",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),
