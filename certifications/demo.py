@@ -15,6 +15,7 @@ from django.db import transaction
 from . import services
 from .demo_audits import demo_audits_load
 from .demo_data import APPROVED, CERTIFICATES, DRAFT, EVIDENCE, EXCLUSIONS, EXPIRED, IN_REVIEW, SUPERSEDED
+from .demo_obligations import demo_obligations_load
 from .models import (
     Certificate,
     CertificateStatus,
@@ -150,5 +151,6 @@ def demo_load(*, site, staff, approver, today: dt.date) -> dict[str, int]:
             services.certificate_set_status(certificate=certificate, status=status, by=approver)
         created["certificates"] += 1
     created["audits"] = demo_audits_load(site=site, staff=staff, approver=approver, today=today)
+    created["obligations"] = demo_obligations_load(site=site, staff=staff, today=today)
     services.reminders_send_daily(today=today)
     return created

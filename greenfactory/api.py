@@ -44,6 +44,8 @@ from certifications.api import (
     ReminderViewSet,
     StandardViewSet,
 )
+from certifications.api.obligations import ObligationViewSet
+from certifications.api.permits import PermitViewSet
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
 from metering.api.meters import MeterEventViewSet, MeterViewSet
 from metering.api.quality import QualityFindingViewSet
@@ -93,3 +95,6 @@ router.register("checklist-items", ChecklistItemViewSet, basename="checklist-ite
 router.register("findings", FindingViewSet, basename="finding")
 router.register("corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
 router.register("capa-actions", CapaActionViewSet, basename="capa-action")
+# Registers: compliance obligations and permits
+router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("permits", PermitViewSet, basename="permit")

@@ -257,6 +257,13 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:reminder-list": workspace(),
     "api:reminder-detail": workspace(),
     "api:reminder-read": workspace({"POST"}),
+    # registers: obligations and permits API
+    "api:obligation-list": workspace({"GET", "POST"}),
+    "api:obligation-detail": workspace({"GET", "PATCH"}),
+    "api:obligation-evaluations": workspace(),
+    "api:obligation-evaluate": workspace({"POST"}),
+    "api:permit-list": workspace({"GET", "POST"}),
+    "api:permit-detail": workspace({"GET", "PATCH"}),
     "api-schema": workspace(),
     "api-docs": workspace(),
 }

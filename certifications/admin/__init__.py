@@ -2,6 +2,24 @@
 autodiscovery registers them). Records written only by services are read-only; every other
 change goes through the service that holds its rules."""
 
-from . import audits, certificates, coverage, evidence, reminders, standards
+from . import (  # registers: obligations and permits
+    audits,
+    certificates,
+    coverage,
+    evidence,
+    obligations,
+    permits,
+    reminders,
+    standards,
+)
 
-__all__ = ["audits", "certificates", "coverage", "evidence", "reminders", "standards"]
+__all__ = [
+    "audits",
+    "certificates",
+    "coverage",
+    "evidence",
+    "obligations",
+    "permits",
+    "reminders",
+    "standards",
+]
