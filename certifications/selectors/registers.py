@@ -27,7 +27,7 @@ def register_overview() -> list[RegisterSummary]:
     return [
         RegisterSummary(
             model=model,
-            label=model._meta.verbose_name_plural,
+            label=model._meta.verbose_name_plural or model.__name__,
             count=model._default_manager.count(),
             url_name=model.list_url_name,
         )
