@@ -51,6 +51,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # registers: obligations and permits pages
     "obligation-list": workspace(),
     "obligation-create": workspace({"GET", "POST"}),
+    "obligation-import": workspace({"GET", "POST"}),
+    "obligation-import-template": workspace(),
     "obligation-detail": workspace(),
     "obligation-update": workspace({"GET", "POST"}),
     "obligation-evaluate": workspace({"GET", "POST"}),
