@@ -11,6 +11,7 @@ from .views import (
     evidence,
     findings,
     obligations,
+    obligations_import,
     permits,
     registers,
     reminders,
@@ -92,6 +93,12 @@ registers_urlpatterns = [
     # Registers: compliance obligations and their evaluations, permits and licences
     path("obligations/", obligations.ObligationListView.as_view(), name="obligation-list"),
     path("obligations/new/", obligations.ObligationCreateView.as_view(), name="obligation-create"),
+    path("obligations/import/", obligations_import.ObligationImportView.as_view(), name="obligation-import"),
+    path(
+        "obligations/import/template/",
+        obligations_import.ObligationImportTemplateView.as_view(),
+        name="obligation-import-template",
+    ),
     path("obligations/<int:pk>/", obligations.ObligationDetailView.as_view(), name="obligation-detail"),
     path("obligations/<int:pk>/edit/", obligations.ObligationUpdateView.as_view(), name="obligation-update"),
     path(

@@ -80,3 +80,10 @@ class EvaluationForm(forms.Form):
         queryset=owner_candidates(), required=False, label=_("Corrective action owner")
     )
     finding_due_on = forms.DateField(required=False, widget=DATE_INPUT, label=_("Corrective action due"))
+
+
+class ObligationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel or CSV file"),
+        help_text=_("One obligation a line; a line whose reference exists updates that obligation."),
+    )

@@ -248,3 +248,31 @@ def _raise_finding(
     )
     obligation.findings.add(finding)
     return finding
+
+
+def _import_save(*, values: dict[str, Any], existing: Obligation | None, by: User) -> Obligation:
+    """One spreadsheet line: a new obligation, or a change of the one with its reference."""
+    links = {name: values.pop(name) for name in ("sites", "clauses") if name in values}
+    if values.get("review_months") is None:
+        values.pop("review_months", None)
+    for name in ("effective_on", "repealed_on"):
+        if name in values and values[name] is None and existing is None:
+            values.pop(name)
+    if existing is None:
+        return obligation_create(by=by, **values, **links)
+    values.pop("reference", None)
+    return obligation_update(obligation=existing, by=by, **values, **links)
+
+
+def obligation_table() -> Any:
+    """The obligations register's import table (``register_import.import_register``)."""
+    from ..parsers.obligations import obligation_columns
+    from .register_import import RegisterTable
+
+    return RegisterTable(
+        model=Obligation,
+        columns=obligation_columns(),
+        save=_import_save,
+        filename="obligations",
+        sheet=_("Obligations"),
+    )
