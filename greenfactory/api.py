@@ -47,6 +47,8 @@ from certifications.api import (
     StandardViewSet,
 )
 from certifications.api.objectives import ObjectiveProgressViewSet, ObjectiveViewSet
+from certifications.api.obligations import ObligationViewSet
+from certifications.api.permits import PermitViewSet
 from certifications.api.risks import RiskActionViewSet, RiskOpportunityViewSet
 from greenfactory.sites.api import ProductionRecordViewSet, SiteViewSet
 from metering.api.meters import MeterEventViewSet, MeterViewSet
@@ -105,3 +107,6 @@ router.register("risks", RiskOpportunityViewSet, basename="risk")
 router.register("risk-actions", RiskActionViewSet, basename="risk-action")
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("objective-progress", ObjectiveProgressViewSet, basename="objective-progress")
+# Registers: compliance obligations and permits
+router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("permits", PermitViewSet, basename="permit")

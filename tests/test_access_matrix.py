@@ -56,6 +56,18 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "register-incidents": workspace(),
     "register-incident": workspace(),
     # --- end registers: aspects, hazards, incidents ---
+    # registers: obligations and permits pages
+    "obligation-list": workspace(),
+    "obligation-create": workspace({"GET", "POST"}),
+    "obligation-import": workspace({"GET", "POST"}),
+    "obligation-import-template": workspace(),
+    "obligation-detail": workspace(),
+    "obligation-update": workspace({"GET", "POST"}),
+    "obligation-evaluate": workspace({"GET", "POST"}),
+    "permit-list": workspace(),
+    "permit-create": workspace({"GET", "POST"}),
+    "permit-detail": workspace(),
+    "permit-update": workspace({"GET", "POST"}),
     "area-energy": workspace(),
     "area-green-factory": workspace(),
     "area-dossiers": workspace(),
@@ -267,6 +279,13 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:reminder-list": workspace(),
     "api:reminder-detail": workspace(),
     "api:reminder-read": workspace({"POST"}),
+    # registers: obligations and permits API
+    "api:obligation-list": workspace({"GET", "POST"}),
+    "api:obligation-detail": workspace({"GET", "PATCH"}),
+    "api:obligation-evaluations": workspace(),
+    "api:obligation-evaluate": workspace({"POST"}),
+    "api:permit-list": workspace({"GET", "POST"}),
+    "api:permit-detail": workspace({"GET", "PATCH"}),
     "api-schema": workspace(),
     "api-docs": workspace(),
     # Registers: risks and opportunities, objectives

@@ -52,12 +52,20 @@ def audit_list_response(*, audits: Iterable[Audit], fmt: str) -> HttpResponseBas
     )
 
 
+def _finding_source(finding: Finding) -> str:
+    """Where a finding outside an audit comes from (an evaluation of compliance)."""
+    evaluation = getattr(finding, "compliance_evaluation", None)
+    if evaluation is None:
+        return ""
+    return _("Evaluation of compliance %(obligation)s") % {"obligation": evaluation.obligation.reference}
+
+
 def finding_rows(findings: Iterable[Finding]) -> Iterator[Sequence[Any]]:
     for f in findings:
         capa = getattr(f, "capa", None)
         yield [
             f.reference,
-            f.audit.reference,
+            f.audit.reference if f.audit else _finding_source(f),
             f.get_finding_class_display(),
             f.get_status_display(),
             "; ".join(f"{c.standard.label} {c.number}" for c in f.clauses.all()),

@@ -58,6 +58,16 @@ from .incidents import Incident, IncidentGrade, IncidentKind, IncidentStatus
 
 # --- end registers: aspects, hazards, incidents ---
 from .objectives import Direction, Follows, KpiFigure, Objective, ObjectiveProgress, ObjectiveStatus
+
+# Registers: compliance obligations, evaluations of compliance, permits and licences
+from .obligations import (
+    ComplianceEvaluation,
+    EvaluationResult,
+    Obligation,
+    ObligationSource,
+    ObligationStatus,
+)
+from .permits import Permit, PermitKind, PermitStatus
 from .reminders import Reminder, ReminderKind
 from .risks import Effectiveness, RiskAction, RiskKind, RiskOpportunity, RiskSource, RiskStatus
 from .standards import Clause, ClauseMapping, MappingRelation, Standard, StandardStatus
@@ -105,6 +115,15 @@ __all__ = [
     "SchemeGroup",
     "ValueOrigin",
     # the rest
+    # Registers: obligations and permits
+    "ComplianceEvaluation",
+    "EvaluationResult",
+    "Obligation",
+    "ObligationSource",
+    "ObligationStatus",
+    "Permit",
+    "PermitKind",
+    "PermitStatus",
     "Audit",
     "AuditProgramme",
     "AuditSession",

@@ -39,8 +39,14 @@ class FindingStatus(models.TextChoices):
 class Finding(models.Model):
     """What an audit found: class, the clauses (across standards), the statement and its evidence."""
 
+    # Empty for a finding raised from an evaluation of compliance (its ``compliance_evaluation``).
     audit = models.ForeignKey(
-        Audit, on_delete=models.PROTECT, related_name="findings", verbose_name=_("audit")
+        Audit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("audit"),
     )
     checklist_item = models.ForeignKey(
         ChecklistItem,

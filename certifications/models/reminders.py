@@ -11,6 +11,9 @@ class ReminderKind(models.TextChoices):
     ENERGY_TARGET = "energy_target", _("Energy target missed")
     CAPA_STEP = "capa_step", _("Corrective action step due")
     AUDIT_DUE = "audit_due", _("Audit coming up")
+    # Registers: obligations and permits
+    EVALUATION_OVERDUE = "evaluation_overdue", _("Evaluation of compliance overdue")
+    PERMIT_EXPIRY = "permit_expiry", _("Permit expiring")
 
 
 class Reminder(models.Model):
@@ -38,6 +41,13 @@ class Reminder(models.Model):
     )
     audit = models.ForeignKey(
         "certifications.Audit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Registers: obligations and permits
+    obligation = models.ForeignKey(
+        "certifications.Obligation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    permit = models.ForeignKey(
+        "certifications.Permit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     item_key = models.CharField(_("item"), max_length=60)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)

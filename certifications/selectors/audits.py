@@ -292,7 +292,7 @@ def dashboard(*, today: dt.date) -> Dashboard:
 
 def finding_list() -> QuerySet[Finding]:
     return (
-        Finding.objects.select_related("audit", "owner", "capa")
+        Finding.objects.select_related("audit", "owner", "capa", "compliance_evaluation__obligation")
         .prefetch_related(Prefetch("clauses", queryset=Clause.objects.select_related("standard")))
         .order_by("-raised_on", "reference")
     )
@@ -303,6 +303,7 @@ def finding_detail(*, pk: int) -> Finding:
     finding = (
         Finding.objects.select_related(
             "audit__lead_auditor",
+            "compliance_evaluation__obligation",
             "owner",
             "raised_by",
             "checklist_item",

@@ -228,6 +228,8 @@ def capa_plan_propose(*, capa: CorrectiveAction, by: User, version: int | None =
 
 def _may_accept(capa: CorrectiveAction, by: User) -> None:
     audit = capa.finding.audit
+    if audit is None:  # a finding from an evaluation of compliance: accepted by any staff member
+        return
     if audit.is_external and audit.lead_auditor_id is not None and audit.lead_auditor_id != by.pk:
         raise NotAllowed(
             _("The plan of a finding from a certification audit is accepted by its lead auditor, %(name)s.")

@@ -146,6 +146,48 @@ def finding_raise(
     return finding
 
 
+@transaction.atomic
+def finding_raise_outside_audit(
+    *,
+    reference: str,
+    finding_class: str,
+    statement: str,
+    owner: User,
+    by: User,
+    due_on: dt.date,
+    raised_on: dt.date,
+    clauses: Iterable[Clause] = (),
+    requirement: str = "",
+    evidence: Iterable[Evidence] = (),
+) -> Finding:
+    """Raise a finding that no audit made (an evaluation of compliance that failed, for one): the
+    caller gives its reference. A nonconformity gets its corrective action at once, as in an audit."""
+    if finding_class not in FindingClass.values:
+        raise DomainError(_("Choose a valid class."), field="finding_class")
+    if not statement.strip():
+        raise DomainError(_("State the finding."), field="statement")
+    _check_date("due_on", due_on)
+    if due_on < raised_on:
+        raise DomainError(_("The due date cannot be in the past."), field="due_on")
+    finding = Finding(
+        reference=reference,
+        finding_class=finding_class,
+        statement=statement.strip(),
+        requirement=requirement.strip()[:300],
+        owner=owner,
+        due_on=due_on,
+        raised_by=by,
+        raised_on=raised_on,
+    )
+    history_by(finding, by)
+    finding.save()
+    finding.clauses.set(list(clauses))
+    finding.evidence.set(list(evidence))
+    if finding_class in NONCONFORMITIES:
+        _capa_create(finding=finding, by=by)
+    return finding
+
+
 def _capa_create(*, finding: Finding, by: User) -> CorrectiveAction:
     due = {
         name: min(finding.raised_on + dt.timedelta(days=days), finding.due_on)
@@ -203,8 +245,9 @@ def finding_update(
         clauses = list(clauses)
         if not clauses:
             raise DomainError(_("Name the clause or clauses the finding is against."), field="clauses")
-        standards = set(finding.audit.standards.values_list("pk", flat=True))
-        if any(c.standard_id not in standards for c in clauses):
+        # A finding from outside an audit may name any clause.
+        standards = set(finding.audit.standards.values_list("pk", flat=True)) if finding.audit else None
+        if standards is not None and any(c.standard_id not in standards for c in clauses):
             raise DomainError(
                 _("A clause of the finding is not in a standard of this audit."), field="clauses"
             )

@@ -43,6 +43,8 @@ class _Due:
     certificate_id: int | None = None
     finding_id: int | None = None
     audit_id: int | None = None
+    obligation_id: int | None = None
+    permit_id: int | None = None
 
 
 def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
@@ -108,6 +110,43 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
         )
     items += _energy_target_items(today=today)
     items += _audit_items(horizon=horizon)
+    items += _register_items(today=today, horizon=horizon)
+    return items
+
+
+def _register_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
+    """Registers: evaluations of compliance overdue (past their next due date) for the obligation's
+    owner, and permits inside their own renewal window (or expired) for the permit's owner."""
+    from ..models import PermitStatus
+    from ..selectors.obligations import evaluations_due
+    from ..selectors.permits import permit_list
+
+    items: list[_Due] = []
+    for due in evaluations_due(horizon=today - dt.timedelta(days=1), today=today):
+        ob = due.obligation
+        items.append(
+            _Due(
+                ob.owner_id,
+                ReminderKind.EVALUATION_OVERDUE,
+                f"obligation:{ob.pk}",
+                due.due_on,
+                f"{ob.reference} {ob.title_zh or ob.title}",
+                obligation_id=ob.pk,
+            )
+        )
+    for permit in permit_list().filter(expires_on__isnull=False).exclude(revoked_on__lte=today):
+        if permit.status_on(today) == PermitStatus.VALID or permit.expires_on is None:
+            continue
+        items.append(
+            _Due(
+                permit.owner_id,
+                ReminderKind.PERMIT_EXPIRY,
+                f"permit:{permit.pk}",
+                permit.expires_on,
+                f"{permit.reference} {permit.title_zh or permit.title} {permit.number}",
+                permit_id=permit.pk,
+            )
+        )
     return items
 
 
@@ -234,6 +273,8 @@ def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
             certificate_id=item.certificate_id,
             finding_id=item.finding_id,
             audit_id=item.audit_id,
+            obligation_id=item.obligation_id,
+            permit_id=item.permit_id,
         )
         try:
             with transaction.atomic():

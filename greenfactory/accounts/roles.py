@@ -161,6 +161,10 @@ GROUP_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "certifications.view_riskaction",
         "certifications.view_objective",
         "certifications.view_objectiveprogress",
+        # registers: obligations and permits
+        "certifications.view_obligation",
+        "certifications.view_complianceevaluation",
+        "certifications.view_permit",
     ),
     Role.AUDITOR: (),
     Role.GATEWAY: (),

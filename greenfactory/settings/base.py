@@ -180,6 +180,12 @@ SPECTACULAR_SETTINGS = {
         "AuditStatusEnum": "certifications.models.audits.AuditStatus",
         "FindingStatusEnum": "certifications.models.findings.FindingStatus",
         "CapaStateEnum": "certifications.models.findings.CapaState",
+        # registers: obligations and permits
+        "PermitKindEnum": "certifications.models.permits.PermitKind",
+        "ChecklistResultEnum": "certifications.models.audits.ChecklistResult",
+        "FindingClassEnum": "certifications.models.findings.FindingClass",
+        "EvaluationResultEnum": "certifications.models.obligations.EvaluationResult",
+        "EvaluationFindingClassEnum": "certifications.api.obligations.EVALUATION_FINDING_CLASSES",
     },
 }
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from certifications.selectors.certificates import certificates_needing_attention
+from certifications.selectors.permits import permits_needing_attention
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.health import broker_status, database_status
@@ -36,6 +37,9 @@ class HomeView(TemplateView):
         context["areas"] = [a for a in AREAS if a.capability == Capability.WORKSPACE]
         if can(self.request.user, Capability.CERTIFICATES_READ):
             context["certificate_alerts"] = certificates_needing_attention(today=timezone.localdate())
+        # Registers: permits expiring or expired warn beside the certificates.
+        if can(self.request.user, Capability.REGISTERS_READ):
+            context["permit_alerts"] = permits_needing_attention(today=timezone.localdate())
         return context
 
 

@@ -64,3 +64,21 @@ def test_the_demo_audits_tell_the_programmes_story():
     counts = Audit.objects.count()
     assert demo_load()["audits"] == 0
     assert Audit.objects.count() == counts
+
+
+def test_the_demo_obligations_and_permits_tell_their_story():
+    """Registers: obligations and permits."""
+    from certifications.models import EvaluationResult, Obligation, Permit, PermitStatus, ReminderKind
+    from certifications.selectors.permits import permit_gate
+
+    demo_load()
+    site = Site.objects.get(code="TJ-01")
+    failed = Obligation.objects.get(evaluations__result=EvaluationResult.NOT_COMPLIANT)
+    assert failed.title_zh.startswith("危险废物贮存污染控制标准")
+    assert failed.evaluations.get().finding.capa is not None
+    assert Obligation.objects.get(reference="IND-NEV-2019").status == "superseded"
+    assert Permit.objects.get(reference="PMT-HW").status == PermitStatus.EXPIRING
+    assert Permit.objects.get(reference="PMT-PDP").conditions.count() == 3
+    assert permit_gate(site=site, on=timezone.localdate()).passed
+    kinds = set(Reminder.objects.values_list("kind", flat=True))
+    assert {ReminderKind.EVALUATION_OVERDUE, ReminderKind.PERMIT_EXPIRY} <= kinds
