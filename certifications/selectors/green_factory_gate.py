@@ -2,13 +2,10 @@
 
 Plug point for other registers
 ------------------------------
-``GATE_CHECKS`` maps a gate-item kind to the function that decides it. The ``permit`` and
-``incidents`` kinds answer "not decided, record by hand" until the permits and incidents registers
-exist; their owners replace the entry, e.g.::
-
-    GATE_CHECKS[GateKind.PERMIT] = permits_gate_check   # (evaluation, item, today) -> GateCheck
-
-A check returns ``None`` to fall back to the hand-recorded ``GateResult``. Any failed item means no
+``GATE_CHECKS`` maps a gate-item kind to the function that decides it: certificates from the
+certificate register, ``permit`` from the permits register (selectors/permits.py ``permit_gate``),
+``incidents`` from the incidents register (selectors/incidents.py ``incident_gate``); ``manual``
+items are recorded by hand with evidence. A check returns ``None`` to fall back to the hand-recorded ``GateResult``. Any failed item means no
 title, whatever the score.
 """
 
@@ -22,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from ..models import Certificate, CertificateStatus, Evaluation, GateItem, GateKind, GateOutcome, GateResult
 from ..models.certificates import LAPSED_STATUSES
+from .incidents import incident_gate
+from .permits import permit_gate
 
 
 @dataclass
@@ -76,6 +75,26 @@ def certificate_check(context: GateContext, item: GateItem) -> GateCheck:
     )
 
 
+def permit_check(context: GateContext, item: GateItem) -> GateCheck:
+    """Decided by the permits register: the site's discharge permit held on the day."""
+    verdict = permit_gate(site=context.evaluation.site, on=context.today)
+    if verdict.passed:
+        return GateCheck(
+            item,
+            GateOutcome.PASSED,
+            _("Every required permit is held on %(day)s.") % {"day": context.today.isoformat()},
+        )
+    return GateCheck(item, GateOutcome.FAILED, " ".join(str(r) for r in verdict.reasons))
+
+
+def incidents_check(context: GateContext, item: GateItem) -> GateCheck:
+    """Decided by the incidents register: no major incident at the site in the last three years,
+    naming the incident that fails it."""
+    verdict = incident_gate(site=context.evaluation.site, until=context.today)
+    outcome = GateOutcome.PASSED if verdict.passed else GateOutcome.FAILED
+    return GateCheck(item, outcome, " ".join(str(r) for r in verdict.reasons))
+
+
 def not_decided_check(context: GateContext, item: GateItem) -> None:
     """No register decides this kind yet: the hand-recorded result (with evidence) is used."""
     return None
@@ -84,8 +103,8 @@ def not_decided_check(context: GateContext, item: GateItem) -> None:
 # kind -> check. The permits and incidents registers plug in here (see the module docstring).
 GATE_CHECKS: dict[str, GateCheckFn] = {
     GateKind.CERTIFICATE: certificate_check,
-    GateKind.PERMIT: not_decided_check,
-    GateKind.INCIDENTS: not_decided_check,
+    GateKind.PERMIT: permit_check,
+    GateKind.INCIDENTS: incidents_check,
     GateKind.MANUAL: not_decided_check,
 }
 

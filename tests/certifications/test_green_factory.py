@@ -16,8 +16,10 @@ from certifications.models import (
     Evaluation,
     GateOutcome,
     GateResult,
+    IncidentKind,
     Indicator,
     IndicatorValue,
+    PermitKind,
     Scheme,
     Standard,
     ValueOrigin,
@@ -25,6 +27,8 @@ from certifications.models import (
 from certifications.parsers.green_factory_rows import parse_scheme_yaml
 from certifications.selectors.green_factory import band_for, evaluation_score, indicator_score
 from certifications.selectors.green_factory_gate import GATE_CHECKS, evaluation_gate, gate_passed
+from certifications.services import incidents as incident_services
+from certifications.services import permits as permit_services
 from certifications.services.green_factory import scheme_load_text, schemes_load_shipped
 
 TODAY = dt.date(2026, 12, 2)
@@ -272,17 +276,55 @@ def certified_site(shipped, site):
     return site
 
 
-def test_the_gate_passes_certificate_items_and_leaves_permits_and_incidents_to_record(scheme, certified_site):
+def test_the_gate_reads_certificates_permits_and_incidents_and_leaves_manual_items_to_record(
+    scheme, certified_site
+):
     evaluation = _evaluation(scheme, 2026, site=certified_site)
     checks = {c.item.code: c for c in evaluation_gate(evaluation=evaluation, today=TODAY)}
     assert [checks[c].outcome for c in ("G1", "G2", "G3", "G4")] == [GateOutcome.PASSED] * 4
-    assert checks["G5"].outcome == GateOutcome.UNDECIDED
-    assert checks["G6"].reason == "Not decided: record the result by hand."
-    assert gate_passed(list(checks.values())) is None
+    # No discharge permit recorded: the permits register fails the item and says so.
+    assert checks["G5"].outcome == GateOutcome.FAILED
+    assert "Discharge permit is recorded for" in checks["G5"].reason
+    # No incident at all: the incidents register passes the item.
+    assert checks["G6"].outcome == GateOutcome.PASSED
+    assert checks["G7"].outcome == GateOutcome.UNDECIDED
+    assert checks["G7"].reason == "Not decided: record the result by hand."
+    assert gate_passed(list(checks.values())) is False
 
-    for item in scheme.gate_items.filter(kind__in=["permit", "incidents", "manual"]):
+    from tests.factories import UserFactory
+
+    staff = UserFactory()
+    permit_services.permit_create(
+        by=staff,
+        reference="PMT-001",
+        title="Pollutant discharge permit",
+        kind=PermitKind.DISCHARGE,
+        number="91120116MA05XXXX001P",
+        issuer="Binhai ecology bureau",
+        issued_on=dt.date(2024, 3, 1),
+        expires_on=dt.date(2029, 2, 28),
+        owner=staff,
+    )
+    for item in scheme.gate_items.filter(kind="manual"):
         GateResult.objects.create(evaluation=evaluation, item=item, outcome=GateOutcome.PASSED)
-    assert gate_passed(evaluation_gate(evaluation=evaluation, today=TODAY)) is True
+    checks = {c.item.code: c for c in evaluation_gate(evaluation=evaluation, today=TODAY)}
+    assert checks["G5"].outcome == GateOutcome.PASSED
+    assert gate_passed(list(checks.values())) is True
+
+    # A larger (较大) accident two years ago fails the gate, and the reason names it.
+    incident_services.incident_grades_load()
+    incident = incident_services.incident_create(
+        by=staff,
+        kind=IncidentKind.SAFETY_ACCIDENT,
+        occurred_at=dt.datetime(2024, 12, 3, 10, tzinfo=dt.UTC),
+        site=certified_site,
+        title="Fire in the storage yard",
+        deaths=3,
+    )
+    checks = {c.item.code: c for c in evaluation_gate(evaluation=evaluation, today=TODAY)}
+    assert checks["G6"].outcome == GateOutcome.FAILED
+    assert incident.reference in checks["G6"].reason
+    assert gate_passed(list(checks.values())) is False
 
 
 def test_a_lapsed_certificate_fails_the_gate_and_is_named(scheme, certified_site):
