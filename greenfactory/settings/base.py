@@ -186,6 +186,17 @@ SPECTACULAR_SETTINGS = {
         "FindingClassEnum": "certifications.models.findings.FindingClass",
         "EvaluationResultEnum": "certifications.models.obligations.EvaluationResult",
         "EvaluationFindingClassEnum": "certifications.api.obligations.EVALUATION_FINDING_CLASSES",
+        "ObligationSourceEnum": "certifications.models.obligations.ObligationSource",
+        "ObligationStatusEnum": "certifications.models.obligations.ObligationStatus",
+        "PermitStatusEnum": "certifications.models.permits.PermitStatus",
+        # registers: risks and opportunities, objectives
+        "RiskKindEnum": "certifications.models.risks.RiskKind",
+        "RiskSourceEnum": "certifications.models.risks.RiskSource",
+        "RiskStatusEnum": "certifications.models.risks.RiskStatus",
+        "ObjectiveStatusEnum": "certifications.models.objectives.ObjectiveStatus",
+        "FollowsEnum": "certifications.models.objectives.Follows",
+        # energy budgets
+        "MediumEnum": "metering.choices.Medium",
     },
 }
 

@@ -31,9 +31,17 @@ ORGANISATION = "binhai-recycling"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# Accounting's models created after the move, by its own later migrations (history models included).
+LATER_MODELS = {"energybudget", "budgetline", "budgettariff"}
+
+
 def _moved_models() -> list:
     """Every model accounting took over from metering (history models included)."""
-    return list(apps.get_app_config("accounting").get_models())
+    return [
+        m
+        for m in apps.get_app_config("accounting").get_models()
+        if m._meta.model_name.removeprefix("historical") not in LATER_MODELS
+    ]
 
 
 def _moved_tables() -> list[str]:
@@ -264,12 +272,17 @@ def _baseline_and_targets() -> None:
     )
 
 
-def test_a_demo_database_upgrades_in_place_and_the_kpi_api_answers_as_before(database_before_the_move):
+def test_a_demo_database_upgrades_in_place_and_the_kpi_api_answers_as_before(
+    database_before_the_move, monkeypatch
+):
     from accounting.models import DriverValue, EnergyBaseline, FactorSet, InventorySettings, TargetAlert
     from greenfactory.web.demo import demo_load
 
     old_apps = database_before_the_move
     _old_state_matches_todays_tables(old_apps)
+    # The release before the move had no energy budgets (their table comes with a later migration).
+    monkeypatch.setattr("accounting.demo._budget_schedule", lambda **kwargs: 0)
+    monkeypatch.setattr("accounting.selectors.budgets.budget_overruns", lambda **kwargs: [])
     demo_load(today=DEMO_TODAY)
     schema_before = _schema()  # after the demo: PostgreSQL's ingest adds a session's staging table
     _baseline_and_targets()
@@ -318,7 +331,11 @@ def test_a_demo_database_upgrades_in_place_and_the_kpi_api_answers_as_before(dat
     call_command("migrate", verbosity=0, interactive=False)  # the upgrade, with its post-migrate steps
     ContentType.objects.clear_cache()
 
-    assert _schema() == schema_before
+    # Every table the release before had is unchanged; the later migrations only add their own.
+    later = {"accounting_" + name for name in LATER_MODELS} | {
+        "accounting_historical" + name for name in LATER_MODELS
+    }
+    assert {t: c for t, c in _schema().items() if t not in later} == schema_before
     assert _settled(_table_rows()) == _settled(rows)
     _settings_kept_and_seeded(rows)
     assert _api_answers(client) == answers

@@ -95,6 +95,11 @@ def test_a_site_changed_in_the_admin_is_saved_by_the_service(site, admin_client,
             "address": "",
             "time_zone": site.time_zone,
             "industry": "",
+            # The production shifts inline, left empty.
+            "shifts-TOTAL_FORMS": "0",
+            "shifts-INITIAL_FORMS": "0",
+            "shifts-MIN_NUM_FORMS": "0",
+            "shifts-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
