@@ -6,7 +6,15 @@ import pytest
 
 from .conftest import PHONE, screenshot, sign_in
 
-WORKSPACE_LINKS = ["Standards", "Evidence", "Audits", "Registers", "Energy and emissions", "Green factory", "Dossiers"]
+WORKSPACE_LINKS = [
+    "Standards",
+    "Evidence",
+    "Audits",
+    "Registers",
+    "Energy and emissions",
+    "Green factory",
+    "Dossiers",
+]
 
 
 def _nav_labels(page) -> list[str]:
