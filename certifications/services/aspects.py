@@ -146,7 +146,7 @@ def aspect_create(
 def aspect_update(*, aspect: Aspect, by: User, version: int | None, **changes: Any) -> Aspect:
     """Change any of aspect_create's fields; fields left out stay. An edit made on an older
     ``version`` is refused (EditConflict) and nothing changes."""
-    entry = Aspect.objects.select_for_update().select_related("method").get(pk=aspect.pk)
+    entry = Aspect.objects.select_for_update(of=("self",)).select_related("method").get(pk=aspect.pk)
     check_version(entry, version)
     links: dict[str, Any] = {name: changes.pop(name) for name in LINK_FIELDS if name in changes}
     unknown = set(changes) - FIELDS

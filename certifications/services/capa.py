@@ -56,7 +56,7 @@ def _snapshot(capa: CorrectiveAction, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def _locked(capa: CorrectiveAction, version: int | None) -> CorrectiveAction:
-    capa = CorrectiveAction.objects.select_for_update().select_related("finding__audit").get(pk=capa.pk)
+    capa = CorrectiveAction.objects.select_for_update(of=("self",)).select_related("finding__audit").get(pk=capa.pk)
     if version is not None and version != capa.version:
         raise EditConflict(
             _(
@@ -196,7 +196,7 @@ def capa_action_add(
 @transaction.atomic
 def capa_action_done(*, action: CapaAction, done_on: dt.date | None, by: User) -> CapaAction:
     """Mark a planned action done (or not done, with None) while the accepted plan is carried out."""
-    action = CapaAction.objects.select_for_update().select_related("capa").get(pk=action.pk)
+    action = CapaAction.objects.select_for_update(of=("self",)).select_related("capa").get(pk=action.pk)
     if action.capa.state not in (S.ACCEPTED, *PLANNING_STATES):
         raise TransitionNotAllowed(_("Actions are marked done while the plan is carried out."))
     _check_date("done_on", done_on)
@@ -210,7 +210,7 @@ def capa_action_done(*, action: CapaAction, done_on: dt.date | None, by: User) -
 
 @transaction.atomic
 def capa_action_delete(*, action: CapaAction, by: User) -> None:
-    action = CapaAction.objects.select_for_update().select_related("capa").get(pk=action.pk)
+    action = CapaAction.objects.select_for_update(of=("self",)).select_related("capa").get(pk=action.pk)
     if action.capa.state not in PLANNING_STATES:
         raise TransitionNotAllowed(_("Only actions of a plan not yet accepted can be removed."))
     history_by(action, by)

@@ -152,7 +152,7 @@ def checklist_item_update(
 ) -> ChecklistItem:
     """Record an item's result, notes and sampled evidence. ``version`` is the version the change was
     made on: if someone saved the item since, nothing is saved and EditConflict says so."""
-    item = ChecklistItem.objects.select_for_update().select_related("audit").get(pk=item.pk)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("audit").get(pk=item.pk)
     if item.audit.status not in (A.IN_PROGRESS, A.REPORTING):
         raise TransitionNotAllowed(_("Checklist results are recorded while the audit is in progress."))
     if item.audit.report_signed_at is not None:

@@ -219,7 +219,7 @@ def finding_update(
     clauses: Iterable[Clause] | Unset = UNSET,
 ) -> Finding:
     """Correct a finding while it is open (its class is fixed: raise another one instead)."""
-    finding = Finding.objects.select_for_update().select_related("audit").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("audit").get(pk=finding.pk)
     if finding.status != FindingStatus.OPEN:
         raise TransitionNotAllowed(_("A closed finding can no longer change."))
     for name, value in (

@@ -142,7 +142,7 @@ def incident_update(*, incident: Incident, by: User, version: int | None, **chan
     """Change an incident's fields (any of incident_create's, plus investigation, root_cause,
     investigated_by and closed_on); fields left out stay. ``version`` is the one the change was made
     on: a newer stored version refuses it (EditConflict) and nothing changes."""
-    incident = Incident.objects.select_for_update().select_related("grade").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("grade").get(pk=incident.pk)
     check_version(incident, version)
     allowed = {
         "kind", "occurred_at", "site", "title", "title_zh", "grade", "description", "deaths",
