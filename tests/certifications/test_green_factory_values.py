@@ -94,21 +94,32 @@ def test_an_unknown_case_is_refused(evaluation, evidence, staff_user):
         )  # fmt: skip
 
 
-def test_a_recorded_permit_result_decides_its_gate_item(evaluation, evidence, staff_user):
-    item = evaluation.scheme.gate_items.get(kind="permit")
+def test_a_recorded_result_decides_a_manual_gate_item(evaluation, evidence, staff_user):
+    item = evaluation.scheme.gate_items.get(kind="manual")
     with pytest.raises(DomainError, match="evidence"):
         gate_result_record(
             evaluation=evaluation, item=item, outcome=GateOutcome.PASSED, note="", evidence=[], by=staff_user
         )
     gate_result_record(
-        evaluation=evaluation, item=item, outcome=GateOutcome.PASSED, note="Permit 91120000 valid to 2029",
+        evaluation=evaluation, item=item, outcome=GateOutcome.PASSED, note="Listed by the Tianjin bureau in 2025",
         evidence=[evidence], by=staff_user,
     )  # fmt: skip
     checks = {c.item.code: c for c in evaluation_gate(evaluation=evaluation, today=dt.date(2026, 12, 2))}
-    assert (checks["G5"].outcome, checks["G5"].reason) == (
+    assert (checks["G7"].outcome, checks["G7"].reason) == (
         GateOutcome.PASSED,
-        "Permit 91120000 valid to 2029",
+        "Listed by the Tianjin bureau in 2025",
     )
+
+
+def test_a_recorded_result_does_not_override_the_permits_register(evaluation, evidence, staff_user):
+    item = evaluation.scheme.gate_items.get(kind="permit")
+    gate_result_record(
+        evaluation=evaluation, item=item, outcome=GateOutcome.PASSED, note="Permit valid to 2029",
+        evidence=[evidence], by=staff_user,
+    )  # fmt: skip
+    checks = {c.item.code: c for c in evaluation_gate(evaluation=evaluation, today=dt.date(2026, 12, 2))}
+    assert checks["G5"].outcome == GateOutcome.FAILED
+    assert "No " in checks["G5"].reason
 
 
 def test_opening_twice_returns_the_same_evaluation(evaluation):

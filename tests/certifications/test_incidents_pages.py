@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from certifications.models import IncidentGrade, RiskMethod, SignificanceMethod
+from certifications.models import Hazard, Incident, IncidentGrade, RiskMethod, SignificanceMethod
 from certifications.services import aspects as aspect_services
 from certifications.services import hazards as hazard_services
 from certifications.services import incidents as incident_services
@@ -102,14 +102,14 @@ def test_detail_pages_show_links_and_history_in_chinese(
 
 def test_the_incident_page_says_the_gate_fails_and_why(loaded, site, staff_user, staff_client):
     add_incidents(1, site=site, by=staff_user)
-    page = staff_client.get(reverse("register-incident", args=[1])).content.decode()
+    page = staff_client.get(reverse("register-incident", args=[Incident.objects.get().pk])).content.decode()
     assert "Fails" in page
     assert "INC-2025-001" in page
 
 
 def test_the_hazard_page_lists_controls_in_hierarchy_order(loaded, site, staff_user, staff_client):
     add_hazards(1, site=site, by=staff_user)
-    page = staff_client.get(reverse("register-hazard", args=[1])).content.decode()
+    page = staff_client.get(reverse("register-hazard", args=[Hazard.objects.get().pk])).content.decode()
     assert page.index("Engineering controls") < page.index("Personal protective equipment")
     assert "720" in page
     assert "7.2E" not in page
