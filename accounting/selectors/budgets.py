@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounting.models import BudgetQuantity, BudgetTariff, EnergyBaseline, EnergyBudget, SiteKpi
 from accounting.models.baselines import BaselineScope, EnergyMeasure
@@ -63,9 +64,7 @@ class BudgetSeries:
 
     @property
     def label(self) -> str:
-        if self.quantity == BudgetQuantity.MEDIUM:
-            return str(Medium(self.medium).label) if self.medium in Medium.values else self.medium
-        return str(BudgetQuantity(self.quantity).label)
+        return series_label(self.quantity, self.medium)
 
     @property
     def has_cost(self) -> bool:
@@ -80,6 +79,13 @@ class BudgetSeries:
     def cost_actual_total(self) -> Decimal | None:
         costs = [m.actual_cost for m in self.months if m.actual_cost is not None]
         return sum(costs, Decimal(0)) if costs else None
+
+
+def series_label(quantity: str, medium: str) -> str:
+    """A budget line's name in the active language: the quantity, or the medium it budgets."""
+    if quantity == BudgetQuantity.MEDIUM:
+        return str(Medium(medium).label) if medium in Medium.values else medium
+    return str(BudgetQuantity(quantity).label)
 
 
 def unit_of(quantity: str, medium: str) -> str:
@@ -244,8 +250,8 @@ def budget_vs_actual(*, budget: EnergyBudget, with_baseline: bool = True) -> lis
 @dataclasses.dataclass(frozen=True)
 class Overrun:
     budget: EnergyBudget
-    series_key: str
-    series_label: str
+    quantity: str
+    medium: str
     unit: str
     month: dt.date
     budget_amount: Decimal
@@ -253,12 +259,35 @@ class Overrun:
     variance_percent: Decimal | None
 
     @property
+    def series_key(self) -> str:
+        return f"{self.quantity}-{self.medium}" if self.medium else self.quantity
+
+    @property
     def subject(self) -> str:
-        pct = f" (+{self.variance_percent:.1f} %)" if self.variance_percent is not None else ""
-        return (
-            f"{self.budget.site.code} · {self.budget.year} budget · {self.series_label} · {self.month:%Y-%m}: "
-            f"{self.actual.normalize():f} / {self.budget_amount.normalize():f} {self.unit}{pct}"
-        )
+        """The digest line in the active language: the budget, its line and month, the actual
+        against the budget and the tolerance it went beyond."""
+        figures = {
+            "site": self.budget.site.code,
+            "year": self.budget.year,
+            "line": series_label(self.quantity, self.medium),
+            "month": f"{self.month:%Y-%m}",
+            "actual": f"{self.actual.normalize():f}",
+            "budget": f"{self.budget_amount.normalize():f}",
+            "unit": self.unit,
+            "tolerance": f"{self.budget.tolerance_percent.normalize():f}",
+        }
+        if self.variance_percent is None:
+            return (
+                _(
+                    "%(site)s %(year)s budget · %(line)s · %(month)s: actual %(actual)s %(unit)s "
+                    "against a budget of zero (tolerance %(tolerance)s %%)"
+                )
+                % figures
+            )
+        return _(
+            "%(site)s %(year)s budget · %(line)s · %(month)s: actual %(actual)s %(unit)s against "
+            "a budget of %(budget)s %(unit)s, +%(variance)s %% (tolerance %(tolerance)s %%)"
+        ) % {**figures, "variance": f"{self.variance_percent:.1f}"}
 
 
 def budget_overruns(*, on: dt.date) -> list[Overrun]:
@@ -278,8 +307,8 @@ def budget_overruns(*, on: dt.date) -> list[Overrun]:
                     overruns.append(
                         Overrun(
                             budget,
-                            series.key,
-                            series.label,
+                            series.quantity,
+                            series.medium,
                             series.unit,
                             month,
                             row.budget,

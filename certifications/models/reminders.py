@@ -9,6 +9,7 @@ class ReminderKind(models.TextChoices):
     CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiring")
     SURVEILLANCE = "surveillance", _("Surveillance audit coming up")
     ENERGY_TARGET = "energy_target", _("Energy target missed")
+    BUDGET_OVERRUN = "budget_overrun", _("Energy budget overrun")
     CAPA_STEP = "capa_step", _("Corrective action step due")
     AUDIT_DUE = "audit_due", _("Audit coming up")
     # Registers: obligations and permits
@@ -67,3 +68,13 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.item_key}"
+
+    @property
+    def energy_budget_id(self) -> int | None:
+        """The budget an overrun reminder is about, read from its item key
+        ("energy-budget:<budget>:<line>:<month>")."""
+        prefix, _sep, rest = self.item_key.partition(":")
+        if self.kind != ReminderKind.BUDGET_OVERRUN or prefix != "energy-budget":
+            return None
+        budget_id = rest.partition(":")[0]
+        return int(budget_id) if budget_id.isdigit() else None

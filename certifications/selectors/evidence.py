@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -15,6 +14,7 @@ from greenfactory.accounts.roles import Role
 from greenfactory.sites.models import Organisation
 
 from ..models import Clause, ClauseExclusion, Evidence, EvidencePolicy, EvidenceRevision
+from ._common import HistoryEntry, field_labels, history_trail
 
 
 def evidence_list() -> QuerySet[Evidence]:
@@ -104,23 +104,6 @@ def self_approval_allowed(*, evidence: Evidence) -> bool:
     return bool(wanted) and wanted == allowed
 
 
-@dataclass(frozen=True)
-class HistoryChange:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One change of an item in the audit trail: when, who, and each field from what to what."""
-
-    at: dt.datetime
-    by: User | None
-    created: bool
-    changes: list[HistoryChange] = field(default_factory=list)
-
-
 # The fields shown in an item's history, in the order people read them.
 HISTORY_FIELDS = (
     "title",
@@ -166,26 +149,7 @@ def evidence_history(*, evidence: Evidence, limit: int = 50) -> list[HistoryEntr
         )
         .order_by("history_date", "history_id")
     )
-    labels = {
-        name: str(getattr(Evidence._meta.get_field(name), "verbose_name", name)) for name in HISTORY_FIELDS
-    }
-    entries: list[HistoryEntry] = []
-    previous: dict[str, str] | None = None
-    for record in records:
-        values = {name: _history_value(record, name) for name in HISTORY_FIELDS}
-        if previous is None:
-            entries.append(HistoryEntry(at=record.history_date, by=record.history_user, created=True))
-        else:
-            changes = [
-                HistoryChange(field=labels[name], old=previous[name], new=values[name])
-                for name in HISTORY_FIELDS
-                if previous[name] != values[name]
-            ]
-            if changes:
-                entries.append(
-                    HistoryEntry(
-                        at=record.history_date, by=record.history_user, created=False, changes=changes
-                    )
-                )
-        previous = values
-    return entries[::-1][:limit]
+    trail = history_trail(
+        records, fields=HISTORY_FIELDS, labels=field_labels(Evidence, HISTORY_FIELDS), value=_history_value
+    )
+    return trail[::-1][:limit]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -72,50 +71,3 @@ def evaluations_due(*, horizon: dt.date, today: dt.date | None = None) -> list[E
         if day is not None and day <= horizon:
             due.append(EvaluationDue(ob, day))
     return sorted(due, key=lambda d: (d.due_on, d.obligation.reference))
-
-
-@dataclass(frozen=True)
-class HistoryChange:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: dt.datetime
-    by: object
-    created: bool
-    changes: list[HistoryChange]
-
-
-# The fields the register pages show in an entry's history (links are not diffed here).
-_HISTORY_SKIP = {"id", "version", "created_at", "updated_at"}
-
-
-def entry_history(*, entry: Any, limit: int = 50) -> list[HistoryEntry]:
-    """A register entry's saved changes, oldest first, each with the fields it changed: one query
-    however long the history (foreign keys are compared by id)."""
-    fields = [f for f in entry._meta.concrete_fields if f.name not in _HISTORY_SKIP]
-    records = list(
-        entry.history.select_related("history_user").order_by("history_date", "history_id")[:limit]
-    )
-    out: list[HistoryEntry] = []
-    previous = None
-    for record in records:
-        if previous is None:
-            out.append(HistoryEntry(record.history_date, record.history_user, True, []))
-        else:
-            changes = [
-                HistoryChange(
-                    str(f.verbose_name),
-                    str(getattr(previous, f.attname) or ""),
-                    str(getattr(record, f.attname) or ""),
-                )
-                for f in fields
-                if getattr(previous, f.attname) != getattr(record, f.attname)
-            ]
-            if changes:
-                out.append(HistoryEntry(record.history_date, record.history_user, False, changes))
-        previous = record
-    return out

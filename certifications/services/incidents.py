@@ -24,8 +24,15 @@ from greenfactory.sites.models import Site
 
 from ..models import Clause, Evidence, Finding
 from ..models.incidents import Incident, IncidentGrade, IncidentKind, IncidentStatus
-from ._common import history_by
-from ._risks_common import apply_fields, check_reference, check_version, next_reference, read_data, set_links
+from ._common import (
+    apply_fields,
+    check_reference,
+    check_version,
+    history_by,
+    next_reference,
+    read_data,
+    set_links,
+)
 
 GRADES_FILE = "incident-grades.yaml"
 S = IncidentStatus

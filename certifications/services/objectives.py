@@ -17,7 +17,6 @@ from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import DomainError
 from greenfactory.sites.models import Site
 
-from ..exceptions import EditConflict
 from ..models import Direction, Follows, KpiFigure, Objective, ObjectiveProgress, ObjectiveStatus, Standard
 from ..parsers.registers import (
     CellInvalid,
@@ -31,11 +30,12 @@ from ..parsers.registers import (
     sites,
     text,
 )
-from ._common import UNSET, Unset, history_by
+from ._common import UNSET, Unset, history_by, link_given, locked_for_change
 from .register_import import RegisterTable
 from .risks import standards_cell, standards_write
 
-_FIELDS = (
+# The fields people edit, in the order they read them.
+OBJECTIVE_FIELDS = (
     "reference",
     "title",
     "title_zh",
@@ -93,9 +93,7 @@ def _save(objective: Objective, by: User) -> None:
 
 
 def _links(objective: Objective, **links: Any) -> None:
-    for name, value in links.items():
-        if value is not UNSET:
-            getattr(objective, name).set(list(value))
+    link_given(objective, **links)
 
 
 @transaction.atomic
@@ -160,19 +158,13 @@ def objective_update(
     **changes: Any,
 ) -> Objective:
     """Change an objective made from ``version``; if someone saved it since, nothing is saved."""
-    unknown = set(changes) - set(_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    objective = Objective.objects.select_for_update().get(pk=objective.pk)
-    if version is not None and version != objective.version:
-        raise EditConflict(
-            _("The objective changed since you opened it; nothing was saved. Reload it and try again."),
-            current_version=objective.version,
-        )
-    for name, value in changes.items():
-        if value is not UNSET:
-            setattr(objective, name, value)
-    objective.version += 1
+    objective = locked_for_change(
+        objective,
+        version=version,
+        changes=changes,
+        allowed=OBJECTIVE_FIELDS,
+        message=_("The objective changed since you opened it; nothing was saved. Reload it and try again."),
+    )
     _save(objective, by)
     _links(objective, standards=standards, sites=sites, clauses=clauses, evidence=evidence)
     return objective

@@ -19,7 +19,6 @@ from greenfactory.core.exceptions import AlreadyExists, DomainError
 from greenfactory.core.validators import DATE_OUT_OF_RANGE, date_is_plausible
 from greenfactory.sites.models import Site
 
-from ..exceptions import EditConflict
 from ..models import (
     Clause,
     ComplianceEvaluation,
@@ -30,7 +29,7 @@ from ..models import (
     ObligationSource,
     Permit,
 )
-from ._common import history_by
+from ._common import check_version, history_by
 from .findings import finding_raise_outside_audit
 
 # Fields an obligation is created and edited with (besides its links).
@@ -144,11 +143,11 @@ def obligation_update(
     """Change an obligation from the version the editor saw; an older version changes nothing
     (EditConflict). ``values`` are fields of OBLIGATION_FIELDS; those left out stay."""
     ob = Obligation.objects.select_for_update().get(pk=obligation.pk)
-    if version is not None and version != ob.version:
-        raise EditConflict(
-            _("The obligation changed since you opened it; nothing was saved. Reload it and try again."),
-            current_version=ob.version,
-        )
+    check_version(
+        ob,
+        version,
+        _("The obligation changed since you opened it; nothing was saved. Reload it and try again."),
+    )
     for name, value in values.items():
         if name not in OBLIGATION_FIELDS:
             raise TypeError(name)

@@ -14,9 +14,8 @@ from greenfactory.core.exceptions import AlreadyExists, DomainError
 from greenfactory.core.validators import DATE_OUT_OF_RANGE, date_is_plausible
 from greenfactory.sites.models import Site
 
-from ..exceptions import EditConflict
 from ..models import Clause, Evidence, Permit, PermitKind
-from ._common import history_by
+from ._common import check_version, history_by
 
 PERMIT_FIELDS = (
     "reference",
@@ -122,11 +121,11 @@ def permit_update(
     """Change a permit from the version the editor saw (renewal: new dates and number; revocation:
     its date); an older version changes nothing (EditConflict)."""
     current = Permit.objects.select_for_update().get(pk=permit.pk)
-    if version is not None and version != current.version:
-        raise EditConflict(
-            _("The permit changed since you opened it; nothing was saved. Reload it and try again."),
-            current_version=current.version,
-        )
+    check_version(
+        current,
+        version,
+        _("The permit changed since you opened it; nothing was saved. Reload it and try again."),
+    )
     for name, value in values.items():
         if name not in PERMIT_FIELDS:
             raise TypeError(name)

@@ -109,6 +109,7 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
             )
         )
     items += _energy_target_items(today=today)
+    items += _budget_overrun_items(today=today)
     items += _audit_items(horizon=horizon)
     items += _register_items(today=today, horizon=horizon)
     return items
@@ -199,21 +200,28 @@ def _energy_target_items(*, today: dt.date) -> list[_Due]:
         items.append(
             _Due(recipient, ReminderKind.ENERGY_TARGET, key, alert.period, baselines.alert_subject(alert))
         )
-    # Energy budgets: a month over its budget by more than the tolerance, told once to who made the budget.
+    return items
+
+
+def _budget_overrun_items(*, today: dt.date) -> list[_Due]:
+    """Months over their energy budget by more than its tolerance, each told once to whoever made
+    the budget, worded in that person's language (the line names the figures, not a record)."""
     from accounting.selectors.budgets import budget_overruns
 
-    for overrun in budget_overruns(on=today):
+    told = set(Reminder.objects.filter(kind=ReminderKind.BUDGET_OVERRUN).values_list("item_key", flat=True))
+    overruns = [o for o in budget_overruns(on=today) if o.budget.created_by_id is not None]
+    languages = dict(
+        User.objects.filter(pk__in={o.budget.created_by_id for o in overruns}).values_list("pk", "language")
+    )
+    items = []
+    for overrun in overruns:
         key = f"energy-budget:{overrun.budget.pk}:{overrun.series_key}:{overrun.month:%Y-%m}"
-        if key not in told and overrun.budget.created_by_id is not None:
-            items.append(
-                _Due(
-                    overrun.budget.created_by_id,
-                    ReminderKind.ENERGY_TARGET,
-                    key,
-                    overrun.month,
-                    overrun.subject,
-                )
-            )
+        recipient = overrun.budget.created_by_id
+        if key in told or recipient is None:
+            continue
+        with translation.override(languages.get(recipient) or settings.LANGUAGE_CODE):
+            subject = overrun.subject
+        items.append(_Due(recipient, ReminderKind.BUDGET_OVERRUN, key, overrun.month, subject))
     return items
 
 
@@ -258,7 +266,9 @@ def _digest_for(*, recipient_id: int, items: list[_Due], today: dt.date) -> int:
     recipient = User.objects.get(pk=recipient_id)
     done = set(Reminder.objects.filter(recipient=recipient, day=today).values_list("kind", "item_key"))
     new: list[Reminder] = []
-    for item in sorted(items, key=lambda i: (i.due_on, i.kind)):
+    # Grouped under one heading per kind, in the order the kinds are declared.
+    order = {kind: n for n, kind in enumerate(ReminderKind.values)}
+    for item in sorted(items, key=lambda i: (order.get(i.kind, len(order)), i.due_on, i.item_key)):
         if (item.kind, item.item_key) in done:
             continue
         done.add((item.kind, item.item_key))

@@ -15,7 +15,6 @@ from greenfactory.accounts.models import User
 from greenfactory.core.exceptions import DomainError
 from greenfactory.sites.models import Site
 
-from ..exceptions import EditConflict
 from ..models import Effectiveness, RiskAction, RiskKind, RiskOpportunity, RiskSource, RiskStatus, Standard
 from ..models.risks import risk_matrix
 from ..parsers.registers import (
@@ -30,7 +29,7 @@ from ..parsers.registers import (
     notes_column,
     text,
 )
-from ._common import UNSET, Unset, history_by
+from ._common import UNSET, Unset, history_by, link_given, locked_for_change
 from .register_import import RegisterTable
 
 _FIELDS = (
@@ -83,14 +82,7 @@ def _save(entry: RiskOpportunity, by: User) -> None:
 def _links(
     entry: RiskOpportunity, *, standards: Any, sites: Any, clauses: Any = UNSET, evidence: Any = UNSET
 ) -> None:
-    for name, value in (
-        ("standards", standards),
-        ("sites", sites),
-        ("clauses", clauses),
-        ("evidence", evidence),
-    ):
-        if value is not UNSET:
-            getattr(entry, name).set(list(value))
+    link_given(entry, standards=standards, sites=sites, clauses=clauses, evidence=evidence)
 
 
 @transaction.atomic
@@ -149,19 +141,13 @@ def risk_update(
     **changes: Any,
 ) -> RiskOpportunity:
     """Change an entry made from ``version``; if someone saved it since, nothing is saved."""
-    unknown = set(changes) - set(_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    entry = RiskOpportunity.objects.select_for_update().get(pk=entry.pk)
-    if version is not None and version != entry.version:
-        raise EditConflict(
-            _("The entry changed since you opened it; nothing was saved. Reload it and try again."),
-            current_version=entry.version,
-        )
-    for name, value in changes.items():
-        if value is not UNSET:
-            setattr(entry, name, value)
-    entry.version += 1
+    entry = locked_for_change(
+        entry,
+        version=version,
+        changes=changes,
+        allowed=_FIELDS,
+        message=_("The entry changed since you opened it; nothing was saved. Reload it and try again."),
+    )
     _save(entry, by)
     _links(entry, standards=standards, sites=sites, clauses=clauses, evidence=evidence)
     return entry

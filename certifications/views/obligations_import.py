@@ -12,29 +12,22 @@ from django.views.generic import FormView, View
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability
 from greenfactory.core.exceptions import DomainError
-from greenfactory.core.forms import form_refused
-from greenfactory.core.uploads import refuse_oversized_body
 
-from ..exceptions import FileTooLarge
 from ..exports.registers import import_template_response
 from ..forms.obligations import ObligationImportForm
 from ..services.obligations import obligation_table
 from ..services.register_import import RegisterImportInvalid, import_register
+from ._registers_common import UploadLimitMixin
 
 
-class ObligationImportView(CapabilityRequiredMixin, FormView):
+class ObligationImportView(UploadLimitMixin, CapabilityRequiredMixin, FormView):
     capability = Capability.REGISTERS_WRITE
     template_name = "certifications/registers/obligations/import.html"
     form_class = ObligationImportForm
     http_method_names = ["get", "post", "head", "options"]
 
-    def post(self, request, *args, **kwargs):
-        try:
-            refuse_oversized_body(request, limit=settings.EVIDENCE_UPLOAD_MAX_BYTES, error=FileTooLarge)
-        except FileTooLarge as exc:
-            form = form_refused(self.get_form_class(), exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=exc.status_code)
-        return super().post(request, *args, **kwargs)
+    def upload_limit(self) -> int:
+        return settings.EVIDENCE_UPLOAD_MAX_BYTES
 
     def form_valid(self, form):
         try:

@@ -14,14 +14,13 @@ from django.views.generic import FormView, TemplateView
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability
-from greenfactory.core.forms import form_refused
 from greenfactory.core.tabular import ImportInvalid
-from greenfactory.core.uploads import file_too_large_message, refuse_oversized_body
+from greenfactory.core.uploads import file_too_large_message
 
-from ..exceptions import FileTooLarge
 from ..exports.registers import import_template_response
 from ..selectors import registers as register_selectors
 from ..services.register_import import RegisterImportInvalid, RegisterTable, import_register
+from ._registers_common import UploadLimitMixin
 
 
 class RegisterOverviewView(CapabilityRequiredMixin, TemplateView):
@@ -41,7 +40,7 @@ class RegisterImportForm(forms.Form):
     )
 
 
-class RegisterImportView(CapabilityRequiredMixin, FormView):
+class RegisterImportView(UploadLimitMixin, CapabilityRequiredMixin, FormView):
     """Import a register from a spreadsheet; every problem is listed with its line and column and
     nothing is saved until the whole file is right. A register's view sets ``table`` (its
     RegisterTable), ``list_url_name`` and ``title``; ``?template=1`` downloads the empty template."""
@@ -59,14 +58,6 @@ class RegisterImportView(CapabilityRequiredMixin, FormView):
                 columns=self.table.columns, filename=self.table.filename, sheet=self.table.sheet
             )
         return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        try:
-            refuse_oversized_body(request, limit=settings.IMPORT_MAX_BYTES, error=FileTooLarge)
-        except FileTooLarge as exc:
-            form = form_refused(self.get_form_class(), exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=exc.status_code)
-        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -117,7 +117,7 @@ def test_overruns_list_past_months_over_the_tolerance(site, staff_user):
     overruns = budget_overruns(on=dt.date(2026, 3, 15))
     assert [o.month for o in overruns] == [dt.date(2026, 2, 1)]  # March is not over yet
     assert overruns[0].subject.startswith(
-        f"{site.code} · 2026 budget · Comprehensive energy (tce) · 2026-02: 12 / 10 tce"
+        f"{site.code} 2026 budget · Comprehensive energy (tce) · 2026-02: actual 12 tce against a budget of 10 tce"
     )
     assert [o.month for o in budget_overruns(on=dt.date(2026, 4, 1))] == [
         dt.date(2026, 2, 1),
@@ -190,9 +190,11 @@ def test_a_month_over_budget_is_told_once_in_the_daily_digest(site, staff_user):
     again = reminders.certifications_daily(today=dt.date(2026, 3, 3))
     assert first["reminders"] == 1
     assert again["reminders"] == 0
-    [reminder] = Reminder.objects.filter(kind=ReminderKind.ENERGY_TARGET)
+    [reminder] = Reminder.objects.filter(kind=ReminderKind.BUDGET_OVERRUN)
     assert reminder.recipient == staff_user
-    assert "2026 budget" in reminder.subject
-    assert "2026-02: 12 / 10 tce (+20.0 %)" in reminder.subject
+    assert reminder.subject == (
+        "TJ-01 2026 budget · Comprehensive energy (tce) · 2026-02: actual 12 tce against a budget of "
+        "10 tce, +20.0 % (tolerance 10 %)"
+    )
     assert len(mail.outbox) == 1
-    assert "2026-02: 12 / 10 tce" in mail.outbox[0].body
+    assert reminder.subject in mail.outbox[0].body
