@@ -56,7 +56,11 @@ def _snapshot(capa: CorrectiveAction, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def _locked(capa: CorrectiveAction, version: int | None) -> CorrectiveAction:
-    capa = CorrectiveAction.objects.select_for_update(of=("self",)).select_related("finding__audit").get(pk=capa.pk)
+    capa = (
+        CorrectiveAction.objects.select_for_update(of=("self",))
+        .select_related("finding__audit")
+        .get(pk=capa.pk)
+    )
     if version is not None and version != capa.version:
         raise EditConflict(
             _(
