@@ -91,7 +91,7 @@ class GreenFactorySchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(
         summary="The scheme as a YAML file the loader accepts",
-        responses={(200, "application/yaml"): OpenApiTypes.STR},
+        responses={(200, "application/yaml"): OpenApiTypes.OBJECT},
         filters=False,
     )
     @action(detail=True, methods=["get"], filterset_fields=None)
