@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import django_filters
+from django import forms
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,11 +152,17 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 # --- evaluations -----------------------------------------------------------------------------------
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: 2026.5 is refused (400), not read as 2026."""
+
+    field_class = forms.IntegerField
+
+
 class EvaluationFilter(django_filters.FilterSet):
     site = django_filters.ModelChoiceFilter(
         field_name="site", to_field_name="code", queryset=Site.objects.order_by("code"), label="Site code"
     )
-    year = django_filters.NumberFilter(field_name="year")
+    year = YearFilter(field_name="year")
     scheme = django_filters.ModelChoiceFilter(queryset=Scheme.objects.order_by("pk"), label="Scheme id")
 
     class Meta:

@@ -543,3 +543,11 @@ def test_a_certificate_is_not_needed_to_read_the_gate(staff_client, evaluation):
     assert not Certificate.objects.exists()
     items = staff_client.get(f"{EVALUATIONS}{evaluation.pk}/").json()["gate"]["items"]
     assert items[0]["reason"] == "No certificate of ISO 9001 covers this site."
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999999", "-1", "2026.5", "x"])
+def test_a_year_filter_out_of_any_range_is_answered_not_crashed(staff_client, evaluation, year):
+    answer = staff_client.get(f"{EVALUATIONS}?year={year}")
+    assert answer.status_code in (200, 400)
+    if answer.status_code == 200:
+        assert answer.json()["results"] == []
