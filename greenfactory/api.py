@@ -46,6 +46,7 @@ from certifications.api import (
     ReminderViewSet,
     StandardViewSet,
 )
+from certifications.api.green_factory import GreenFactoryEvaluationViewSet, GreenFactorySchemeViewSet
 from certifications.api.objectives import ObjectiveProgressViewSet, ObjectiveViewSet
 from certifications.api.obligations import ObligationViewSet
 from certifications.api.permits import PermitViewSet
@@ -110,3 +111,8 @@ router.register("objective-progress", ObjectiveProgressViewSet, basename="object
 # Registers: compliance obligations and permits
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("permits", PermitViewSet, basename="permit")
+# Green-factory evaluation (GB/T 36132)
+router.register("green-factory-schemes", GreenFactorySchemeViewSet, basename="green-factory-scheme")
+router.register(
+    "green-factory-evaluations", GreenFactoryEvaluationViewSet, basename="green-factory-evaluation"
+)

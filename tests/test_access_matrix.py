@@ -286,6 +286,17 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:obligation-evaluate": workspace({"POST"}),
     "api:permit-list": workspace({"GET", "POST"}),
     "api:permit-detail": workspace({"GET", "PATCH"}),
+    # green-factory evaluation API
+    "api:green-factory-scheme-list": workspace(),
+    "api:green-factory-scheme-detail": workspace(),
+    "api:green-factory-scheme-yaml": workspace(),
+    "api:green-factory-scheme-xlsx": workspace(),
+    "api:green-factory-scheme-import-file": workspace({"POST"}),
+    "api:green-factory-evaluation-list": workspace({"GET", "POST"}),
+    "api:green-factory-evaluation-detail": workspace(),
+    "api:green-factory-evaluation-values": workspace({"POST"}),
+    "api:green-factory-evaluation-what-if": workspace({"POST"}),
+    "api:green-factory-evaluation-gate-results": workspace({"POST"}),
     "api-schema": workspace(),
     "api-docs": workspace(),
     # Registers: risks and opportunities, objectives

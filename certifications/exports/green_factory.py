@@ -1,12 +1,26 @@
-"""Green-factory schemes written back out as YAML, in the shape the loader reads."""
+"""Green-factory schemes written back out as YAML or as an Excel workbook, in the shapes the loader
+reads (``parsers/green_factory_rows.py`` and ``parsers/green_factory_xlsx.py``)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import yaml
 
+from greenfactory.core.exports import Sheet, xlsx_workbook
+
 from ..models import GateItem, Indicator, Scheme, SchemeGroup
+from ..parsers.green_factory_xlsx import (
+    BAND_COLUMNS,
+    CASE_COLUMNS,
+    GATE_COLUMNS,
+    GROUP_COLUMNS,
+    INDICATOR_COLUMNS,
+    SCHEME_SHEET,
+)
+
+SCHEME_FIELDS = ("code", "edition", "standard", "title", "title_zh", "source", "source_zh")
 
 
 def _indicator(indicator: Indicator) -> dict[str, Any]:
@@ -74,3 +88,75 @@ def scheme_yaml(scheme: Scheme) -> str:
         "groups": [build(g) for g in children.get(None, [])],
     }
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def scheme_filename(scheme: Scheme) -> str:
+    """A download name without the characters that break one: GB/T 36132-2025 -> gb-t-36132-2025."""
+    return scheme.code.replace("/", "-").replace(" ", "-").replace(":", "-").lower()
+
+
+def scheme_xlsx(scheme: Scheme) -> bytes:
+    """The scheme as a workbook the loader accepts (sheets Scheme, Groups, Indicators, Bands, Cases and
+    Gate); numbers are number cells, codes are text so 3.10 stays 3.10."""
+    groups = list(SchemeGroup.objects.filter(scheme=scheme).select_related("parent").order_by("position"))
+    indicators = list(Indicator.objects.filter(scheme=scheme).select_related("group").order_by("position"))
+    values = {
+        "code": scheme.code,
+        "edition": scheme.edition,
+        "standard": scheme.standard_label,
+        "title": scheme.title,
+        "title_zh": scheme.title_zh,
+        "source": scheme.source,
+        "source_zh": scheme.source_zh,
+    }
+    bands = [
+        [i.code, *(_decimal(row.get(key)) for key in BAND_COLUMNS[1:])]
+        for i in indicators
+        for row in (i.bands or {}).get("rows", [])
+    ]
+    cases = [
+        [i.code, case["code"], _decimal(case["share"]), case["name_zh"], case.get("name_en", "")]
+        for i in indicators
+        for case in i.cases
+    ]
+    gate = [
+        [g.code, g.kind, g.standard_code, g.name_zh, g.name_en]
+        for g in GateItem.objects.filter(scheme=scheme).order_by("position")
+    ]
+    return xlsx_workbook(
+        [
+            Sheet(SCHEME_SHEET, ["field", "value"], [[k, values[k]] for k in SCHEME_FIELDS], frozenset({1})),
+            Sheet(
+                "Groups",
+                GROUP_COLUMNS,
+                [[g.code, g.parent.code if g.parent else "", g.name_zh, g.name_en] for g in groups],
+                frozenset({0, 1}),
+            ),
+            Sheet(
+                "Indicators", INDICATOR_COLUMNS, [_indicator_row(i) for i in indicators], frozenset({0, 1})
+            ),
+            Sheet("Bands", BAND_COLUMNS, bands, frozenset({0})),
+            Sheet("Cases", CASE_COLUMNS, cases, frozenset({0, 1})),
+            Sheet("Gate", GATE_COLUMNS, gate, frozenset({0})),
+        ]
+    )
+
+
+def _indicator_row(indicator: Indicator) -> list[Any]:
+    return [
+        indicator.group.code,
+        indicator.code,
+        indicator.name_zh,
+        indicator.name_en,
+        indicator.type,
+        indicator.unit,
+        indicator.weight.normalize(),
+        None if indicator.baseline is None else indicator.baseline.normalize(),
+        None if indicator.leading is None else indicator.leading.normalize(),
+        (indicator.bands or {}).get("by", ""),
+        indicator.source,
+    ]
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value in (None, "") else Decimal(value)

@@ -1,4 +1,5 @@
-"""Reading green-factory scheme files (YAML) into plain data, with every problem naming its line and key.
+"""Reading green-factory scheme files (YAML, or Excel through ``green_factory_xlsx``) into plain data,
+with every problem naming its place (a YAML line, or an Excel sheet and row) and key.
 
 Parsing never touches the database; the loader service writes only when the list of problems is empty.
 """
@@ -24,12 +25,16 @@ GATE_FIELDS = ("code", "kind", "standard", "name_zh", "name_en")
 QUANTITATIVE = (IndicatorType.HIGHER_BETTER, IndicatorType.LOWER_BETTER, IndicatorType.COUNT)
 
 
+# Where a value was read: a YAML line (1-based), or a label such as "sheet Indicators, row 7".
+Where = int | str
+
+
 @dataclass
 class Node:
-    """A YAML value with the line it starts on (1-based)."""
+    """A value with where it was read: the YAML line it starts on, or its Excel sheet and row."""
 
     value: Any
-    line: int
+    line: Where
 
 
 @dataclass
@@ -91,8 +96,11 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def problem(self, line: int, key: str, message: str) -> None:
-        where = _("line %(line)s, %(key)s") % {"line": line, "key": key}
+    def problem(self, line: Where, key: str, message: str) -> None:
+        if isinstance(line, int):
+            where = _("line %(line)s, %(key)s") % {"line": line, "key": key}
+        else:
+            where = f"{line}, {key}"
         self.problems.append(Problem(where, message))
 
     def mapping(self, node: Node, fields: tuple[str, ...], what: str) -> dict[str, Node] | None:
@@ -104,7 +112,7 @@ class _Reader:
                 self.problem(value.line, key, _("unknown field."))
         return node.value
 
-    def text(self, data: dict[str, Node], key: str, line: int, *, required: bool = True) -> str:
+    def text(self, data: dict[str, Node], key: str, line: Where, *, required: bool = True) -> str:
         node = data.get(key)
         if node is None or node.value in ("", None):
             if required:
@@ -115,7 +123,7 @@ class _Reader:
             return ""
         return node.value.strip()
 
-    def number(self, data: dict[str, Node], key: str, line: int, *, required: bool) -> Decimal | None:
+    def number(self, data: dict[str, Node], key: str, line: Where, *, required: bool) -> Decimal | None:
         raw = self.text(data, key, line, required=required)
         if not raw:
             return None

@@ -43,23 +43,32 @@ def parse_scheme_yaml(text: str | bytes) -> tuple[SchemeData | None, list[Proble
         return None, [Problem(_("line %(line)s") % {"line": line}, _("The file is not valid YAML."))]
     if root is None:
         return None, [Problem(_("line %(line)s") % {"line": 1}, _("The file is empty."))]
+    tree = _plain(root)
+    tree.line = 1  # what concerns the whole file is placed on its first line
+    return parse_scheme_tree(tree)
+
+
+def parse_scheme_tree(root: Node) -> tuple[SchemeData | None, list[Problem]]:
+    """Read a scheme from its tree of values (YAML's, or the one an Excel workbook is read into), so
+    both formats are checked by the same rules; top-level problems are placed at ``root.line``."""
     reader = _Reader()
-    top = reader.mapping(_plain(root), SCHEME_FIELDS, _("scheme"))
+    top = reader.mapping(root, SCHEME_FIELDS, _("scheme"))
     if top is None:
         return None, reader.problems
+    at = root.line
     data = SchemeData(
-        code=reader.text(top, "code", 1),
-        edition=reader.text(top, "edition", 1),
-        standard=reader.text(top, "standard", 1, required=False),
-        title=reader.text(top, "title", 1),
-        title_zh=reader.text(top, "title_zh", 1, required=False),
-        source=reader.text(top, "source", 1),
-        source_zh=reader.text(top, "source_zh", 1, required=False),
+        code=reader.text(top, "code", at),
+        edition=reader.text(top, "edition", at),
+        standard=reader.text(top, "standard", at, required=False),
+        title=reader.text(top, "title", at),
+        title_zh=reader.text(top, "title_zh", at, required=False),
+        source=reader.text(top, "source", at),
+        source_zh=reader.text(top, "source_zh", at, required=False),
     )
     data.gate = [g for g in (_gate(reader, n) for n in reader.seq(top, "gate")) if g is not None]
     data.groups = [g for g in (_group(reader, n) for n in reader.seq(top, "groups")) if g is not None]
     if not data.groups:
-        reader.problem(1, "groups", _("the scheme needs at least one indicator group."))
+        reader.problem(at, "groups", _("the scheme needs at least one indicator group."))
     _unique_codes(reader, data)
     return data, reader.problems
 

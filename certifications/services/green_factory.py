@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from greenfactory.accounts.models import User
+from greenfactory.core.tabular import XLSX_MAGIC
 
 from ..exceptions import ImportRejected
 from ..models import GateItem, Indicator, Scheme, SchemeGroup
 from ..parsers.green_factory import GroupData, SchemeData
 from ..parsers.green_factory_rows import parse_scheme_yaml
+from ..parsers.green_factory_xlsx import parse_scheme_xlsx
 from ._common import history_by
 
 SCHEME_DIR = Path(__file__).resolve().parent.parent / "data" / "green_factory"
@@ -24,6 +26,20 @@ def scheme_load_text(*, text: str | bytes, by: User | None = None) -> Scheme:
     if data is None or problems:
         raise ImportRejected(_("The scheme file has problems; nothing was loaded."), problems=problems)
     return scheme_load(data=data, by=by)
+
+
+def scheme_load_file(*, content: bytes, by: User | None = None) -> Scheme:
+    """Load a scheme from a YAML file or an Excel workbook (told apart by content, never by name), by
+    the same rules and the same writer; raises ImportRejected (nothing written) listing every problem
+    with its line, or its sheet and row."""
+    if content.startswith(XLSX_MAGIC):
+        data, problems = parse_scheme_xlsx(content)
+        if data is None or problems:
+            raise ImportRejected(
+                _("The scheme workbook has problems; nothing was loaded."), problems=problems
+            )
+        return scheme_load(data=data, by=by)
+    return scheme_load_text(text=content, by=by)
 
 
 @transaction.atomic

@@ -197,6 +197,11 @@ SPECTACULAR_SETTINGS = {
         "FollowsEnum": "certifications.models.objectives.Follows",
         # energy budgets
         "MediumEnum": "metering.choices.Medium",
+        # green-factory evaluation
+        "IndicatorTypeEnum": "certifications.models.green_factory.IndicatorType",
+        "GateKindEnum": "certifications.models.green_factory.GateKind",
+        "GateOutcomeEnum": "certifications.models.green_factory.GateOutcome",
+        "ValueOriginEnum": "certifications.models.green_factory.ValueOrigin",
     },
 }
 
