@@ -48,13 +48,12 @@ FILED_REASON = (
 )
 # Last year's filed figures (indicator code -> value, or case code for a qualitative indicator).
 FILED = {
-    "1.1.1": Decimal("61.8"),
-    "1.2.1": Decimal("0.262"),
-    "1.3.1": Decimal("9.5"),
+    "1.1.1": Decimal("121.4"),
+    "1.2.1": Decimal("0.493"),
+    "1.3.1": Decimal("14.2"),
     "1.4.1": Decimal("5"),
-    "2.1": Decimal("1.42"),
+    "2.1": Decimal("2.35"),
     "2.2": Decimal("82"),
-    "3.1": "B",
 }
 
 
