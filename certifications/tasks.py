@@ -8,6 +8,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from greenfactory.core.dispatch import task_after_commit
+
 from .services import reminders as reminder_services
 
 
@@ -22,3 +24,38 @@ def reminders_daily(day: str | None = None) -> dict[str, int]:
     """The daily job: expire what has lapsed, then send each owner one digest. Safe to run twice."""
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
     return reminder_services.certifications_daily(today=today)
+
+
+@shared_task(
+    name="certifications.green_factory_refresh",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def green_factory_refresh(site_id: int, year: int) -> int:
+    """The site's KPIs of the year changed: refill its green-factory evaluation of that year (if any)."""
+    from .services import green_factory_fill
+
+    return green_factory_fill.evaluations_refresh(site_id=site_id, year=year)
+
+
+@shared_task(
+    name="certifications.green_factory_sweep",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+)
+def green_factory_sweep() -> int:
+    """Periodic: refill evaluations whose KPIs were computed since their last fill (a lost message)."""
+    from .services import green_factory_fill
+
+    return green_factory_fill.evaluations_stale_refresh()
+
+
+def kpis_changed_receiver(sender: object, *, site_id: int, years: list[int], **kwargs: object) -> None:
+    """Connected to accounting's ``kpis_changed`` (after the KPIs committed): queue the refill of the
+    site's evaluations of those years. Nothing else: a message that cannot be sent is logged and the
+    sweep refills the evaluation."""
+    for year in years:
+        task_after_commit("certifications.green_factory_refresh", site_id, year)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from accounting import formulas
 from accounting.models import SiteKpi
@@ -205,6 +205,16 @@ def days_with_data(*, site: Site, periods: list[tuple[dt.date, dt.date]]) -> lis
         counts[f"p{i}"] = Count("pk", filter=Q(start__gte=lo, start__lt=hi))
     found = SiteKpi.objects.filter(site=site, granularity=Granularity.DAY).aggregate(**counts)
     return [found[f"p{i}"] for i in range(len(periods))]
+
+
+def kpis_computed_at(*, site: Site, start: dt.date, end: dt.date) -> dt.datetime | None:
+    """When the site's stored KPIs of the days [start, end] were last computed (None without any):
+    readers that keep figures derived from them compare it with their own time. One query."""
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    lo = dt.datetime.combine(start, dt.time(), tzinfo=zone)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    found = SiteKpi.objects.filter(site=site, start__gte=lo, start__lt=hi).aggregate(at=Max("computed_at"))
+    return found["at"]
 
 
 def meter_quantities(

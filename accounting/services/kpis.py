@@ -34,6 +34,7 @@ from accounting.models import (
 )
 from accounting.selectors.factors import to_kpi_unit
 from accounting.services.factors import FactorTable
+from accounting.signals import kpis_changed
 from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.spans import Span, span_cover, spans_merge
@@ -97,7 +98,22 @@ def site_kpis_refresh(*, site_id: int, start: dt.datetime, end: dt.datetime) -> 
         # Changed figures may now miss (or meet) a target: its alerts follow without waiting for the
         # daily digest.
         task_after_commit("accounting.target_alerts_refresh", site.pk)
+    _kpis_changed_announce(site=site, zone=zone, start=start, end=end)
     return written
+
+
+def _kpis_changed_announce(
+    *, site: Site, zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime
+) -> None:
+    """Tell the apps that read KPIs (accounting.signals) once the new buckets are committed; a
+    refresh rolled back (its savepoint included) tells nobody."""
+    first = start.astimezone(zone).year
+    last = (end - dt.timedelta(microseconds=1)).astimezone(zone).year
+    years = list(range(first, max(first, last) + 1))
+    site_id = site.pk
+    transaction.on_commit(
+        lambda: kpis_changed.send(sender=SiteKpi, site_id=site_id, start=start, end=end, years=years)
+    )
 
 
 class KpiOutOfRange(DomainError):

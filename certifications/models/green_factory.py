@@ -135,6 +135,18 @@ class Evaluation(models.Model):
         help_text=_("Chooses the band of banded indicators; filled from the KPIs when measured."),
     )
     refreshed_at = models.DateTimeField(_("filled from KPIs at"), null=True, blank=True)
+    kpis_computed_at = models.DateTimeField(
+        _("KPIs computed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the KPIs the last fill read were computed: newer KPIs mean a refill is due."),
+    )
+    fill_notes = models.JSONField(
+        _("why values are missing"),
+        default=dict,
+        blank=True,
+        help_text=_("Per indicator code with an automatic source and no measured value, the reason."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -260,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
     "metering-kpi-sweep": {"task": "metering.kpi_sweep", "schedule": 300.0},
     # Rollup changes (metering's outbox) whose message was lost become KPIs here (idempotent too).
     "accounting-rollup-changes-sweep": {"task": "accounting.rollup_changes_sweep", "schedule": 300.0},
+    # Green-factory evaluations whose KPIs changed since their last fill (a lost message) are refilled.
+    "certifications-green-factory-sweep": {"task": "certifications.green_factory_sweep", "schedule": 900.0},
     # Gateways silent for longer than their site's threshold become data-quality findings.
     "metering-quality-stale-gateways": {"task": "metering.quality_stale_gateways", "schedule": 900.0},
     # The daily reminder digest (evidence reviews and expiries, certificates, surveillance).
