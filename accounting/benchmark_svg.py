@@ -74,7 +74,8 @@ def benchmark_svg(benchmark: Benchmark, *, metric_label: str) -> str:
     )
     scale = (WIDTH - LEFT - RIGHT) / float(top * Decimal("1.05") or 1)
     legend_top = TOP + 14 + len(rows) * (BAR_H + GAP) + 14
-    height = legend_top + 18 * (len(refs) + 1) + 8
+    partial = any(not r.complete for r in rows)
+    height = legend_top + 18 * (len(refs) + partial) + 4
     title = _("%(metric)s by site and period, lowest first") % {"metric": metric_label}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" class="benchmark-chart" '
@@ -95,7 +96,9 @@ def benchmark_svg(benchmark: Benchmark, *, metric_label: str) -> str:
             f"{row.rank}. {escape(label)}</text>"
             f'<rect x="{LEFT}" y="{y}" width="{width:.1f}" height="{BAR_H}" fill="{colour}">'
             f"<title>{escape(label)}: {escape(shown)}</title></rect>"
-            f'<text x="{LEFT + width + 4:.1f}" y="{y + BAR_H - 5}" font-size="11">{escape(shown)}</text>'
+            # A white halo keeps the figure readable where a reference line crosses it.
+            f'<text x="{LEFT + width + 4:.1f}" y="{y + BAR_H - 5}" font-size="11" stroke="#fff" '
+            f'stroke-width="3" paint-order="stroke">{escape(shown)}</text>'
         )
     for i, ref in enumerate(refs):
         x = LEFT + float(ref.value) * scale
@@ -113,7 +116,7 @@ def benchmark_svg(benchmark: Benchmark, *, metric_label: str) -> str:
             f"{tag} — {escape(_reference_label(ref))}: "
             f"{escape(benchmark_figure(ref.value, places=places))} {escape(unit)}</text>"
         )
-    if any(not r.complete for r in rows):
+    if partial:
         y = legend_top + 18 * len(refs)
         parts.append(
             f'<text x="12" y="{y}" font-size="11" fill="#5f6368">'
