@@ -29,7 +29,29 @@ def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
         "activity": _activity_load(site=site, staff=staff, year_start=year_start.date(), today=today),
         "inventory": _inventory_load(site=site, staff=staff, today=today),
         "budgets": _budget_schedule(site=site, staff=staff, today=today),
+        "reference_levels": _reference_level_load(site=site, staff=staff, today=today),
     }
+
+
+def _reference_level_load(*, site: Site, staff, today: dt.date) -> int:
+    """The plant's own energy-per-tonne target for this year, drawn on the benchmarking page (the
+    demo months fall on both sides of it)."""
+    from accounting.models import ReferenceLevel
+    from accounting.services.benchmarks import reference_level_create
+
+    if ReferenceLevel.objects.filter(site=site).exists():
+        return 0
+    reference_level_create(
+        site=site,
+        metric="kgce_per_t",
+        value=Decimal("100"),
+        unit="kgce/t",
+        label=f"Plant target {today.year}",
+        source_note="Demo: energy target set in the management review",
+        valid_from=dt.date(today.year, 1, 1),
+        by=staff,
+    )
+    return 1
 
 
 def _degree_days_load(*, site: Site, staff, today: dt.date) -> int:

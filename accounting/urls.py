@@ -3,7 +3,7 @@ ISO 50001 baselines and targets; under /energy/: the energy flow and the functio
 
 from django.urls import include, path
 
-from accounting.views import activity, baselines, budgets, energy, inventory, kpis, load_profiles
+from accounting.views import activity, baselines, benchmarks, budgets, energy, inventory, kpis, load_profiles
 
 baseline_patterns = [
     path("", baselines.BaselineListView.as_view(), name="baseline-list"),
@@ -33,6 +33,16 @@ energy_patterns = [
     path("functions/", energy.EnergyFunctionsView.as_view(), name="energy-functions"),
     # Load profiles and advice
     path("load-profile/", load_profiles.LoadProfileView.as_view(), name="energy-load-profile"),
+    # Benchmarking
+    path("benchmarks/", benchmarks.BenchmarkView.as_view(), name="energy-benchmarks"),
+    path(
+        "benchmarks/references/", benchmarks.ReferenceLevelCreateView.as_view(), name="reference-level-create"
+    ),
+    path(
+        "benchmarks/references/<int:pk>/delete/",
+        benchmarks.ReferenceLevelDeleteView.as_view(),
+        name="reference-level-delete",
+    ),
     # Energy and carbon budgets
     path("budgets/", budgets.BudgetListView.as_view(), name="budget-list"),
     path("budgets/new/", budgets.BudgetCreateView.as_view(), name="budget-create"),

@@ -15,6 +15,7 @@ from accounting.api.baselines import (
     EnergyTargetViewSet,
     TargetAlertViewSet,
 )
+from accounting.api.benchmarks import BenchmarkViewSet, ReferenceLevelViewSet
 from accounting.api.budgets import EnergyBudgetViewSet
 from accounting.api.energy import EnergyFlowViewSet, EnergyFunctionViewSet
 from accounting.api.factors import FactorSetViewSet, FactorViewSet
@@ -68,6 +69,9 @@ router.register("energy-flow", EnergyFlowViewSet, basename="energy-flow")
 router.register("energy-functions", EnergyFunctionViewSet, basename="energy-function")
 # Load profiles and advice
 router.register("load-profile", LoadProfileViewSet, basename="load-profile")
+# Benchmarking
+router.register("energy-benchmarks", BenchmarkViewSet, basename="energy-benchmark")
+router.register("reference-levels", ReferenceLevelViewSet, basename="reference-level")
 router.register("factor-sets", FactorSetViewSet, basename="factor-set")
 router.register("factors", FactorViewSet, basename="factor")
 router.register("refrigerant-refills", RefrigerantRefillViewSet, basename="refrigerant-refill")

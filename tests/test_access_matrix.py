@@ -119,6 +119,13 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # Load profiles and advice
     "energy-load-profile": workspace(),
     "api:load-profile-list": workspace(),
+    # Benchmarking
+    "energy-benchmarks": workspace(),
+    "reference-level-create": workspace({"POST"}),
+    "reference-level-delete": workspace({"POST"}),
+    "api:energy-benchmark-list": workspace(),
+    "api:reference-level-list": workspace({"GET", "POST"}),
+    "api:reference-level-detail": workspace({"GET", "PATCH", "DELETE"}),
     # Energy and carbon budgets
     "budget-list": workspace(),
     "budget-detail": workspace(),

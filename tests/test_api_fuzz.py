@@ -158,6 +158,16 @@ def test_auditor_reads_at_most_and_is_refused_as_documented(case, as_demo):
         assert response.json()["detail"]
 
 
+# Benchmarking: its operations fuzzed harder (the demo has a plant reference level to reach).
+BENCHMARKS = r"^/api/v1/(energy-benchmarks|reference-levels)/"
+
+
+@staff_schema.include(path_regex=BENCHMARKS).parametrize()
+@settings(max_examples=30, **FUZZ)
+def test_benchmark_operations_get_only_documented_answers(case, as_demo):
+    case.call_and_validate(headers=HEADERS["staff"], checks=CHECKS)
+
+
 READINGS = "/api/v1/readings/"
 
 

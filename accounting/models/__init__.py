@@ -14,6 +14,7 @@ from accounting.models.baselines import (
     EnergyTarget,
     TargetAlert,
 )
+from accounting.models.benchmarks import BenchmarkMetric, ReferenceLevel
 from accounting.models.budgets import BudgetLine, BudgetQuantity, BudgetTariff, EnergyBudget
 from accounting.models.factors import Factor, FactorSet, SiteKpiSettings
 from accounting.models.inventory import (
@@ -28,6 +29,7 @@ from accounting.models.kpis import SiteKpi
 __all__ = [
     "BaseYearRecalculation",
     "BaselineAdjustment",
+    "BenchmarkMetric",
     "BudgetLine",
     "BudgetQuantity",
     "BudgetTariff",
@@ -43,6 +45,7 @@ __all__ = [
     "InventorySettings",
     "InventorySite",
     "RefrigerantRefill",
+    "ReferenceLevel",
     "Scope3Activity",
     "SiteKpi",
     "SiteKpiSettings",

@@ -251,6 +251,26 @@ def _period_row(
     )
 
 
+def month_performance(
+    *,
+    baseline: EnergyBaseline,
+    model: formulas.Regression,
+    month: dt.date,
+    item: MonthData,
+    adjustment: float,
+) -> PeriodRow:
+    """One month's expected, savings and EnPI from figures read elsewhere (the benchmarks read many
+    sites' months at once); the same arithmetic as the baseline's own months."""
+    return _period_row(baseline, model, month, item, adjustment)
+
+
+def month_adjustment(adjustments: list[BaselineAdjustment], month: dt.date) -> float:
+    """The adjustments in force in a month, summed (per period, in the baseline's unit)."""
+    return float(
+        sum((a.per_period for a in adjustments if month_floor(a.effective_from) <= month), Decimal(0))
+    )
+
+
 def baseline_performance(
     *,
     baseline: EnergyBaseline,
@@ -268,9 +288,7 @@ def baseline_performance(
     model = baseline_model(baseline)
     rows: list[PeriodRow] = []
     for month in month_starts(baseline.base_start, until):
-        adjustment = float(
-            sum((a.per_period for a in adjustments if month_floor(a.effective_from) <= month), Decimal(0))
-        )
+        adjustment = month_adjustment(adjustments, month)
         row = _period_row(baseline, model, month, data.get(month, MonthData()), adjustment)
         row.missed = [t for t in targets if target_missed(t, row, baseline)]
         rows.append(row)

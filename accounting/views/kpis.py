@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from accounting.energy_flow_svg import energy_flow_svg
 from accounting.exports.kpis import kpi_export
 from accounting.selectors import kpis as kpi_selectors
-from accounting.selectors.factors import factors_used_labelled, site_kpi_settings
+from accounting.selectors.energy_flow import energy_flow
+from accounting.selectors.factors import FactorMissing, factors_used_labelled, site_kpi_settings
 from accounting.selectors.inventory_report import CATEGORY_LABELS
 from accounting.selectors.periods import Period, period_from_query
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
@@ -139,5 +142,16 @@ class KpiDashboardView(CapabilityRequiredMixin, TemplateView):
             coverage=comparison.coverage,
             factors_used=factors_used_labelled(used=current["factors"] if current else []),
             changes_hidden=comparison.changes_hidden,
+            flow_svg=_flow_svg(site, period) if current else "",
         )
         return context
+
+
+def _flow_svg(site, period: Period) -> str:
+    """The period's energy flow in tce, the energy flow page's drawing; empty when a factor is missing."""
+    try:
+        flow = energy_flow(site=site, start=period.start, end=period.end, unit="tce")
+    except FactorMissing:
+        return ""
+    # Every text in the drawing is escaped by energy_flow_svg.
+    return mark_safe(energy_flow_svg(flow)) if flow.nodes else ""  # noqa: S308

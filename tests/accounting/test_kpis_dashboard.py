@@ -103,7 +103,7 @@ def test_query_count_does_not_grow_with_data(
             )
 
     load(20)
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(28) as small:  # the energy flow card reads its own few
         staff_client.get(URL, {"site": site.code, "period": "year", "on": "2025-01-01"})
     load(300)
     assert SiteKpi.objects.count() > 250
@@ -277,3 +277,14 @@ def test_a_year_with_one_month_of_data_is_marked_incomplete_on_the_page_and_in_t
     days = staff_client.get(URL, {**query, "period": "custom", "start": "2025-03-25", "end": "2025-04-05"})
     assert days.context["current"]["days_with_data"] == 7
     assert days.context["current"]["complete"] is False
+
+
+def test_dashboard_shows_the_periods_energy_flow_in_tce(plant, staff_client):
+    html = staff_client.get(URL, {"site": plant.code, "period": "month", "on": "2025-03-10"}).content.decode()
+    card = html[html.index('id="kpi-energy-flow"') :]
+    assert "<svg" in card[:600]
+    assert "E-MAIN" in card
+    assert (
+        "/energy/flow/?site=TJ-01&amp;period=custom&amp;start=2025-03-01&amp;end=2025-03-31&amp;unit=tce"
+        in card
+    )

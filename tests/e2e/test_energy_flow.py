@@ -38,6 +38,10 @@ def test_energy_flow_opens_a_meter_from_the_diagram(demo, live_server, new_page)
     page.wait_for_url("**/meters/**")
     assert "E-101" in page.locator("h1").inner_text()
 
+    page.goto(f"{live_server.url}/kpis/?site=TJ-01&period=month&on=2026-10-01")
+    assert page.locator("#kpi-energy-flow svg").is_visible()  # the dashboard shows the same drawing
+    screenshot(page, "kpi-dashboard-energy-flow-en")
+
     zh = new_page(locale="zh-CN")
     sign_in(zh, live_server, *LOGIN)
     zh.goto(f"{live_server.url}/energy/flow/?site=TJ-01&period=year&on=2026-06-01")
