@@ -13,6 +13,24 @@ from openpyxl import Workbook
 
 from accounting.models import FuelDelivery, RefrigerantRefill, Scope3Activity, SiteKpi
 
+
+@pytest.fixture
+def kpi_refreshes(monkeypatch):
+    """The KPI recomputations the activity services queue, as (start, end) pairs (the tasks still run)."""
+    from accounting.services import activity
+
+    queued: list[tuple[str, str]] = []
+    original = activity.task_after_commit
+
+    def spy(name, *args, **kwargs):
+        if name == "accounting.kpi_site_refresh":
+            queued.append((args[1], args[2]))
+        original(name, *args, **kwargs)
+
+    monkeypatch.setattr(activity, "task_after_commit", spy)
+    return queued
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -113,7 +131,9 @@ def test_the_activity_page_makes_as_many_queries_for_many_rows_as_for_two(
     assert page.content.decode().count("Chiller ") >= 42
 
 
-def test_an_import_recomputes_the_months_it_covers_once(site, staff_user, django_capture_on_commit_callbacks):
+def test_an_import_recomputes_the_months_it_covers_once(
+    site, staff_user, django_capture_on_commit_callbacks, kpi_refreshes
+):
     from accounting.forms.activity import ACTIVITY_FORMS, activity_import_rows
     from accounting.services.activity import activity_import
 
@@ -130,9 +150,9 @@ def test_an_import_recomputes_the_months_it_covers_once(site, staff_user, django
         for day in (1, 10, 20)
     ]
     checked = activity_import_rows(form_class=form_class, rows=rows)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         assert activity_import(rows=checked, by=staff_user) == 6
-    assert len(callbacks) == 1  # one recomputation for March and April, not one per row
+    assert len(kpi_refreshes) == 1  # one recomputation for March and April, not one per row
     months = SiteKpi.objects.filter(granularity="month").order_by("start")
     assert [Decimal(m.consumption["diesel"]) for m in months] == [3000, 3000]  # kg, 3 t a month
 
@@ -201,7 +221,7 @@ def test_a_correction_with_another_kinds_values_is_refused(site):
 
 
 def test_a_correction_is_stored_with_its_author_and_recomputes_the_months_before_and_after(
-    site, staff_user, django_capture_on_commit_callbacks
+    site, staff_user, django_capture_on_commit_callbacks, kpi_refreshes
 ):
     from accounting.services.activity import RefrigerantRefillValues, activity_update
 
@@ -210,9 +230,11 @@ def test_a_correction_is_stored_with_its_author_and_recomputes_the_months_before
     values = RefrigerantRefillValues(
         date=dt.date(2025, 8, 3), equipment="Chiller 1", gas="R-410A", kg=Decimal(5)
     )
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    kpi_refreshes.clear()
+    with django_capture_on_commit_callbacks(execute=True):
         stored = activity_update(activity=refill, values=values, by=staff_user)
-    assert len(callbacks) == 2  # August and June; July is not touched
+    assert len(kpi_refreshes) == 2  # August and June; July is not touched
+    assert sorted(start[:7] for start, _end in kpi_refreshes) == ["2025-06", "2025-08"]
     assert (stored.pk, stored.kg, stored.history.first().history_user) == (refill.pk, Decimal(5), staff_user)
     [august] = SiteKpi.objects.filter(granularity="month")
     assert (august.start.astimezone(ZoneInfo(site.time_zone)).month, august.scope1_tco2e) == (
