@@ -151,19 +151,21 @@ def _budget_schedule(*, site: Site, staff, today: dt.date) -> int:
 
     if EnergyBudget.objects.filter(site=site, year=today.year).exists():
         return 0
-    transaction.on_commit(lambda: _budget_load(site=site, staff=staff, year=today.year))
+    transaction.on_commit(lambda: _budget_load(site=site, staff=staff, year=today.year, today=today))
     return 1
 
 
-def _budget_load(*, site: Site, staff, year: int) -> None:
-    """Each month's budget a little above its actual, but for the latest month with actuals, which
-    runs 12 % over its budget (beyond the 5 % tolerance): the budget page and the digest show it."""
+def _budget_load(*, site: Site, staff, year: int, today: dt.date) -> None:
+    """Each month's budget a little above its actual, but for the latest complete month with
+    actuals, which runs 12 % over its budget (beyond the 5 % tolerance): the budget page and the
+    digest show it. The month still running is planned like a month without actuals."""
     from accounting.selectors.budgets import lines_from_actuals
     from accounting.services.budgets import budget_create
 
     keys = [("tce", ""), ("medium", "electricity"), ("tco2e", "")]
     actuals = lines_from_actuals(site=site, year=year, percent=Decimal(0), keys=keys)
-    measured = [m for m in range(12) if actuals[("tce", "")][m] > 0]
+    running = today.month - 1 if today.year == year else None
+    measured = [m for m in range(12) if actuals[("tce", "")][m] > 0 and m != running]
     if not measured:
         return
     over = measured[-1]

@@ -138,6 +138,7 @@ def _series_out(s: selectors.BudgetSeries) -> dict:
                 "cumulative_budget": str(m.cumulative_budget),
                 "cumulative_actual": _money(m.cumulative_actual),
                 "over": m.over,
+                "running": m.running,
                 "tariff_cny": _money(m.tariff),
                 "budget_cost_cny": _money(m.budget_cost),
                 "actual_cost_cny": _money(m.actual_cost),

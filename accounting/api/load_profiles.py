@@ -55,7 +55,11 @@ class LoadProfileQuerySerializer(serializers.Serializer):
 
 
 class LoadFiguresSerializer(serializers.Serializer):
-    days = serializers.IntegerField(help_text="Days with hourly data.")
+    days = serializers.IntegerField(help_text="Days with data: `energy` and `mean_load` cover them.")
+    hourly_days = serializers.IntegerField(
+        help_text="Days with hourly readings: the base load, peak and off-shift figures cover these "
+        "only (a day a meter was read once has no hourly shape)."
+    )
     energy = serializers.FloatField(allow_null=True, help_text="In `energy_unit`.")
     mean_load = serializers.FloatField(allow_null=True, help_text="In `unit`.")
     base_load = serializers.FloatField(
@@ -105,7 +109,7 @@ class LoadProfileSerializer(serializers.Serializer):
 
 
 def _figures(figures: LoadFigures) -> dict:
-    return {name: getattr(figures, name) for name in ("days", "peak_at", *FIGURES)}
+    return {name: getattr(figures, name) for name in ("days", "hourly_days", "peak_at", *FIGURES)}
 
 
 def load_profile_data(profile: LoadProfile) -> dict:

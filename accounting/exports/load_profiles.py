@@ -48,6 +48,8 @@ def figures_table(profile: LoadProfile) -> tuple[list[str], list[list]]:
                 None if change is None else round(change, 3),
             ]
         )
+    for label, name in ((_("Days with data"), "days"), (_("Days with hourly readings"), "hourly_days")):
+        rows.append([label, _("days"), getattr(profile.current, name), getattr(profile.previous, name), None])
     peak_at = profile.current.peak_at
     rows.append(
         [_("Hour of peak demand"), "", peak_at.strftime("%Y-%m-%d %H:%M") if peak_at else None, None, None]

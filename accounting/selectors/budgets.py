@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounting.models import BudgetQuantity, BudgetTariff, EnergyBaseline, EnergyBudget, SiteKpi
@@ -35,6 +36,7 @@ class MonthRow:
     variance_percent: Decimal | None
     over: bool  # over budget by more than the tolerance
     tariff: Decimal | None = None
+    running: bool = False  # the month is not over yet: its actual is the month so far
 
     @property
     def budget_cost(self) -> Decimal | None:
@@ -51,7 +53,7 @@ class BudgetSeries:
     medium: str
     unit: str
     months: list[MonthRow]
-    elapsed: int  # months with stored actuals, counted from January
+    elapsed: int  # complete months with stored actuals, counted from January
     actual_to_date: Decimal
     budget_total: Decimal
     run_rate_forecast: Decimal | None
@@ -128,7 +130,7 @@ def _tariff(tariffs: list[BudgetTariff], medium: str, day: dt.date) -> Decimal |
 
 
 def run_rate_forecast(*, actual_to_date: Decimal, elapsed: int) -> Decimal | None:
-    """Year-end forecast from the run rate: the mean of the months with actuals times twelve."""
+    """Year-end forecast from the run rate: the mean of the complete months with actuals times twelve."""
     if elapsed == 0:
         return None
     return actual_to_date / elapsed * 12
@@ -177,7 +179,11 @@ def _series(
     kpis: dict[int, SiteKpi],
     tariffs: list[BudgetTariff],
     baselines: list[EnergyBaseline],
+    running_month: int | None,
 ) -> BudgetSeries:
+    """One line's months. The running month shows its actual so far; it is over budget only once
+    that already exceeds the month's budget beyond the tolerance, and the forecasts leave it out
+    (a few days' actual is not a month's run rate)."""
     tolerance = budget.tolerance_percent
     months: list[MonthRow] = []
     cum_budget, cum_actual = Decimal(0), Decimal(0)
@@ -187,11 +193,12 @@ def _series(
         row = kpis.get(month)
         actual = _actual(row, quantity, medium) if row is not None else None
         cum_budget += amount
+        running = month == running_month
         if actual is not None:
             cum_actual += actual
-            if not gap:
+            if not gap and not running:
                 elapsed = month
-        else:
+        if actual is None or running:
             gap = True
         variance = actual - amount if actual is not None else None
         percent = variance / amount * HUNDRED if variance is not None and amount else None
@@ -210,6 +217,7 @@ def _series(
                 tariff=_tariff(tariffs, medium_priced, dt.date(budget.year, month, 1))
                 if medium_priced
                 else None,
+                running=running and actual is not None,
             )
         )
     to_date = sum((m.actual for m in months[:elapsed] if m.actual is not None), Decimal(0))
@@ -232,9 +240,15 @@ def _series(
     )
 
 
-def budget_vs_actual(*, budget: EnergyBudget, with_baseline: bool = True) -> list[BudgetSeries]:
+def budget_vs_actual(
+    *, budget: EnergyBudget, with_baseline: bool = True, today: dt.date | None = None
+) -> list[BudgetSeries]:
     """Each budgeted quantity's months: budget, actual, cumulative, variance and the year-end
-    forecasts. A fixed number of queries whatever the number of lines (more when a baseline applies)."""
+    forecasts; ``today`` (the site's local date by default) decides which month is still running.
+    A fixed number of queries whatever the number of lines (more when a baseline applies)."""
+    if today is None:
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(budget.site.time_zone))
+    running_month = today.month if today.year == budget.year else None
     amounts: dict[tuple[str, str], dict[int, Decimal]] = {}
     for line in budget.lines.all():
         amounts.setdefault((line.quantity, line.medium), {})[line.month] = line.amount
@@ -242,7 +256,7 @@ def budget_vs_actual(*, budget: EnergyBudget, with_baseline: bool = True) -> lis
     tariffs = list(budget.tariffs.all())
     baselines = list(EnergyBaseline.objects.filter(site=budget.site)) if with_baseline else []
     return [
-        _series(budget, quantity, medium, by_month, kpis, tariffs, baselines)
+        _series(budget, quantity, medium, by_month, kpis, tariffs, baselines, running_month)
         for (quantity, medium), by_month in sorted(amounts.items())
     ]
 
@@ -300,7 +314,7 @@ def budget_overruns(*, on: dt.date) -> list[Overrun]:
         .prefetch_related("lines", "tariffs")
     )
     for budget in budgets:
-        for series in budget_vs_actual(budget=budget, with_baseline=False):
+        for series in budget_vs_actual(budget=budget, with_baseline=False, today=on):
             for row in series.months:
                 month = dt.date(budget.year, row.month, 1)
                 if row.over and row.actual is not None and month < dt.date(on.year, on.month, 1):

@@ -12,6 +12,12 @@ canonical unit per hour (kWh per hour = kW for electricity):
 
 Each figure is compared with the previous period of equal length. Days are read as rows (one per
 meter and day, in a constant number of queries) and computed on arrays, never hour by hour.
+
+Only days with hourly readings have a shape: a day a meter was read once (a daily register, a
+day-long interval) has its consumption spread evenly over its hours, which says nothing about
+its base load or its peak. Energy and mean load count every day with data; base load, peak,
+off-shift energy, the typical day and the heat map only the days on which each meter has at least
+``HOURLY_READINGS`` readings, and the figures say how many those are.
 """
 
 from __future__ import annotations
@@ -21,23 +27,27 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 
 from greenfactory.core.time import Granularity
 from greenfactory.sites.models import Site, SiteShift
 from metering.choices import Medium
-from metering.models import Meter, MeterRollup
+from metering.models import Meter, MeterRollup, Reading
 from metering.units import canonical_unit
 
 NIGHT_HOURS = (0, 5)  # base load: lowest hour starting at 00:00 … 04:00
 MAX_DAYS = 366
+HOURLY_READINGS = 12  # readings of a meter on a day for its hours to count as measured
 
 
 @dataclass(frozen=True)
 class LoadFigures:
     """One period's figures; None where the period has no hourly data."""
 
-    days: int  # days with hourly data
+    days: int  # days with data
     energy: float | None  # total over the hours with data
+    hourly_days: int  # days with hourly readings: those of the figures below mean_load
     mean_load: float | None
     base_load: float | None
     base_share: float | None  # base load / mean load
@@ -77,7 +87,7 @@ class LoadProfile:
     weekday: list[float | None]  # 24 hourly means
     weekend: list[float | None]
     days: list[dt.date]  # the heat map's rows
-    matrix: np.ndarray  # days x 24, nan where no data
+    matrix: np.ndarray  # days x 24, nan where no data or no hourly readings
     shifts: list[SiteShift] = field(default_factory=list)
 
     def change(self, name: str) -> float | None:
@@ -109,8 +119,32 @@ def _bounds(day: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=zone)
 
 
-def _matrix(*, meters: list[Meter], first: dt.date, days: int, zone: zoneinfo.ZoneInfo) -> np.ndarray:
-    """Days x 24 local hours from ``first``, the sum of the meters (nan where none has data)."""
+def _hourly_read(*, ids: list[int], first: dt.date, days: int, zone: zoneinfo.ZoneInfo) -> np.ndarray:
+    """Meters x days: True where the meter has at least HOURLY_READINGS readings on the local day."""
+    read = np.zeros((max(len(ids), 1), days), dtype=bool)
+    index = {pk: i for i, pk in enumerate(ids)}
+    counts = (
+        Reading.objects.filter(
+            meter_id__in=ids,
+            ts__gte=_bounds(first, zone),
+            ts__lt=_bounds(first + dt.timedelta(days=days), zone),
+        )
+        .annotate(day=TruncDate("ts", tzinfo=zone))
+        .values_list("meter_id", "day")
+        .annotate(n=Count("pk"))
+    )
+    for meter_id, day, n in counts:
+        offset = (day - first).days
+        if 0 <= offset < days and n >= HOURLY_READINGS:
+            read[index[meter_id], offset] = True
+    return read
+
+
+def _matrix(
+    *, meters: list[Meter], first: dt.date, days: int, zone: zoneinfo.ZoneInfo
+) -> tuple[np.ndarray, np.ndarray]:
+    """Days x 24 local hours from ``first``, the sum of the meters (nan where none has data), and
+    the same with nan on every day some meter with data that day was not read hourly."""
     ids = [m.pk for m in meters]
     cube = np.full((max(len(ids), 1), days, 24), np.nan)
     index = {pk: i for i, pk in enumerate(ids)}
@@ -139,7 +173,11 @@ def _matrix(*, meters: list[Meter], first: dt.date, days: int, zone: zoneinfo.Zo
     empty = np.all(np.isnan(cube), axis=0)
     total = np.nansum(cube, axis=0)
     total[empty] = np.nan
-    return total
+    has_data = ~np.all(np.isnan(cube), axis=2)  # meters x days
+    shaped_days = ~np.any(has_data & ~_hourly_read(ids=ids, first=first, days=days, zone=zone), axis=0)
+    shaped = total.copy()
+    shaped[~shaped_days] = np.nan
+    return total, shaped
 
 
 def _shift_mask(shifts: list[SiteShift]) -> np.ndarray:
@@ -161,15 +199,49 @@ def _column_means(matrix: np.ndarray) -> list[float | None]:
 
 
 def figures(
-    matrix: np.ndarray, *, first: dt.date, mask: np.ndarray | None, zone: zoneinfo.ZoneInfo
+    matrix: np.ndarray,
+    *,
+    first: dt.date,
+    mask: np.ndarray | None,
+    zone: zoneinfo.ZoneInfo,
+    shaped: np.ndarray | None = None,
 ) -> LoadFigures:
-    """The figures of one period's days x 24 matrix starting on ``first``."""
+    """The figures of one period's days x 24 matrix starting on ``first``; ``shaped`` is the same
+    matrix with only the days of hourly readings (all of them when not given)."""
     valid = ~np.isnan(matrix)
     days = int(valid.any(axis=1).sum())
     if not days:
-        return LoadFigures(0, None, None, None, None, None, None, None, None, None)
+        return LoadFigures(0, None, 0, None, None, None, None, None, None, None, None)
     energy = float(np.nansum(matrix))
     mean = float(matrix[valid].mean())
+    shape = _shape_figures(matrix if shaped is None else shaped, first=first, mask=mask, zone=zone)
+    base = shape["base_load"]
+    return LoadFigures(
+        days=days,
+        energy=energy,
+        mean_load=mean,
+        base_share=base / mean if base is not None and mean else None,
+        peak_to_average=shape["peak"] / mean if shape["peak"] is not None and mean else None,
+        **shape,
+    )
+
+
+def _shape_figures(
+    matrix: np.ndarray, *, first: dt.date, mask: np.ndarray | None, zone: zoneinfo.ZoneInfo
+) -> dict:
+    """Base load, peak and off-shift energy of the days with hourly readings."""
+    valid = ~np.isnan(matrix)
+    hourly_days = int(valid.any(axis=1).sum())
+    if not hourly_days:
+        return {
+            "hourly_days": 0,
+            "base_load": None,
+            "peak": None,
+            "peak_at": None,
+            "off_shift": None,
+            "off_shift_share": None,
+        }
+    energy = float(np.nansum(matrix))
     night = matrix[:, NIGHT_HOURS[0] : NIGHT_HOURS[1]]
     nights = ~np.isnan(night).all(axis=1)
     base = float(np.nanmin(night[nights], axis=1).mean()) if nights.any() else None
@@ -183,18 +255,14 @@ def figures(
         outside = ~mask[weekdays] & valid
         off = float(matrix[outside].sum())
         off_share = off / energy if energy else None
-    return LoadFigures(
-        days=days,
-        energy=energy,
-        mean_load=mean,
-        base_load=base,
-        base_share=base / mean if base is not None and mean else None,
-        peak=peak,
-        peak_at=peak_at,
-        peak_to_average=peak / mean if mean else None,
-        off_shift=off,
-        off_shift_share=off_share,
-    )
+    return {
+        "hourly_days": hourly_days,
+        "base_load": base,
+        "peak": peak,
+        "peak_at": peak_at,
+        "off_shift": off,
+        "off_shift_share": off_share,
+    }
 
 
 def load_profile(*, site: Site, start: dt.date, end: dt.date, meter: Meter | None = None) -> LoadProfile:
@@ -214,8 +282,9 @@ def load_profile(*, site: Site, start: dt.date, end: dt.date, meter: Meter | Non
         unit = canonical_unit(medium=meter.medium, unit=meter.unit)
     shifts = list(SiteShift.objects.filter(site=site))
     mask = _shift_mask(shifts) if shifts else None
-    both = _matrix(meters=meters, first=previous_start, days=2 * length, zone=zone)
+    both, both_shaped = _matrix(meters=meters, first=previous_start, days=2 * length, zone=zone)
     before, matrix = both[:length], both[length:]
+    before_shaped, shaped = both_shaped[:length], both_shaped[length:]
     weekend = np.array([(start + dt.timedelta(days=d)).weekday() >= 5 for d in range(length)])
     return LoadProfile(
         site=site,
@@ -227,11 +296,11 @@ def load_profile(*, site: Site, start: dt.date, end: dt.date, meter: Meter | Non
         end=end,
         previous_start=previous_start,
         previous_end=start - dt.timedelta(days=1),
-        current=figures(matrix, first=start, mask=mask, zone=zone),
-        previous=figures(before, first=previous_start, mask=mask, zone=zone),
-        weekday=_column_means(matrix[~weekend]),
-        weekend=_column_means(matrix[weekend]),
+        current=figures(matrix, first=start, mask=mask, zone=zone, shaped=shaped),
+        previous=figures(before, first=previous_start, mask=mask, zone=zone, shaped=before_shaped),
+        weekday=_column_means(shaped[~weekend]),
+        weekend=_column_means(shaped[weekend]),
         days=[start + dt.timedelta(days=d) for d in range(length)],
-        matrix=matrix,
+        matrix=shaped,
         shifts=shifts,
     )

@@ -41,6 +41,26 @@ def test_actual_against_budget_month_by_month_with_the_run_rate_forecast(site):
     assert series.baseline_forecast is None  # the site has no baseline
 
 
+def test_the_running_month_shows_its_actual_so_far_and_stays_out_of_the_forecast(site):
+    # Budget 10 tce a month, tolerance 10 %; January and February done (10, 12), March 3 days in (2).
+    for month, tce in ((1, 10), (2, 12), (3, 2)):
+        month_kpi(site, 2026, month, tce=tce)
+    [series] = budget_vs_actual(budget=flat_budget(site, 2026), today=dt.date(2026, 3, 3))
+    march = series.months[2]
+    assert (march.actual, march.running, march.over) == (Decimal(2), True, False)
+    assert not series.months[1].running
+    assert (series.elapsed, series.actual_to_date) == (2, 22)
+    assert series.run_rate_forecast == 132  # 22 / 2 * 12, not 24 / 3 * 12
+
+
+def test_a_running_month_already_beyond_its_budget_is_over(site):
+    month_kpi(site, 2026, 3, tce=15)
+    [series] = budget_vs_actual(budget=flat_budget(site, 2026), today=dt.date(2026, 3, 20))
+    assert (series.months[2].running, series.months[2].over) == (True, True)
+    [later] = budget_vs_actual(budget=flat_budget(site, 2027), today=dt.date(2027, 1, 5))
+    assert not any(m.running for m in later.months)  # no actuals in 2027 yet
+
+
 def test_a_month_within_the_tolerance_is_not_over(site):
     month_kpi(site, 2026, 1, tce="10.9")
     [series] = budget_vs_actual(budget=flat_budget(site, 2026, tolerance="10"))

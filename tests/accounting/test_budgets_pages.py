@@ -105,7 +105,7 @@ def test_the_months_export_as_csv(staff_client, site):
     lines = body.splitlines()
     assert len(lines) == 13
     assert lines[2] == (
-        "Comprehensive energy (tce),tce,2,10.000000,12.000000,2.000000,20.0,20.000000,12.000000,yes,,,"
+        "Comprehensive energy (tce),tce,2,10.000000,12.000000,2.000000,20.0,20.000000,12.000000,yes,no,,,"
     )
 
 
@@ -129,10 +129,11 @@ def test_the_demo_budget_has_exactly_one_month_over(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         demo_load(today=dt.date(2026, 11, 28))
     budget = EnergyBudget.objects.get(year=2026)
-    series = {s.key: s for s in budget_vs_actual(budget=budget)}
+    series = {s.key: s for s in budget_vs_actual(budget=budget, today=dt.date(2026, 11, 28))}
     assert set(series) == {"tce", "tco2e", "medium-electricity"}
     over = [m.month for m in series["tce"].months if m.over]
-    assert len(over) == 1
+    assert over == [10]  # the latest complete month; November is still running
+    assert [m.month for m in series["tce"].months if m.running] == [11]
     assert {o.month.month for o in budget_overruns(on=dt.date(2026, 11, 28))} == set(over)
     page = staff_client.get(f"/energy/budgets/{budget.pk}/").content.decode()
     assert "over budget</span>" in page

@@ -19,7 +19,8 @@ from accounting.selectors.load_advice import advice_figures, observations, shipp
 from accounting.selectors.load_profiles import load_profile
 from greenfactory.core.time import Granularity
 from greenfactory.sites.services import site_shifts_set
-from metering.models import Meter, MeterRollup
+from metering.choices import Source
+from metering.models import Meter, MeterRollup, Reading
 from tests.metering.helpers import meter
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +41,24 @@ NIGHT_BEFORE = [20.0, 15.0, 10.0, 12.0, 18.0]  # lowest: 10 kW
 DAY_KWH = sum(_day(NIGHT_NOW))  # 1,845 kWh
 
 
-def _rollup(m: Meter, day: dt.date, hourly: list[float | None], zone=SHANGHAI) -> None:
+def _rollup(
+    m: Meter, day: dt.date, hourly: list[float | None], zone=SHANGHAI, readings_per_day: int = 24
+) -> None:
+    """The day's rollup as given, and the register readings behind it (hourly by default; one for a
+    meter read once a day)."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
     MeterRollup.objects.create(
         meter=m,
         granularity=Granularity.DAY,
-        start=dt.datetime.combine(day, dt.time(), tzinfo=zone),
+        start=start,
         quantity=sum(v for v in hourly if v is not None),
         hourly=hourly,
+    )
+    count = len(hourly) if readings_per_day == 24 else readings_per_day  # 23 or 25 on a DST day
+    step, first = dt.timedelta(hours=len(hourly) / count), start.astimezone(dt.UTC)
+    Reading.objects.bulk_create(
+        Reading(meter=m, ts=first + step * i + dt.timedelta(minutes=1), value=float(i), source=Source.GATEWAY)
+        for i in range(count)
     )
 
 
@@ -92,6 +104,53 @@ def test_figures_of_a_crafted_week(plant):
     assert now.off_shift == pytest.approx(6 * 245 + DAY_KWH)
     assert now.off_shift_share == pytest.approx((6 * 245 + DAY_KWH) / energy)
     assert profile.unit == "kW"
+
+
+def test_days_read_once_count_for_energy_but_give_no_shape(site):
+    """A week read hourly after a week read once a day (its hours spread evenly by the rollup): the
+    flat week's base load and peak are not figures, so nothing is compared with them."""
+    main = meter(site, "E-MAIN")
+    _week(main, WEEK[0], NIGHT_NOW, peak=True)
+    for d in range(7):
+        _rollup(main, WEEK[0] - dt.timedelta(days=7 - d), [DAY_KWH / 24] * 24, readings_per_day=1)
+    profile = load_profile(site=site, start=WEEK[0], end=WEEK[1])
+    before = profile.previous
+    assert (before.days, before.hourly_days) == (7, 0)
+    assert before.energy == pytest.approx(7 * DAY_KWH)
+    assert before.mean_load == pytest.approx(DAY_KWH / 24)
+    assert (before.base_load, before.peak, before.base_share, before.peak_to_average) == (None,) * 4
+    assert profile.change("base_load") is None
+    assert profile.change("energy") == pytest.approx((PEAK_KW - 100) / (7 * DAY_KWH) * 100)
+    assert (profile.current.hourly_days, profile.current.base_load) == (7, pytest.approx(20.0))
+
+
+def test_page_and_api_say_which_days_have_no_hourly_shape(site, staff_client):
+    main = meter(site, "E-MAIN")
+    _week(main, WEEK[0], NIGHT_NOW, peak=True)
+    for d in range(7):
+        _rollup(main, WEEK[0] - dt.timedelta(days=7 - d), [DAY_KWH / 24] * 24, readings_per_day=1)
+    params = {"site": site.code, "start": WEEK[0].isoformat(), "end": WEEK[1].isoformat()}
+    page = staff_client.get(
+        URL, {"site": site.code, "period": "week", "on": WEEK[1].isoformat()}
+    ).content.decode()
+    assert "7 of 7 days in this period, 0 of 7 in the previous one" in page
+    answer = staff_client.get(API, params).json()
+    assert (answer["previous"]["hourly_days"], answer["previous"]["base_load"]) == (0, None)
+    assert answer["changes"]["base_load"] is None
+
+
+def test_a_day_one_incomer_read_once_leaves_the_sites_shape_out(site):
+    """Two incomers: on the day one of them was read once, the site's hours are not a shape."""
+    main, second = meter(site, "E-MAIN"), meter(site, "E-MAIN-2")
+    for d in range(7):
+        day = WEEK[0] + dt.timedelta(days=d)
+        _rollup(main, day, _day(NIGHT_NOW))
+        _rollup(second, day, [10.0] * 24, readings_per_day=1 if d == 0 else 24)
+    profile = load_profile(site=site, start=WEEK[0], end=WEEK[1])
+    assert (profile.current.days, profile.current.hourly_days) == (7, 6)
+    assert profile.current.energy == pytest.approx(7 * (DAY_KWH + 240))
+    assert math.isnan(profile.matrix[0][0])
+    assert profile.matrix[1][0] == pytest.approx(40.0)
 
 
 def test_typical_day_separates_weekdays_and_weekends(plant):
