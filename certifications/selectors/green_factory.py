@@ -3,6 +3,7 @@ need, last year's comparison and what-if values. The formula is certifications/s
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -299,7 +300,14 @@ def provenance_summary(provenance: dict) -> dict:
         "days": period.get("days"),
         "days_with_data": period.get("days_with_data"),
         "factor_sets": ", ".join(f"{k} {v}" for k, v in sorted(sets.items())),
-        "kpis_computed_at": provenance.get("kpis_computed_at"),
+        "kpis_computed_at": _when(provenance.get("kpis_computed_at")),
         "functions": len(functions) if isinstance(functions, list) else None,
         "functions_of": provenance.get("of"),
     }
+
+
+def _when(text: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
