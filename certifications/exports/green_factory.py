@@ -194,7 +194,9 @@ def _summary_text(provenance: dict) -> str:
     if summary["factor_sets"]:
         parts.append(_("factor sets %(sets)s") % {"sets": summary["factor_sets"]})
     if summary["kpis_computed_at"]:
-        parts.append(_("KPIs computed at %(at)s") % {"at": summary["kpis_computed_at"].isoformat(timespec="minutes")})
+        parts.append(
+            _("KPIs computed at %(at)s") % {"at": summary["kpis_computed_at"].isoformat(timespec="minutes")}
+        )
     if summary["functions"] is not None:
         parts.append(
             _("%(count)s of %(of)s functions provided")

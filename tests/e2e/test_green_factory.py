@@ -94,6 +94,7 @@ def test_the_green_factory_pages_at_both_widths_in_both_languages(live_server, e
         "value": f"/green-factory/evaluations/{evaluation.pk}/indicators/{reuse.pk}/",
         "schemes": "/green-factory/schemes/",
         "scheme": f"/green-factory/schemes/{scheme.pk}/",
+        "import": "/green-factory/schemes/import/",
     }
     assert Evaluation.objects.count() == 1
     for locale, lang in (("en-GB", "en"), ("zh-CN", "zh")):
@@ -103,5 +104,5 @@ def test_the_green_factory_pages_at_both_widths_in_both_languages(live_server, e
             for name, path in pages.items():
                 page.goto(f"{live_server.url}{path}")
                 page.wait_for_load_state("networkidle")
-                assert "能源低碳化" in page.content() or name in ("list", "schemes", "value"), name
+                assert "能源低碳化" in page.content() or name in ("list", "schemes", "value", "import"), name
                 screenshot(page, f"green-factory-{name}-{lang}-{width}")
