@@ -182,6 +182,34 @@ def test_entering_a_value_by_hand_stores_it_with_reason_and_evidence_and_changes
     assert "5.00" in _row(html, f"ind-{reuse.pk}")
 
 
+def test_a_qualitative_case_entered_by_hand_scores_its_share(staff_client, evaluation, evidence):
+    pollutants = _indicator(evaluation.scheme, "3.1")
+    url = reverse("green-factory-value", args=[evaluation.pk, pollutants.pk])
+    answer = staff_client.post(url, {"case": "B", "reason": "Monitoring report", "evidence": [evidence.pk]})
+    assert answer.status_code == 302
+    stored = IndicatorValue.objects.get(evaluation=evaluation, indicator=pollutants)
+    assert (stored.case, stored.value) == ("B", None)
+    row = _text(_row(staff_client.get(_url(evaluation)).content.decode(), f"ind-{pollutants.pk}"))
+    assert "4.00 / 8" in row  # case B earns half the weight
+
+
+def test_a_measured_figure_is_shown_beside_a_value_entered_by_hand(
+    staff_client, staff_user, evaluation, evidence
+):
+    automatic = IndicatorValue.objects.get(evaluation=evaluation, indicator__code="2.1")
+    _enter(evaluation, "2.1", staff_user, evidence, value=D("1.2"), version=automatic.version)
+    evaluation_fill(evaluation=evaluation)
+    measured = IndicatorValue.objects.get(evaluation=evaluation, indicator__code="2.1").provenance["measured"]
+    row = _text(
+        _row(
+            staff_client.get(_url(evaluation)).content.decode(),
+            f"ind-{_indicator(evaluation.scheme, '2.1').pk}",
+        )
+    )
+    assert f"Measured figure beside it: {measured['value']} m3/t" in row
+    assert "Entered by hand" in row
+
+
 def test_a_stale_version_is_refused_with_a_clear_message_keeping_the_input(
     staff_client, staff_user, evaluation, evidence
 ):
