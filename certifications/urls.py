@@ -1,6 +1,6 @@
 """Pages under /standards/ (library, coverage, certificates), /evidence/ (register, notifications) and
-/audits/ (dashboard, programme, audits, findings and corrective actions) and /registers/ (the
-management-system registers)."""
+/audits/ (dashboard, programme, audits, findings and corrective actions), /registers/ (the
+management-system registers) and /green-factory/ (the green-factory self-evaluation)."""
 
 from django.urls import path
 
@@ -11,6 +11,8 @@ from .views import (
     coverage,
     evidence,
     findings,
+    green_factory,
+    green_factory_schemes,
     hazards,
     incidents,
     objectives,
@@ -145,4 +147,38 @@ registers_urlpatterns = [
     path("permits/new/", permits.PermitCreateView.as_view(), name="permit-create"),
     path("permits/<int:pk>/", permits.PermitDetailView.as_view(), name="permit-detail"),
     path("permits/<int:pk>/edit/", permits.PermitUpdateView.as_view(), name="permit-update"),
+]
+
+green_factory_urlpatterns = [
+    # --- green-factory self-evaluation and schemes ---
+    path("", green_factory.EvaluationListView.as_view(), name="area-green-factory"),
+    path(
+        "evaluations/new/", green_factory.EvaluationOpenView.as_view(), name="green-factory-evaluation-open"
+    ),
+    path(
+        "evaluations/<int:pk>/", green_factory.EvaluationDetailView.as_view(), name="green-factory-evaluation"
+    ),
+    path(
+        "evaluations/<int:pk>/refill/",
+        green_factory.EvaluationRefillView.as_view(),
+        name="green-factory-evaluation-refill",
+    ),
+    path(
+        "evaluations/<int:pk>/indicators/<int:indicator>/",
+        green_factory.IndicatorValueView.as_view(),
+        name="green-factory-value",
+    ),
+    path(
+        "evaluations/<int:pk>/gate/<int:item>/",
+        green_factory.GateResultView.as_view(),
+        name="green-factory-gate-result",
+    ),
+    path("schemes/", green_factory_schemes.SchemeListView.as_view(), name="green-factory-scheme-list"),
+    path(
+        "schemes/import/",
+        green_factory_schemes.SchemeImportView.as_view(),
+        name="green-factory-scheme-import",
+    ),
+    path("schemes/<int:pk>/", green_factory_schemes.SchemeDetailView.as_view(), name="green-factory-scheme"),
+    # --- end green-factory self-evaluation and schemes ---
 ]

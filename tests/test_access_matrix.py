@@ -69,7 +69,16 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "permit-detail": workspace(),
     "permit-update": workspace({"GET", "POST"}),
     "area-energy": workspace(),
+    # green-factory pages: self-evaluations and schemes
     "area-green-factory": workspace(),
+    "green-factory-evaluation-open": workspace({"POST"}),
+    "green-factory-evaluation": workspace(),
+    "green-factory-evaluation-refill": workspace({"POST"}),
+    "green-factory-value": workspace({"GET", "POST"}),
+    "green-factory-gate-result": workspace({"POST"}),
+    "green-factory-scheme-list": workspace(),
+    "green-factory-scheme-import": workspace({"GET", "POST"}),
+    "green-factory-scheme": workspace(),
     "area-dossiers": workspace(),
     # Django's LoginView treats PUT as POST; signed-in users are sent home whatever the method.
     "login": {"anonymous": {"GET", "POST", "PUT"}, **dict.fromkeys(SIGNED_IN, ALL)},
@@ -482,6 +491,8 @@ def samples(site):
         "history_id": "1",
         "kind": "refrigerant-refills",
         "clause_id": "1",
+        "indicator": str(record.pk),
+        "item": str(record.pk),
         "uidb64": "MQ",
         "token": "not-a-token",
     }

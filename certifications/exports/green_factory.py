@@ -7,10 +7,20 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from greenfactory.core.exports import Sheet, xlsx_workbook
 
-from ..models import GateItem, Indicator, Scheme, SchemeGroup
+from ..models import (
+    Evaluation,
+    GateItem,
+    GateOutcome,
+    Indicator,
+    IndicatorType,
+    Scheme,
+    SchemeGroup,
+    ValueOrigin,
+)
 from ..parsers.green_factory_xlsx import (
     BAND_COLUMNS,
     CASE_COLUMNS,
@@ -19,6 +29,8 @@ from ..parsers.green_factory_xlsx import (
     INDICATOR_COLUMNS,
     SCHEME_SHEET,
 )
+from ..selectors.green_factory import EvaluationScore, GroupScore, provenance_summary
+from ..selectors.green_factory_gate import GateCheck, gate_passed, gate_verdict_label
 
 SCHEME_FIELDS = ("code", "edition", "standard", "title", "title_zh", "source", "source_zh")
 
@@ -160,3 +172,109 @@ def _indicator_row(indicator: Indicator) -> list[Any]:
 
 def _decimal(value: str | None) -> Decimal | None:
     return None if value in (None, "") else Decimal(value)
+
+
+def evaluation_filename(evaluation: Evaluation) -> str:
+    return f"green-factory-{evaluation.site.code}-{evaluation.year}".replace("/", "-").replace(" ", "-")
+
+
+def _summary_text(provenance: dict) -> str:
+    summary = provenance_summary(provenance)
+    parts = []
+    if summary["start"]:
+        parts.append(
+            _("%(start)s to %(end)s, %(with)s of %(days)s days with data")
+            % {
+                "start": summary["start"],
+                "end": summary["end"],
+                "with": summary["days_with_data"],
+                "days": summary["days"],
+            }
+        )
+    if summary["factor_sets"]:
+        parts.append(_("factor sets %(sets)s") % {"sets": summary["factor_sets"]})
+    if summary["kpis_computed_at"]:
+        parts.append(
+            _("KPIs computed at %(at)s") % {"at": summary["kpis_computed_at"].isoformat(timespec="minutes")}
+        )
+    if summary["functions"] is not None:
+        parts.append(
+            _("%(count)s of %(of)s functions provided")
+            % {"count": summary["functions"], "of": summary["functions_of"]}
+        )
+    return "; ".join(parts)
+
+
+def evaluation_xlsx(*, score: EvaluationScore, gate: list[GateCheck]) -> bytes:
+    """The self-evaluation as a workbook: indicators (value, unit, origin, provenance summary, B, L,
+    points), groups, the gate and the total, as the evaluation page shows them."""
+    evaluation = score.evaluation
+    codes = {g.group.pk: g.group.code for g in _walk_groups(score.groups)}
+    indicators = []
+    for entry in score.indicators():
+        indicator, stored = entry.indicator, entry.entry
+        origin = ValueOrigin(stored.origin).label if stored is not None else ""
+        automatic = stored is not None and stored.origin == ValueOrigin.AUTOMATIC
+        indicators.append(
+            [
+                codes.get(indicator.group_id, ""),
+                indicator.code,
+                indicator.name_zh,
+                indicator.name_en,
+                entry.value if indicator.type != IndicatorType.QUALITATIVE else entry.case,
+                indicator.unit,
+                str(origin),
+                _summary_text(stored.provenance) if automatic and stored is not None else "",
+                stored.reason if stored is not None else "",
+                entry.baseline,
+                entry.leading,
+                indicator.weight,
+                entry.points,
+            ]
+        )
+    groups = [
+        [g.group.code, codes.get(g.group.parent_id or 0, ""), g.group.name_zh, g.group.name_en]
+        + [g.points, g.weight]
+        for g in _walk_groups(score.groups)
+    ]
+    verdict = gate_passed(gate)
+    summary = [
+        [_("Site"), str(evaluation.site)],
+        [_("Year"), evaluation.year],
+        [_("Scheme"), evaluation.scheme.code],
+        [_("Source"), evaluation.scheme.source],
+        [_("Total score"), score.total],
+        [_("Maximum"), score.weight],
+        [_("Gate"), str(gate_verdict_label(verdict))],
+    ]
+    return xlsx_workbook(
+        [
+            Sheet(str(_("Evaluation")), [_("Field"), _("Value")], summary),
+            Sheet(
+                str(_("Indicators")),
+                [_("Group"), _("Code"), _("Chinese name"), _("English name"), _("Value"), _("Unit")]
+                + [_("Origin"), _("Provenance"), _("Reason"), "B", "L", _("Weight"), _("Points")],
+                indicators,
+                frozenset({0, 1}),
+            ),
+            Sheet(
+                str(_("Groups")),
+                [_("Code"), _("Parent"), _("Chinese name"), _("English name"), _("Points"), _("Weight")],
+                groups,
+                frozenset({0, 1}),
+            ),
+            Sheet(
+                str(_("Gate")),
+                [_("Code"), _("Chinese name"), _("English name"), _("Outcome"), _("Reason")],
+                [
+                    [c.item.code, c.item.name_zh, c.item.name_en, str(GateOutcome(c.outcome).label), c.reason]
+                    for c in gate
+                ],
+                frozenset({0}),
+            ),
+        ]
+    )
+
+
+def _walk_groups(groups: list[GroupScore]) -> list[GroupScore]:
+    return [s for g in groups for s in (g, *_walk_groups(g.children))]

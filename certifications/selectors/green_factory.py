@@ -3,12 +3,22 @@ need, last year's comparison and what-if values. The formula is certifications/s
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from ..models import Evaluation, Indicator, IndicatorType, IndicatorValue, Scheme, SchemeGroup
+from ..models import (
+    Evaluation,
+    Evidence,
+    GateItem,
+    Indicator,
+    IndicatorType,
+    IndicatorValue,
+    Scheme,
+    SchemeGroup,
+)
 from ..scoring import indicator_points
 
 QUANTITATIVE = (IndicatorType.HIGHER_BETTER, IndicatorType.LOWER_BETTER, IndicatorType.COUNT)
@@ -184,3 +194,120 @@ def evaluation_list() -> QuerySet[Evaluation]:
 
 def scheme_list() -> QuerySet[Scheme]:
     return Scheme.objects.order_by("-edition", "code")
+
+
+def evidence_for_site(*, site_id: int) -> QuerySet[Evidence]:
+    """The evidence records a value or gate item of the site may cite: the site's own and those that
+    apply to every site."""
+    return (
+        Evidence.objects.filter(Q(sites=site_id) | Q(sites__isnull=True)).distinct().order_by("title", "pk")
+    )
+
+
+def scheme_detail(*, pk: int) -> tuple[Scheme, list[GroupScore], list[GateItem]]:
+    """A scheme with its groups as a tree (each indicator as an unscored entry) and its gate items."""
+    scheme = Scheme.objects.get(pk=pk)
+    _groups, children, indicators = _scheme_tree(scheme.pk)
+    by_group: dict[int, list[IndicatorScore]] = {}
+    for indicator in indicators:
+        entry = IndicatorScore(indicator, None, "", Decimal(0), indicator.baseline, indicator.leading)
+        by_group.setdefault(indicator.group_id, []).append(entry)
+
+    def build(group: SchemeGroup) -> GroupScore:
+        return GroupScore(group, by_group.get(group.pk, []), [build(c) for c in children.get(group.pk, [])])
+
+    gate = list(GateItem.objects.filter(scheme=scheme).order_by("position"))
+    return scheme, [build(g) for g in children.get(None, [])], gate
+
+
+@dataclass
+class EvaluationRow:
+    evaluation: Evaluation
+    total: Decimal
+    weight: Decimal
+    gate: bool | None = None  # set by the page: passed, failed, not decided
+
+
+def evaluation_rows(*, evaluations: list[Evaluation]) -> list[EvaluationRow]:
+    """Total score and maximum of each evaluation, in three queries whatever the number of rows."""
+    scheme_ids = {e.scheme_id for e in evaluations}
+    indicators: dict[int, list[Indicator]] = {}
+    for indicator in Indicator.objects.filter(scheme_id__in=scheme_ids).order_by("position"):
+        indicators.setdefault(indicator.scheme_id, []).append(indicator)
+    entries: dict[tuple[int, int], IndicatorValue] = {
+        (v.evaluation_id, v.indicator_id): v
+        for v in IndicatorValue.objects.filter(evaluation__in=[e.pk for e in evaluations])
+    }
+    rows = []
+    for evaluation in evaluations:
+        total = Decimal(0)
+        weight = Decimal(0)
+        for indicator in indicators.get(evaluation.scheme_id, []):
+            entry = entries.get((evaluation.pk, indicator.pk))
+            score = indicator_score(
+                indicator=indicator,
+                value=entry.value if entry else None,
+                case=entry.case if entry else "",
+                band_value=evaluation.annual_energy_tce,
+            )
+            total += score.points
+            weight += indicator.weight
+        rows.append(EvaluationRow(evaluation, total, weight))
+    return rows
+
+
+@dataclass
+class WhatIfEffect:
+    """One indicator's what-if value against the stored one: its points, its first-level group's and the
+    total, before and after. Nothing is saved."""
+
+    indicator: IndicatorScore
+    indicator_before: IndicatorScore
+    group: GroupScore
+    group_before: GroupScore
+    total: Decimal
+    total_before: Decimal
+
+
+def what_if_effect(*, score: EvaluationScore, indicator: Indicator, value: Decimal | str) -> WhatIfEffect:
+    """The effect of one what-if value on ``score`` (the evaluation as stored)."""
+    changed = evaluation_score(evaluation=score.evaluation, what_if={indicator.pk: value}, compare=False)
+
+    def find(result: EvaluationScore) -> tuple[GroupScore, IndicatorScore]:
+        for group in result.groups:
+            for entry in group.all_indicators():
+                if entry.indicator.pk == indicator.pk:
+                    return group, entry
+        raise LookupError(indicator.code)
+
+    group, entry = find(changed)
+    group_before, entry_before = find(score)
+    return WhatIfEffect(entry, entry_before, group, group_before, changed.total, score.total)
+
+
+def provenance_summary(provenance: dict) -> dict:
+    """The lines people read first in an automatic value's provenance: period, days with data, factor
+    sets and when the KPIs were computed (the rest is shown in full beside it)."""
+    period = provenance.get("period") or {}
+    factors = provenance.get("factors") or []
+    sets: dict[str, str] = {}
+    for row in factors if isinstance(factors, list) else []:
+        sets.update({str(k): str(v) for k, v in (row.get("sets") or {}).items()})
+    functions = provenance.get("functions")
+    return {
+        "start": period.get("start"),
+        "end": period.get("end"),
+        "days": period.get("days"),
+        "days_with_data": period.get("days_with_data"),
+        "factor_sets": ", ".join(f"{k} {v}" for k, v in sorted(sets.items())),
+        "kpis_computed_at": _when(provenance.get("kpis_computed_at")),
+        "functions": len(functions) if isinstance(functions, list) else None,
+        "functions_of": provenance.get("of"),
+    }
+
+
+def _when(text: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None

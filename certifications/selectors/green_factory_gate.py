@@ -139,3 +139,12 @@ def gate_passed(checks: list[GateCheck]) -> bool | None:
     if all(c.passed for c in checks):
         return True
     return None
+
+
+def gate_verdict_label(verdict: bool | None) -> str:
+    """The gate's verdict in plain words: a failed gate means no title whatever the score."""
+    if verdict is False:
+        return _("Gate failed: no title whatever the score")
+    if verdict is True:
+        return _("Gate passed")
+    return _("Gate not decided: some basic requirements are still open")

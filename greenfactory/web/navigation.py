@@ -64,7 +64,7 @@ AREAS: tuple[Area, ...] = (
         "area-green-factory",
         _("Green factory"),
         _("GB/T 36132 evaluation: the basic-requirement gate and the scored indicators."),
-        Capability.WORKSPACE,
+        Capability.GREEN_FACTORY_READ,
     ),
     Area(
         "dossiers",

@@ -7,6 +7,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("portal/", views.PortalView.as_view(), name="portal"),
     path("energy/", views.AreaView.as_view(area_key="energy"), name="area-energy"),
-    path("green-factory/", views.AreaView.as_view(area_key="green-factory"), name="area-green-factory"),
     path("dossiers/", views.AreaView.as_view(area_key="dossiers"), name="area-dossiers"),
 ]
