@@ -38,6 +38,14 @@ def test_energy_flow_opens_a_meter_from_the_diagram(demo, live_server, new_page)
     page.wait_for_url("**/meters/**")
     assert "E-101" in page.locator("h1").inner_text()
 
+    # The site's load profile over the demo's last week, read hourly: the night base load is
+    # worth an observation, which names its figure.
+    page.goto(f"{live_server.url}/energy/load-profile/?site=TJ-01&period=week&on={TODAY:%Y-%m-%d}")
+    observation = page.locator("#load-observations li.observation[data-rule]").first
+    assert "Base load is" in observation.inner_text()
+    assert page.locator("#load-typical-day svg").is_visible()
+    screenshot(page, "load-profile-week-en")
+
     page.goto(f"{live_server.url}/kpis/?site=TJ-01&period=month&on=2026-10-01")
     assert page.locator("#kpi-energy-flow svg").is_visible()  # the dashboard shows the same drawing
     screenshot(page, "kpi-dashboard-energy-flow-en")
