@@ -12,6 +12,7 @@ from .views import (
     evidence,
     findings,
     green_factory,
+    green_factory_annual,
     green_factory_schemes,
     hazards,
     incidents,
@@ -157,6 +158,11 @@ green_factory_urlpatterns = [
     ),
     path(
         "evaluations/<int:pk>/", green_factory.EvaluationDetailView.as_view(), name="green-factory-evaluation"
+    ),
+    path(
+        "evaluations/<int:pk>/annual-form/",
+        green_factory_annual.AnnualFormView.as_view(),
+        name="green-factory-annual-form",
     ),
     path(
         "evaluations/<int:pk>/refill/",

@@ -73,6 +73,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "area-green-factory": workspace(),
     "green-factory-evaluation-open": workspace({"POST"}),
     "green-factory-evaluation": workspace(),
+    "green-factory-annual-form": workspace(),
     "green-factory-evaluation-refill": workspace({"POST"}),
     "green-factory-value": workspace({"GET", "POST"}),
     "green-factory-gate-result": workspace({"POST"}),

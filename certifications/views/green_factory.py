@@ -84,6 +84,8 @@ class EvaluationOpenView(CapabilityRequiredMixin, View):
                 if existed is not None:
                     messages.info(request, _("The site already has an evaluation for this year."))
                 else:
+                    # Filled at once from the KPIs already stored, rather than at the next sweep.
+                    fill_services.evaluation_fill(evaluation=evaluation, by=request.user)
                     messages.success(request, _("Evaluation opened."))
                 return redirect("green-factory-evaluation", pk=evaluation.pk)
         view = EvaluationListView(request=request, kwargs={})

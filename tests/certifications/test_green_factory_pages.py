@@ -118,6 +118,8 @@ def test_the_list_shows_each_evaluation_with_score_gate_and_refresh_and_opens_on
     opened = Evaluation.objects.get(site=plant, year=2026)
     assert answer["Location"] == _url(opened)
     assert opened.scheme == scheme
+    assert opened.refreshed_at is not None  # filled at once: 2026 has no KPIs, and says so
+    assert opened.fill_notes["1.1.1"] == "no_kpis"
 
 
 def test_opening_with_a_bad_year_is_a_form_error_and_opens_nothing(staff_client, plant, scheme):
