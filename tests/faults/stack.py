@@ -338,13 +338,23 @@ class Stack:
             return True
         return False
 
-    def worker_start(self, name: str = "w1", **extra: str) -> Process:
+    def worker_start(
+        self, name: str = "w1", *, queues: str = "default,ingest,kpi,dossier", **extra: str
+    ) -> Process:
         command = [sys.executable, "-m", "celery", "-A", "greenfactory", "worker", "--pool=solo"]
-        command += ["--queues=default,ingest,kpi,dossier", "--loglevel=INFO", "--without-gossip"]
+        command += [f"--queues={queues}", "--loglevel=INFO", "--without-gossip"]
         command += ["--without-mingle", f"--hostname={name}@faults"]
         worker = Process(command, env=self.env("gf-worker", **extra), log=self.workdir / f"worker-{name}.log")
         self.processes.append(worker)
         return worker
+
+    def beat_start(self) -> Process:
+        """Celery beat with its schedule file in the test's folder, as the compose file runs it."""
+        command = [sys.executable, "-m", "celery", "-A", "greenfactory", "beat", "--loglevel=INFO"]
+        command += ["--schedule", str(self.workdir / "celerybeat-schedule")]
+        beat = Process(command, env=self.env("gf-beat"), log=self.workdir / "beat.log")
+        self.processes.append(beat)
+        return beat
 
     def sql(self, query: str, params: tuple = ()) -> list[tuple]:
         return self.pg.query(self.database, query, params)
