@@ -25,3 +25,22 @@ forwarded_allow_ips = _setting("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No gunicornc control socket: its default path is one per user ($HOME/.gunicorn), which several
 # gunicorn processes on a host would share, and the image's user has no writable home.
 control_socket_disable = True
+
+
+# Prometheus multi-process mode (PROMETHEUS_MULTIPROC_DIR, shared with the Celery workers of the
+# host): the folder is emptied when the server starts, and a worker that exits has its live gauges
+# removed, so /metrics adds up the processes that exist.
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

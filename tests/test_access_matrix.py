@@ -45,6 +45,9 @@ def workspace(methods=READ):
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "home": workspace(),
     "healthz": everyone(READ),
+    # Scoped by network, not by role: the matrix's requests come from loopback, which may scrape;
+    # tests/core/test_metrics.py refuses every other address.
+    "metrics": everyone(READ),
     "portal": {"admin": READ, "auditor": READ},
     "area-audits": workspace(),
     "area-registers": workspace(),
@@ -350,6 +353,7 @@ EXPECTED["home"]["auditor"] = READ
 METHOD_FIRST: dict[str, set[str]] = {
     "home": {"GET"},
     "healthz": {"GET"},
+    "metrics": {"GET"},
     "login": {"GET", "POST", "PUT"},
     "logout": {"POST"},
     "password_reset": {"GET", "POST", "PUT"},

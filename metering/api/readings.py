@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from greenfactory.accounts.roles import Capability, can
+from greenfactory.core import metrics
 from greenfactory.core.exceptions import PayloadTooLarge
 from greenfactory.sites.models import Site
 from metering.api.authentication import (
@@ -180,6 +181,7 @@ class ReadingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             by=None if gateway else request.user,
             atomic=request.query_params.get("atomic", "").lower() in ("1", "true", "yes"),
         )
+        metrics.ingest_record(result)
         return Response(result.as_dict(), status=result.http_status)
 
 
