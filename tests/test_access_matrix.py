@@ -293,6 +293,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:obligation-evaluate": workspace({"POST"}),
     "api:permit-list": workspace({"GET", "POST"}),
     "api:permit-detail": workspace({"GET", "PATCH"}),
+    # registers: environmental aspects, OH&S hazards and incidents API
+    "api:aspect-list": workspace({"GET", "POST"}),
+    "api:aspect-detail": workspace({"GET", "PATCH"}),
+    "api:hazard-list": workspace({"GET", "POST"}),
+    "api:hazard-detail": workspace({"GET", "PATCH"}),
+    "api:incident-list": workspace({"GET", "POST"}),
+    "api:incident-detail": workspace({"GET", "PATCH"}),
+    "api:incident-transition": workspace({"POST"}),
     # green-factory evaluation API
     "api:green-factory-scheme-list": workspace(),
     "api:green-factory-scheme-detail": workspace(),
