@@ -144,5 +144,5 @@ class AspectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         version = data.pop("version", None)
         if version is None:
             raise serializers.ValidationError({"version": ["This field is required."]})
-        services.aspect_update(aspect=entry, by=request.user, version=version, **data)
+        services.aspect_update(entry=entry, by=request.user, version=version, **data)
         return self._answer(entry.pk)

@@ -179,5 +179,5 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         version = data.pop("version", None)
         if version is None:
             raise serializers.ValidationError({"version": ["This field is required."]})
-        services.hazard_update(hazard=entry, by=request.user, version=version, **data)
+        services.hazard_update(entry=entry, by=request.user, version=version, **data)
         return self._answer(entry.pk)

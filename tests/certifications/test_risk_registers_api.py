@@ -83,11 +83,16 @@ def test_an_aspect_is_scored_by_its_method_when_recorded_and_changed(methods, st
 def test_a_stale_aspect_edit_answers_409_and_changes_nothing(methods, staff_client):
     body = staff_client.post("/api/v1/aspects/", _aspect(reference="ASP-DUST"), content_type=JSON).json()
     url = f"/api/v1/aspects/{body['id']}/"
-    staff_client.patch(url, {"version": 1, "impact": "Dust in the workshop"}, JSON)
+    staff_client.patch(url, {"version": 1, "impact": "Dust in the workshop", "aspect": "Fine dust"}, JSON)
     stale = staff_client.patch(url, {"version": 1, "impact": "Overwritten", "scores": {"legal": 5}}, JSON)
     assert (stale.status_code, stale.json()["current_version"]) == (409, 2)
     stored = Aspect.objects.get(reference="ASP-DUST")
-    assert (stored.impact, stored.score, stored.version) == ("Dust in the workshop", 12, 2)
+    assert (stored.impact, stored.aspect, stored.score, stored.version) == (
+        "Dust in the workshop",
+        "Fine dust",
+        12,
+        2,
+    )
     without_version = staff_client.patch(url, {"impact": "x"}, JSON)
     assert (without_version.status_code, list(without_version.json())) == (400, ["version"])
 
@@ -151,12 +156,19 @@ def test_a_hazard_stores_its_lec_risk_before_and_after_controls(methods, staff_c
 def test_a_hazard_edit_rescores_and_a_stale_one_changes_nothing(methods, staff_client):
     body = staff_client.post("/api/v1/hazards/", _hazard(reference="HAZ-HF"), content_type=JSON).json()
     url = f"/api/v1/hazards/{body['id']}/"
-    changed = staff_client.patch(url, {"version": 1, "residual_factors": {"L": 0.5, "E": 6, "C": 7}}, JSON)
+    changed = staff_client.patch(
+        url, {"version": 1, "hazard": "HF gas", "residual_factors": {"L": 0.5, "E": 6, "C": 7}}, JSON
+    )
     assert (changed.json()["residual_score"], changed.json()["residual_band"]) == ("21.000", "general")
     stale = staff_client.patch(url, {"version": 1, "residual_factors": {"L": 10, "E": 10, "C": 100}}, JSON)
     assert (stale.status_code, stale.json()["current_version"]) == (409, 2)
     hazard = Hazard.objects.get(reference="HAZ-HF")
-    assert (hazard.residual_score, hazard.residual_factors["L"], hazard.version) == (Decimal(21), 0.5, 2)
+    assert (hazard.hazard, hazard.residual_score, hazard.residual_factors["L"], hazard.version) == (
+        "HF gas",
+        Decimal(21),
+        0.5,
+        2,
+    )
 
 
 @pytest.mark.parametrize(
