@@ -55,6 +55,10 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "register-hazard": workspace(),
     "register-incidents": workspace(),
     "register-incident": workspace(),
+    "register-aspect-create": workspace({"GET", "POST"}),
+    "register-aspect-update": workspace({"GET", "POST"}),
+    "register-hazard-create": workspace({"GET", "POST"}),
+    "register-hazard-update": workspace({"GET", "POST"}),
     # --- end registers: aspects, hazards, incidents ---
     # registers: obligations and permits pages
     "obligation-list": workspace(),
