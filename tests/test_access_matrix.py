@@ -56,6 +56,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "register-incidents": workspace(),
     "register-incident": workspace(),
     "register-aspect-create": workspace({"GET", "POST"}),
+    "register-aspect-import": workspace({"GET", "POST"}),
+    "register-hazard-import": workspace({"GET", "POST"}),
     "register-aspect-update": workspace({"GET", "POST"}),
     "register-hazard-create": workspace({"GET", "POST"}),
     "register-hazard-update": workspace({"GET", "POST"}),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..exports.aspects import aspect_list_response
 from ..filters.aspects import AspectFilter
@@ -14,8 +15,10 @@ from ..forms.aspects import AspectForm, AspectUpdateForm, aspect_initial
 from ..models import Aspect
 from ..selectors import aspects as aspect_selectors
 from ..services import aspects as aspect_services
+from ..services.aspects_import import ASPECT_TABLE
 from ._registers_common import RegisterFormView, blank_as_empty, initial_of
 from ._risk_registers import RegisterDetailView, RegisterListView
+from .registers import RegisterImportView
 
 _OPTIONAL_TEXT = ("reference", "title_zh", "operational_controls", "objectives", "notes")
 
@@ -90,3 +93,8 @@ class AspectUpdateView(RegisterFormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "entry": self.entry}
+
+
+class AspectImportView(RegisterImportView):
+    table = ASPECT_TABLE
+    title = gettext_lazy("Import environmental aspects")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..exports.hazards import hazard_list_response
 from ..filters.hazards import HazardFilter
@@ -16,8 +17,10 @@ from ..forms.hazards import ControlFormSet, HazardForm, HazardUpdateForm, contro
 from ..models import Hazard
 from ..selectors import hazards as hazard_selectors
 from ..services import hazards as hazard_services
+from ..services.hazards_import import HAZARD_TABLE
 from ._registers_common import RegisterFormView, blank_as_empty, initial_of
 from ._risk_registers import RegisterDetailView, RegisterListView
+from .registers import RegisterImportView
 
 _OPTIONAL_TEXT = ("reference", "title_zh", "exposed", "notes")
 
@@ -112,3 +115,8 @@ class HazardUpdateView(_HazardFormView):
         )
         messages.success(self.request, _("%(reference)s saved.") % {"reference": self.entry.reference})
         return redirect("register-hazard", pk=self.entry.pk)
+
+
+class HazardImportView(RegisterImportView):
+    table = HAZARD_TABLE
+    title = gettext_lazy("Import OH&S hazards")

@@ -1,6 +1,6 @@
 """Recording an environmental aspect and an OH&S hazard in the browser: only the chosen method's
-scores or factors show, the saved entry shows what its method worked out; the forms in both
-languages at both widths."""
+scores or factors show, the saved entry shows what its method worked out; the forms and the import
+pages in both languages at both widths."""
 
 from __future__ import annotations
 
@@ -54,6 +54,8 @@ def test_the_register_forms_at_both_widths_in_both_languages(live_server, e2e_us
     forms = {
         "aspect-new": ("/registers/aspects/new/", "#id_score__env-5x4__scale", "厂界外"),
         "hazard-edit": (f"/registers/hazards/{hazard.pk}/edit/", "#id_initial__lec__L", "事故发生的可能性"),
+        "aspect-import": ("/registers/aspects/import/", "#id_file", "下载空白模板"),
+        "hazard-import": ("/registers/hazards/import/", "#id_file", "下载空白模板"),
     }
     for locale, lang in (("en-GB", "en"), ("zh-CN", "zh")):
         for width, viewport in (("1280", DESKTOP), ("390", PHONE)):
