@@ -100,9 +100,15 @@ registers_urlpatterns = [
     path("", registers.RegisterOverviewView.as_view(), name="area-registers"),
     # --- aspects, hazards, incidents: /registers/aspects/, /registers/hazards/, /registers/incidents/ ---
     path("aspects/", aspects.AspectListView.as_view(), name="register-aspects"),
+    path("aspects/new/", aspects.AspectCreateView.as_view(), name="register-aspect-create"),
+    path("aspects/import/", aspects.AspectImportView.as_view(), name="register-aspect-import"),
     path("aspects/<int:pk>/", aspects.AspectDetailView.as_view(), name="register-aspect"),
+    path("aspects/<int:pk>/edit/", aspects.AspectUpdateView.as_view(), name="register-aspect-update"),
     path("hazards/", hazards.HazardListView.as_view(), name="register-hazards"),
+    path("hazards/new/", hazards.HazardCreateView.as_view(), name="register-hazard-create"),
+    path("hazards/import/", hazards.HazardImportView.as_view(), name="register-hazard-import"),
     path("hazards/<int:pk>/", hazards.HazardDetailView.as_view(), name="register-hazard"),
+    path("hazards/<int:pk>/edit/", hazards.HazardUpdateView.as_view(), name="register-hazard-update"),
     path("incidents/", incidents.IncidentListView.as_view(), name="register-incidents"),
     path("incidents/<int:pk>/", incidents.IncidentDetailView.as_view(), name="register-incident"),
     # --- end aspects, hazards, incidents ---

@@ -47,7 +47,10 @@ from certifications.api import (
     ReminderViewSet,
     StandardViewSet,
 )
+from certifications.api.aspects import AspectViewSet
 from certifications.api.green_factory import GreenFactoryEvaluationViewSet, GreenFactorySchemeViewSet
+from certifications.api.hazards import HazardViewSet
+from certifications.api.incidents import IncidentViewSet
 from certifications.api.objectives import ObjectiveProgressViewSet, ObjectiveViewSet
 from certifications.api.obligations import ObligationViewSet
 from certifications.api.permits import PermitViewSet
@@ -115,6 +118,10 @@ router.register("objective-progress", ObjectiveProgressViewSet, basename="object
 # Registers: compliance obligations and permits
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("permits", PermitViewSet, basename="permit")
+# Registers: environmental aspects, OH&S hazards, incidents
+router.register("aspects", AspectViewSet, basename="aspect")
+router.register("hazards", HazardViewSet, basename="hazard")
+router.register("incidents", IncidentViewSet, basename="incident")
 # Green-factory evaluation (GB/T 36132)
 router.register("green-factory-schemes", GreenFactorySchemeViewSet, basename="green-factory-scheme")
 router.register(

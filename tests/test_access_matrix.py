@@ -58,6 +58,12 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "register-hazard": workspace(),
     "register-incidents": workspace(),
     "register-incident": workspace(),
+    "register-aspect-create": workspace({"GET", "POST"}),
+    "register-aspect-import": workspace({"GET", "POST"}),
+    "register-hazard-import": workspace({"GET", "POST"}),
+    "register-aspect-update": workspace({"GET", "POST"}),
+    "register-hazard-create": workspace({"GET", "POST"}),
+    "register-hazard-update": workspace({"GET", "POST"}),
     # --- end registers: aspects, hazards, incidents ---
     # registers: obligations and permits pages
     "obligation-list": workspace(),
@@ -306,6 +312,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:obligation-evaluate": workspace({"POST"}),
     "api:permit-list": workspace({"GET", "POST"}),
     "api:permit-detail": workspace({"GET", "PATCH"}),
+    # registers: environmental aspects, OH&S hazards and incidents API
+    "api:aspect-list": workspace({"GET", "POST"}),
+    "api:aspect-detail": workspace({"GET", "PATCH"}),
+    "api:hazard-list": workspace({"GET", "POST"}),
+    "api:hazard-detail": workspace({"GET", "PATCH"}),
+    "api:incident-list": workspace({"GET", "POST"}),
+    "api:incident-detail": workspace({"GET", "PATCH"}),
+    "api:incident-transition": workspace({"POST"}),
     # green-factory evaluation API
     "api:green-factory-scheme-list": workspace(),
     "api:green-factory-scheme-detail": workspace(),

@@ -48,6 +48,7 @@ from metering.demo import DEMO_GATEWAY_KEY
 
 from .api.fuzz_data import fuzz_objects_add
 from .api.fuzz_green_factory import green_factory_objects_add
+from .api.fuzz_registers import risk_registers_objects_add
 
 TODAY = dt.date(2026, 11, 28)
 CHECKS = [
@@ -122,6 +123,7 @@ def demo(django_db_setup, django_db_blocker):
             staff = User.objects.get(username="compliance")
             fuzz_objects_add(staff=staff, today=TODAY)
             green_factory_objects_add(staff=staff, today=TODAY)
+            risk_registers_objects_add(staff=staff, today=TODAY)
             REAL_IDS.update({path: _real_ids(path, staff) for path in RAW_SCHEMA["paths"] if "{" in path})
             auditor = User.objects.get(username="auditor")
             HEADERS["staff"] = {"Authorization": f"Token {Token.objects.create(user=staff).key}"}
@@ -165,6 +167,16 @@ BENCHMARKS = r"^/api/v1/(energy-benchmarks|reference-levels)/"
 @staff_schema.include(path_regex=BENCHMARKS).parametrize()
 @settings(max_examples=30, **FUZZ)
 def test_benchmark_operations_get_only_documented_answers(case, as_demo):
+    case.call_and_validate(headers=HEADERS["staff"], checks=CHECKS)
+
+
+# Aspects, hazards and incidents: scored and graded by methods that are data, fuzzed harder.
+RISK_REGISTERS = r"^/api/v1/(aspects|hazards|incidents)/"
+
+
+@staff_schema.include(path_regex=RISK_REGISTERS).parametrize()
+@settings(max_examples=25, **FUZZ)
+def test_risk_register_operations_get_only_documented_answers(case, as_demo):
     case.call_and_validate(headers=HEADERS["staff"], checks=CHECKS)
 
 

@@ -238,3 +238,32 @@ def entry_columns() -> tuple[Column, ...]:
 
 def notes_column() -> Column:
     return Column("notes", gettext_lazy("Notes"), text(), lambda e: e.notes)
+
+
+_PAIR = re.compile(r"^\s*([A-Za-z][\w-]*)\s*[=:：]\s*(\S+)\s*$")
+_PAIR_SEPARATORS = re.compile(r"[;,\n；，、]|\s+(?=[A-Za-z][\w-]*\s*[=:：])")
+
+
+def code_values(value: object, lookups: Lookups) -> dict[str, int | float]:
+    """Values by code, as the aspects and hazards exports write them: "L=3 E=6 C=40" (or separated
+    by ";", "," or new lines); each value a number, 3 kept as 3 and 0.5 as 0.5. Empty: none."""
+    if blank(value):
+        return {}
+    found: dict[str, int | float] = {}
+    for part in _PAIR_SEPARATORS.split(str(value)):
+        if not part.strip():
+            continue
+        match = _PAIR.match(part)
+        if match is None:
+            raise CellInvalid(_("Write each value as code=value, e.g. L=3 E=6 C=40."))
+        code, raw = match.groups()
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise CellInvalid(_("%(code)s is not a number.") % {"code": code}) from None
+        if not number.is_finite():
+            raise CellInvalid(_("%(code)s is not a number.") % {"code": code})
+        if code in found:
+            raise CellInvalid(_("%(code)s is given twice.") % {"code": code})
+        found[code] = int(number) if number == number.to_integral_value() else float(number)
+    return found

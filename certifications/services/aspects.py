@@ -150,10 +150,11 @@ def aspect_create(
 
 
 @transaction.atomic
-def aspect_update(*, aspect: Aspect, by: User, version: int | None, **changes: Any) -> Aspect:
-    """Change any of aspect_create's fields; fields left out stay. An edit made on an older
-    ``version`` is refused (EditConflict) and nothing changes."""
-    entry = Aspect.objects.select_for_update(of=("self",)).select_related("method").get(pk=aspect.pk)
+def aspect_update(*, entry: Aspect, by: User, version: int | None, **changes: Any) -> Aspect:
+    """Change any of aspect_create's fields (``aspect`` among them, so the entry is ``entry``);
+    fields left out stay. An edit made on an older ``version`` is refused (EditConflict) and
+    nothing changes."""
+    entry = Aspect.objects.select_for_update(of=("self",)).select_related("method").get(pk=entry.pk)
     check_version(entry, version)
     links: dict[str, Any] = {name: changes.pop(name) for name in LINK_FIELDS if name in changes}
     unknown = set(changes) - FIELDS

@@ -171,10 +171,11 @@ def _replace_controls(hazard: Hazard, controls: Iterable[tuple[str, str, bool]])
 
 
 @transaction.atomic
-def hazard_update(*, hazard: Hazard, by: User, version: int | None, **changes: Any) -> Hazard:
-    """Change any of hazard_create's fields (``controls`` replaces them all); fields left out stay.
-    An edit made on an older ``version`` is refused (EditConflict) and nothing changes."""
-    entry = Hazard.objects.select_for_update(of=("self",)).select_related("method").get(pk=hazard.pk)
+def hazard_update(*, entry: Hazard, by: User, version: int | None, **changes: Any) -> Hazard:
+    """Change any of hazard_create's fields (``hazard`` among them, so the entry is ``entry``;
+    ``controls`` replaces them all); fields left out stay. An edit made on an older ``version`` is
+    refused (EditConflict) and nothing changes."""
+    entry = Hazard.objects.select_for_update(of=("self",)).select_related("method").get(pk=entry.pk)
     check_version(entry, version)
     links: dict[str, Any] = {name: changes.pop(name) for name in LINK_FIELDS if name in changes}
     controls = changes.pop("controls", None)

@@ -201,6 +201,11 @@ SPECTACULAR_SETTINGS = {
         "RiskStatusEnum": "certifications.models.risks.RiskStatus",
         "ObjectiveStatusEnum": "certifications.models.objectives.ObjectiveStatus",
         "FollowsEnum": "certifications.models.objectives.Follows",
+        # registers: environmental aspects, OH&S hazards, incidents
+        "AspectConditionEnum": "certifications.models.aspects.AspectCondition",
+        "ControlLevelEnum": "certifications.models.hazards.ControlLevel",
+        "IncidentKindEnum": "certifications.models.incidents.IncidentKind",
+        "IncidentStatusEnum": "certifications.models.incidents.IncidentStatus",
         # energy budgets
         "MediumEnum": "metering.choices.Medium",
         # green-factory evaluation

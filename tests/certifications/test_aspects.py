@@ -84,12 +84,12 @@ def test_create_and_edit_store_the_scores_and_the_verdict(method, staff_user, si
     )  # fmt: skip
     assert (aspect.reference[:4], aspect.score, aspect.significant) == ("ASP-", 12, False)
     updated = services.aspect_update(
-        aspect=aspect, by=staff_user, version=1, scores=scores(3, 3, 3, 5), operational_controls="LEV"
+        entry=aspect, by=staff_user, version=1, scores=scores(3, 3, 3, 5), operational_controls="LEV"
     )
     stored = Aspect.objects.get(pk=aspect.pk)
     assert (stored.score, stored.significant, stored.scores["legal"], stored.version) == (14, True, 5, 2)
     assert updated.history.first().score == 14
     assert updated.history.last().score == 12
     with pytest.raises(EditConflict):
-        services.aspect_update(aspect=aspect, by=staff_user, version=1, title="Stale")
+        services.aspect_update(entry=aspect, by=staff_user, version=1, title="Stale")
     assert Aspect.objects.get(pk=aspect.pk).title == "Electrolyte vapour"

@@ -90,11 +90,11 @@ def test_edit_rescores_and_refuses_stale_versions(methods, staff_user):
     )  # fmt: skip
     assert (hazard.initial_band.code, hazard.residual_band) == ("high", None)
     services.hazard_update(
-        hazard=hazard, by=staff_user, version=1, residual_factors={"likelihood": 1, "severity": 5},
+        entry=hazard, by=staff_user, version=1, residual_factors={"likelihood": 1, "severity": 5},
         controls=[("administrative", "Lock-out tag-out", True)],
     )  # fmt: skip
     stored = Hazard.objects.get(pk=hazard.pk)
     assert (stored.residual_score, stored.residual_band.code, stored.controls.count()) == (5, "medium", 1)
     with pytest.raises(EditConflict):
-        services.hazard_update(hazard=hazard, by=staff_user, version=1, title="Stale")
+        services.hazard_update(entry=hazard, by=staff_user, version=1, title="Stale")
     assert Hazard.objects.get(pk=hazard.pk).title == "Shock"
