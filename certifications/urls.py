@@ -1,6 +1,6 @@
 """Pages under /standards/ (library, coverage, certificates), /evidence/ (register, notifications) and
 /audits/ (dashboard, programme, audits, findings and corrective actions) and /registers/ (the
-management-system registers)."""
+management-system registers) and /green-factory/material-balance/ (battery-recycling material balance)."""
 
 from django.urls import path
 
@@ -13,6 +13,7 @@ from .views import (
     findings,
     hazards,
     incidents,
+    material_balance,
     objectives,
     obligations,
     obligations_import,
@@ -145,4 +146,20 @@ registers_urlpatterns = [
     path("permits/new/", permits.PermitCreateView.as_view(), name="permit-create"),
     path("permits/<int:pk>/", permits.PermitDetailView.as_view(), name="permit-detail"),
     path("permits/<int:pk>/edit/", permits.PermitUpdateView.as_view(), name="permit-update"),
+]
+
+# Battery-recycling material balance: /green-factory/material-balance/...
+material_balance_urlpatterns = [
+    path("", material_balance.MaterialBalanceListView.as_view(), name="material-balance-list"),
+    path("new/", material_balance.MaterialBalanceFormView.as_view(), name="material-balance-create"),
+    path("import/", material_balance.MaterialBalanceImportView.as_view(), name="material-balance-import"),
+    path(
+        "import/template/",
+        material_balance.MaterialBalanceTemplateView.as_view(),
+        name="material-balance-import-template",
+    ),
+    path("<int:pk>/", material_balance.MaterialBalanceDetailView.as_view(), name="material-balance-detail"),
+    path(
+        "<int:pk>/edit/", material_balance.MaterialBalanceFormView.as_view(), name="material-balance-update"
+    ),
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("evidence/", include(certifications_urls.evidence_urlpatterns)),
     path("audits/", include(certifications_urls.audits_urlpatterns)),
     path("registers/", include(certifications_urls.registers_urlpatterns)),
+    path("green-factory/material-balance/", include(certifications_urls.material_balance_urlpatterns)),
     path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
