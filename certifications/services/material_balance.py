@@ -47,6 +47,8 @@ def month_end(start: dt.date) -> dt.date:
 def _figure(name: str, value: Any, *, percent: bool = False) -> None:
     if value is None:
         return
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
     if not isinstance(value, Decimal) or not value.is_finite():
         raise DomainError(_("Give a number."), field=name)
     if value < 0:
