@@ -38,6 +38,14 @@ class Rate:
     def computable(self) -> bool:
         return self.value is not None
 
+    @property
+    def shown(self) -> Decimal | None:
+        """The value to two decimals without trailing zeros (98.5, 92, 91.25), for pages."""
+        if self.value is None:
+            return None
+        rounded = self.value.quantize(Decimal("0.01"))
+        return rounded.quantize(Decimal(1)) if rounded == rounded.to_integral() else rounded.normalize()
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -4,6 +4,7 @@ against each threshold set."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -71,8 +72,9 @@ class CheckSerializer(serializers.Serializer):
     rules = VerdictSerializer(many=True)
 
 
-def _value(value: Any) -> Any:
-    return None if value is None else round(value, 6)
+def _value(value: Decimal | None) -> str | None:
+    """A rate as the decimal string the schema names, to six places."""
+    return None if value is None else format(value.quantize(Decimal("0.000001")), "f")
 
 
 class MaterialBalanceSerializer(serializers.ModelSerializer):
@@ -115,7 +117,7 @@ class MaterialBalanceSerializer(serializers.ModelSerializer):
                     {
                         "metric": v.rule.metric,
                         "comparison": v.rule.comparison,
-                        "limit": v.rule.limit,
+                        "limit": format(v.rule.limit.quantize(Decimal("0.0001")), "f"),
                         "value": _value(v.rate.value),
                         "passed": v.passed,
                     }
