@@ -92,7 +92,7 @@ def _outputs(rows: Iterable[Mapping[str, Any]]) -> list[MaterialOutput]:
         product = str(row.get("product") or "").strip()
         if not product:
             raise DomainError(_("Output %(n)s: name the product.") % {"n": position + 1}, field="outputs")
-        output = MaterialOutput(product=product, position=position, tonnes=row.get("tonnes"))
+        output = MaterialOutput(product=product, position=position)
         for name in OUTPUT_FIELDS[1:]:
             setattr(output, name, row.get(name))
             try:
