@@ -61,6 +61,8 @@ class ThresholdSet:
     title_zh: str
     source: str
     rules: tuple[Rule, ...]
+    short: str = ""
+    short_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ def threshold_sets_from(data: Mapping[str, Any]) -> list[ThresholdSet]:
                 title_zh=entry.get("title_zh", ""),
                 source=entry["source"],
                 rules=tuple(rules),
+                short=entry.get("short", entry["title"]),
+                short_zh=entry.get("short_zh", ""),
             )
         )
     return sets

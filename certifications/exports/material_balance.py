@@ -66,6 +66,22 @@ def rate_labels() -> dict[str, str]:
     }
 
 
+def rate_short_labels() -> dict[str, str]:
+    """The list's column headers: the element or figure, the unit (%) said once above them."""
+    return {
+        "li_recovery": "Li",
+        "ni_recovery": "Ni",
+        "co_recovery": "Co",
+        "mn_recovery": "Mn",
+        "cu_recovery": "Cu",
+        "al_recovery": "Al",
+        "powder_recovery": _("Powder"),
+        "powder_al_impurity": _("Al in powder"),
+        "powder_cu_impurity": _("Cu in powder"),
+        "water_recycling": _("Water"),
+    }
+
+
 def _verdict_word(passed: bool | None) -> str:
     if passed is None:
         return _("not computable")

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 
 from ..models import Evidence, MaterialBalance, MaterialOutput
 from ..models.material_balance import ELEMENTS
-from ..recovery import METRICS, Rate, ThresholdSet, Verdict, balance_rates, threshold_sets_from, verdicts
+from ..recovery import Rate, ThresholdSet, Verdict, balance_rates, threshold_sets_from, verdicts
 
 THRESHOLDS_FILE = Path(__file__).resolve().parent.parent / "data" / "material_balance" / "thresholds.yaml"
 FIGURES = (
@@ -37,14 +37,13 @@ def threshold_sets() -> tuple[ThresholdSet, ...]:
         return tuple(threshold_sets_from(yaml.safe_load(handle)))
 
 
-def threshold_set_title(threshold_set: ThresholdSet) -> str:
-    """The set's title in the page's language."""
-    language = get_language() or ""
-    return (
-        threshold_set.title_zh
-        if language.startswith("zh") and threshold_set.title_zh
-        else threshold_set.title
-    )
+def threshold_set_title(threshold_set: ThresholdSet, *, short: bool = False) -> str:
+    """The set's title (or its short name) in the page's language."""
+    if short:
+        english, chinese = threshold_set.short, threshold_set.short_zh
+    else:
+        english, chinese = threshold_set.title, threshold_set.title_zh
+    return chinese if (get_language() or "").startswith("zh") and chinese else english
 
 
 @dataclass(frozen=True)
@@ -117,6 +116,3 @@ def balance_assessment(balance: MaterialBalance) -> Assessment:
 def balance_years() -> list[int]:
     """The years that hold a balance, newest first (for the list's filter)."""
     return sorted({d.year for d in MaterialBalance.objects.dates("period_start", "year")}, reverse=True)
-
-
-__all__ = ["METRICS", "Assessment", "SetResult"]

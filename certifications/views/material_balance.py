@@ -28,6 +28,7 @@ from ..exports.material_balance import (
     material_balance_list_response,
     material_balance_template_response,
     rate_labels,
+    rate_short_labels,
 )
 from ..forms.material_balance import (
     MaterialBalanceFilterForm,
@@ -73,7 +74,7 @@ class MaterialBalanceListView(CapabilityRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = Paginator(self.balances, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        labels = rate_labels()
+        labels, short_labels = rate_labels(), rate_short_labels()
         rows = []
         for balance in page.object_list:
             assessment = selectors.balance_assessment(balance)
@@ -88,8 +89,11 @@ class MaterialBalanceListView(CapabilityRequiredMixin, TemplateView):
             filter_form=self.filter_form,
             page_obj=page,
             rows=rows,
-            rate_headers=[labels[m] for m in LIST_RATES],
-            set_titles=[selectors.threshold_set_title(s) for s in selectors.threshold_sets()],
+            rate_headers=[(short_labels[m], labels[m]) for m in LIST_RATES],
+            set_titles=[
+                (selectors.threshold_set_title(s, short=True), selectors.threshold_set_title(s))
+                for s in selectors.threshold_sets()
+            ],
             query=query_without_page(self.request),
             can_write=can(self.request.user, WRITE),
         )

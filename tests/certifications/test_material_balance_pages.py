@@ -62,7 +62,7 @@ def test_list_filters_by_site_and_year(staff_client, site, staff_user):
     month_balance(site=site, by=staff_user)
     month_balance(site=other, by=staff_user, month=dt.date(2025, 6, 1))
     page = staff_client.get(reverse(LIST), {"site": other.pk}).content.decode()
-    assert "WH-02" in page
+    assert "WH-02</td>" in page
     assert "TJ-01</td>" not in page
     page = staff_client.get(reverse(LIST), {"year": 2026}).content.decode()
     assert "TJ-01</td>" in page
@@ -98,6 +98,21 @@ def test_detail_shows_each_rule_with_its_value_and_reason(staff_client, site, st
     assert "&lt; 1.5 %" in page
     assert "The input was not assayed for this element." in page
     assert "Regulation (EU) 2023/1542" in page
+    assert "97.9</td>" in page  # Li2CO3's tonnes as stored, without trailing zeros
+    assert "4,650 m³" in page
+
+
+def test_detail_query_count_does_not_grow_with_outputs(
+    staff_client, site, staff_user, django_assert_max_num_queries
+):
+    few = month_balance(site=site, by=staff_user)
+    outputs = [{"product": f"Product {n}", "tonnes": D("1"), "li_t": D("0.1")} for n in range(25)]
+    many = month_balance(site=site, by=staff_user, month=dt.date(2026, 4, 1), outputs=outputs)
+    with django_assert_max_num_queries(20) as one:
+        staff_client.get(reverse("material-balance-detail", args=[few.pk]))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = staff_client.get(reverse("material-balance-detail", args=[many.pk])).content.decode()
+    assert "Product 24" in page
 
 
 def test_detail_in_chinese(staff_client, site, staff_user):
