@@ -83,6 +83,11 @@ class OutputForm(forms.Form):
     cu_t = _tonnes(_("Cu (t)"))
     al_t = _tonnes(_("Al (t)"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["style"] = "width: 10rem" if name == "product" else "width: 6.5rem"
+
     def clean(self):
         data = super().clean()
         figures = [v for k, v in data.items() if k != "product" and v is not None]

@@ -4,6 +4,7 @@ and editing one (with its outputs), and importing one from Excel."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -81,7 +82,7 @@ class MaterialBalanceListView(CapabilityRequiredMixin, TemplateView):
             rows.append(
                 {
                     "balance": balance,
-                    "rates": [assessment.rates[m] for m in LIST_RATES],
+                    "rates": [(labels[m], assessment.rates[m]) for m in LIST_RATES],
                     "sets": assessment.sets,
                 }
             )
@@ -123,6 +124,14 @@ class MaterialBalanceDetailView(CapabilityRequiredMixin, TemplateView):
         return context
 
 
+def _plain(value: Any) -> Any:
+    """A stored decimal as a form shows it: 600, not 600.0000."""
+    if not isinstance(value, Decimal):
+        return value
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _outputs(formset) -> list[dict[str, Any]]:
     return [dict(f.cleaned_data) for f in formset.forms if f.cleaned_data and f.cleaned_data.get("product")]
 
@@ -146,7 +155,7 @@ class MaterialBalanceFormView(CapabilityRequiredMixin, FormView):
     def get_initial(self):
         if self.balance is None:
             return {}
-        initial = {name: getattr(self.balance, name) for name in services.BALANCE_FIELDS}
+        initial = {name: _plain(getattr(self.balance, name)) for name in services.BALANCE_FIELDS}
         initial.update(
             site=self.balance.site,
             period_start=self.balance.period_start,
