@@ -63,6 +63,7 @@ class ThresholdSet:
     rules: tuple[Rule, ...]
     short: str = ""
     short_zh: str = ""
+    source_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ def threshold_sets_from(data: Mapping[str, Any]) -> list[ThresholdSet]:
                 rules=tuple(rules),
                 short=entry.get("short", entry["title"]),
                 short_zh=entry.get("short_zh", ""),
+                source_zh=entry.get("source_zh", ""),
             )
         )
     return sets

@@ -111,7 +111,7 @@ class MaterialBalanceSerializer(serializers.ModelSerializer):
             {
                 "code": s.threshold_set.code,
                 "title": s.title,
-                "source": s.threshold_set.source,
+                "source": s.source,
                 "passed": s.passed,
                 "rules": [
                     {

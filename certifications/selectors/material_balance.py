@@ -46,11 +46,18 @@ def threshold_set_title(threshold_set: ThresholdSet, *, short: bool = False) -> 
     return chinese if (get_language() or "").startswith("zh") and chinese else english
 
 
+def threshold_set_source(threshold_set: ThresholdSet) -> str:
+    """Where the set's figures come from, in the page's language."""
+    chinese = threshold_set.source_zh
+    return chinese if (get_language() or "").startswith("zh") and chinese else threshold_set.source
+
+
 @dataclass(frozen=True)
 class SetResult:
     threshold_set: ThresholdSet
     title: str
     verdicts: list[Verdict]
+    source: str = ""
 
     @property
     def passed(self) -> bool | None:
@@ -106,7 +113,10 @@ def balance_assessment(balance: MaterialBalance) -> Assessment:
         rates=rates,
         sets=[
             SetResult(
-                threshold_set=s, title=threshold_set_title(s), verdicts=verdicts(rates=rates, threshold_set=s)
+                threshold_set=s,
+                title=threshold_set_title(s),
+                source=threshold_set_source(s),
+                verdicts=verdicts(rates=rates, threshold_set=s),
             )
             for s in threshold_sets()
         ],

@@ -120,7 +120,9 @@ def test_detail_in_chinese(staff_client, site, staff_user):
     response = staff_client.get(
         reverse("material-balance-detail", args=[balance.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
-    assert "工信部行业规范条件（2024年本）" in response.content.decode()
+    page = response.content.decode()
+    assert "工信部行业规范条件（2024年本）" in page
+    assert "附件十二C部分" in page  # the EU source in Chinese
 
 
 def test_detail_of_an_unknown_balance_is_404(staff_client, db):
