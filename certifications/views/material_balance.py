@@ -169,7 +169,7 @@ class MaterialBalanceFormView(CapabilityRequiredMixin, FormView):
         initial = []
         if self.balance is not None:
             initial = [
-                {name: getattr(o, name) for name in services.OUTPUT_FIELDS}
+                {name: _plain(getattr(o, name)) for name in services.OUTPUT_FIELDS}
                 for o in self.balance.outputs.all()
             ]
         data = self.request.POST if self.request.method == "POST" else None

@@ -153,6 +153,14 @@ def test_bad_figures_are_shown_on_the_form_and_nothing_is_written(staff_client, 
     assert not MaterialBalance.objects.exists()
 
 
+def test_edit_form_shows_the_stored_figures_and_outputs(staff_client, site, staff_user):
+    balance = month_balance(site=site, by=staff_user)
+    page = staff_client.get(reverse("material-balance-update", args=[balance.pk])).content.decode()
+    assert 'name="input_ncm_t" value="600"' in page
+    assert 'name="outputs-0-tonnes" value="97.9"' in page
+    assert 'name="outputs-1-mn_t" value="17.55"' in page
+
+
 def test_edit_from_an_older_version_is_refused_and_changes_nothing(staff_client, site, staff_user):
     balance = month_balance(site=site, by=staff_user)
     url = reverse("material-balance-update", args=[balance.pk])
