@@ -16,6 +16,7 @@ from . import services
 from .demo_audits import demo_audits_load
 from .demo_data import APPROVED, CERTIFICATES, DRAFT, EVIDENCE, EXCLUSIONS, EXPIRED, IN_REVIEW, SUPERSEDED
 from .demo_green_factory import demo_green_factory_load
+from .demo_material_balance import demo_material_balance_load
 from .demo_objectives import demo_risks_load as demo_objectives_load  # registers: risks, objectives
 from .demo_obligations import demo_obligations_load
 from .demo_risks import demo_risks_load  # registers: aspects, hazards, incidents
@@ -158,5 +159,8 @@ def demo_load(*, site, staff, approver, today: dt.date) -> dict[str, int]:
     created["risks_objectives"] = demo_objectives_load(site=site, staff=staff, today=today)
     created["obligations"] = demo_obligations_load(site=site, staff=staff, today=today)
     created["green_factory"] = demo_green_factory_load(site=site, staff=staff, approver=approver, today=today)
+    created["material_balance"] = demo_material_balance_load(
+        site=site, staff=staff, approver=approver, today=today
+    )
     services.reminders_send_daily(today=today)
     return created

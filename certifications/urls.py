@@ -1,6 +1,7 @@
 """Pages under /standards/ (library, coverage, certificates), /evidence/ (register, notifications) and
 /audits/ (dashboard, programme, audits, findings and corrective actions), /registers/ (the
-management-system registers) and /green-factory/ (the green-factory self-evaluation)."""
+management-system registers), /green-factory/ (the green-factory self-evaluation) and
+/green-factory/material-balance/ (the battery-recycling material balance)."""
 
 from django.urls import path
 
@@ -16,6 +17,7 @@ from .views import (
     green_factory_schemes,
     hazards,
     incidents,
+    material_balance,
     objectives,
     obligations,
     obligations_import,
@@ -193,4 +195,20 @@ green_factory_urlpatterns = [
     ),
     path("schemes/<int:pk>/", green_factory_schemes.SchemeDetailView.as_view(), name="green-factory-scheme"),
     # --- end green-factory self-evaluation and schemes ---
+]
+
+# Battery-recycling material balance: /green-factory/material-balance/...
+material_balance_urlpatterns = [
+    path("", material_balance.MaterialBalanceListView.as_view(), name="material-balance-list"),
+    path("new/", material_balance.MaterialBalanceFormView.as_view(), name="material-balance-create"),
+    path("import/", material_balance.MaterialBalanceImportView.as_view(), name="material-balance-import"),
+    path(
+        "import/template/",
+        material_balance.MaterialBalanceTemplateView.as_view(),
+        name="material-balance-import-template",
+    ),
+    path("<int:pk>/", material_balance.MaterialBalanceDetailView.as_view(), name="material-balance-detail"),
+    path(
+        "<int:pk>/edit/", material_balance.MaterialBalanceFormView.as_view(), name="material-balance-update"
+    ),
 ]

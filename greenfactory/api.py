@@ -51,6 +51,7 @@ from certifications.api.aspects import AspectViewSet
 from certifications.api.green_factory import GreenFactoryEvaluationViewSet, GreenFactorySchemeViewSet
 from certifications.api.hazards import HazardViewSet
 from certifications.api.incidents import IncidentViewSet
+from certifications.api.material_balance import MaterialBalanceViewSet
 from certifications.api.objectives import ObjectiveProgressViewSet, ObjectiveViewSet
 from certifications.api.obligations import ObligationViewSet
 from certifications.api.permits import PermitViewSet
@@ -127,3 +128,5 @@ router.register("green-factory-schemes", GreenFactorySchemeViewSet, basename="gr
 router.register(
     "green-factory-evaluations", GreenFactoryEvaluationViewSet, basename="green-factory-evaluation"
 )
+# Battery-recycling material balance
+router.register("material-balances", MaterialBalanceViewSet, basename="material-balance")

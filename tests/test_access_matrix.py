@@ -89,6 +89,13 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "green-factory-scheme-list": workspace(),
     "green-factory-scheme-import": workspace({"GET", "POST"}),
     "green-factory-scheme": workspace(),
+    # battery-recycling material balance
+    "material-balance-list": workspace(),
+    "material-balance-create": workspace({"GET", "POST"}),
+    "material-balance-import": workspace({"GET", "POST"}),
+    "material-balance-import-template": workspace(),
+    "material-balance-detail": workspace(),
+    "material-balance-update": workspace({"GET", "POST"}),
     "area-dossiers": workspace(),
     # Django's LoginView treats PUT as POST; signed-in users are sent home whatever the method.
     "login": {"anonymous": {"GET", "POST", "PUT"}, **dict.fromkeys(SIGNED_IN, ALL)},
@@ -331,6 +338,9 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:green-factory-evaluation-values": workspace({"POST"}),
     "api:green-factory-evaluation-what-if": workspace({"POST"}),
     "api:green-factory-evaluation-gate-results": workspace({"POST"}),
+    # battery-recycling material balance API
+    "api:material-balance-list": workspace({"GET", "POST"}),
+    "api:material-balance-detail": workspace({"GET", "PATCH"}),
     "api-schema": workspace(),
     "api-docs": workspace(),
     # Registers: risks and opportunities, objectives

@@ -48,6 +48,7 @@ from metering.demo import DEMO_GATEWAY_KEY
 
 from .api.fuzz_data import fuzz_objects_add
 from .api.fuzz_green_factory import green_factory_objects_add
+from .api.fuzz_material_balance import material_balance_objects_add
 from .api.fuzz_registers import risk_registers_objects_add
 
 TODAY = dt.date(2026, 11, 28)
@@ -124,6 +125,7 @@ def demo(django_db_setup, django_db_blocker):
             fuzz_objects_add(staff=staff, today=TODAY)
             green_factory_objects_add(staff=staff, today=TODAY)
             risk_registers_objects_add(staff=staff, today=TODAY)
+            material_balance_objects_add(staff=staff, today=TODAY)
             REAL_IDS.update({path: _real_ids(path, staff) for path in RAW_SCHEMA["paths"] if "{" in path})
             auditor = User.objects.get(username="auditor")
             HEADERS["staff"] = {"Authorization": f"Token {Token.objects.create(user=staff).key}"}

@@ -57,6 +57,7 @@ from .hazards import ControlLevel, Hazard, HazardControl, RiskBand, RiskMethod
 from .incidents import Incident, IncidentGrade, IncidentKind, IncidentStatus
 
 # --- end registers: aspects, hazards, incidents ---
+from .material_balance import MaterialBalance, MaterialOutput
 from .objectives import Direction, Follows, KpiFigure, Objective, ObjectiveProgress, ObjectiveStatus
 
 # Registers: compliance obligations, evaluations of compliance, permits and licences
@@ -73,6 +74,8 @@ from .risks import Effectiveness, RiskAction, RiskKind, RiskOpportunity, RiskSou
 from .standards import Clause, ClauseMapping, MappingRelation, Standard, StandardStatus
 
 __all__ = [
+    "MaterialBalance",
+    "MaterialOutput",
     # --- registers: aspects, hazards, incidents ---
     "Aggregation",
     "Aspect",

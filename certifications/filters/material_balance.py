@@ -1,0 +1,21 @@
+"""Filters of the material-balance API: by site code and by year."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from greenfactory.sites.models import Site
+
+from ..models import MaterialBalance
+
+
+class MaterialBalanceFilter(django_filters.FilterSet):
+    site = django_filters.ModelChoiceFilter(
+        field_name="site", to_field_name="code", queryset=Site.objects.order_by("code"), label=_("Site")
+    )
+    year = django_filters.NumberFilter(
+        field_name="period_start", lookup_expr="year", min_value=1990, max_value=2100, label=_("Year")
+    )
+
+    class Meta:
+        model = MaterialBalance
+        fields = ["site", "year"]
