@@ -335,6 +335,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api:green-factory-scheme-import-file": workspace({"POST"}),
     "api:green-factory-evaluation-list": workspace({"GET", "POST"}),
     "api:green-factory-evaluation-detail": workspace(),
+    "api:green-factory-evaluation-annual-form": workspace(),
     "api:green-factory-evaluation-values": workspace({"POST"}),
     "api:green-factory-evaluation-what-if": workspace({"POST"}),
     "api:green-factory-evaluation-gate-results": workspace({"POST"}),

@@ -30,12 +30,14 @@ from ..exports.green_factory import scheme_filename, scheme_xlsx, scheme_yaml
 from ..exports.standards import YAML_TYPE
 from ..models import Evaluation, Evidence, GateItem, GateOutcome, Indicator, IndicatorType, Scheme
 from ..selectors import green_factory as selectors
+from ..selectors.green_factory_annual import annual_form
 from ..selectors.green_factory_gate import GATE_CHECKS, evaluation_gate, not_decided_check
 from ..services import green_factory as scheme_services
 from ..services import green_factory_values as services
 from ._common import EditConflictSerializer, version_field
 from .green_factory_serializers import (
     WHAT_IF_SCHEMA,
+    AnnualFormSerializer,
     GreenFactoryEvaluationDetailSerializer,
     GreenFactoryEvaluationSerializer,
     GreenFactorySchemeDetailSerializer,
@@ -285,6 +287,19 @@ class GreenFactoryEvaluationViewSet(
         payload.is_valid(raise_exception=True)
         services.indicator_value_override(evaluation=evaluation, by=request.user, **payload.validated_data)
         return self._answer(evaluation)
+
+    @extend_schema(
+        summary="The annual dynamic-management form of the evaluation's year",
+        description="The year's energy, emissions, production and water from the site's stored KPIs, the "
+        "score, the gate with each item and every indicator's value, each with where it comes from "
+        "(the page /green-factory/evaluations/{id}/annual-form/ in JSON).",
+        responses={200: AnnualFormSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="annual-form", filterset_class=None)
+    def annual_form(self, request, pk=None, **kwargs):
+        form = annual_form(evaluation=self.get_object(), today=timezone.localdate())
+        return Response(AnnualFormSerializer(form).data)
 
     @extend_schema(
         summary="The scores as they would be with other values; nothing is saved",

@@ -296,3 +296,36 @@ class GreenFactoryEvaluationDetailSerializer(GreenFactoryEvaluationSerializer):
         passed = gate_passed(checks)
         outcome = {True: GateOutcome.PASSED, False: GateOutcome.FAILED, None: GateOutcome.UNDECIDED}[passed]
         return GateSerializer({"outcome": outcome, "items": checks}).data
+
+
+class AnnualRowSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="Stable key of the figure (`tce`, `indicator.1.1.1`, `gate.G1`, ...)."
+    )
+    label = serializers.CharField()
+    value = serializers.SerializerMethodField(
+        help_text="A decimal string for figures; a word for outcomes; null when none."
+    )
+    is_number = serializers.BooleanField()
+    unit = serializers.CharField()
+    source = serializers.CharField(help_text="Where the figure comes from, in words.")
+
+    def get_value(self, row) -> str | None:
+        return None if row.value is None else str(row.value)
+
+
+class AnnualSectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    source = serializers.CharField(help_text="The source most of its rows share.")
+    rows = AnnualRowSerializer(many=True)
+
+
+class AnnualFormSerializer(serializers.Serializer):
+    evaluation = serializers.IntegerField(source="evaluation.pk")
+    site = serializers.CharField(source="evaluation.site.code")
+    year = serializers.IntegerField(source="evaluation.year")
+    complete = serializers.BooleanField(help_text="Whether the KPIs cover every day of the year.")
+    days_with_data = serializers.IntegerField()
+    days = serializers.IntegerField()
+    sections = AnnualSectionSerializer(many=True)

@@ -118,3 +118,20 @@ def test_the_query_count_does_not_grow_with_the_indicators(
 
 def test_an_unknown_evaluation_is_a_404(staff_client):
     assert staff_client.get("/green-factory/evaluations/999999/annual-form/").status_code == 404
+
+
+def test_the_api_answers_the_same_form(staff_client, evaluation):
+    answer = staff_client.get(f"/api/v1/green-factory-evaluations/{evaluation.pk}/annual-form/")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["site"], body["year"], body["complete"], body["days_with_data"]) == (
+        evaluation.site.code,
+        2025,
+        False,
+        31,
+    )
+    rows = {row["code"]: row for section in body["sections"] for row in section["rows"]}
+    assert D(rows["tce"]["value"]) == D("212.757")
+    assert (rows["tce"]["unit"], rows["tce"]["is_number"]) == ("tce", True)
+    assert D(rows["indicator.2.2"]["value"]) == D("86.5")
+    assert rows["gate"]["is_number"] is False
