@@ -7,6 +7,8 @@ from decimal import Decimal
 import yaml
 from django.utils.translation import gettext as _
 
+from greenfactory.core.yaml_untrusted import ALIAS_REFUSED, AliasRefused, compose_untrusted
+
 from ..models import GateKind, IndicatorType
 from .green_factory import (
     GATE_FIELDS,
@@ -36,11 +38,12 @@ def parse_scheme_yaml(text: str | bytes) -> tuple[SchemeData | None, list[Proble
         except UnicodeDecodeError:
             return None, [Problem(_("file"), _("The file is not UTF-8 text."))]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_untrusted(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        return None, [Problem(_("line %(line)s") % {"line": line}, _("The file is not valid YAML."))]
+        message = str(ALIAS_REFUSED) if isinstance(exc, AliasRefused) else _("The file is not valid YAML.")
+        return None, [Problem(_("line %(line)s") % {"line": line}, message)]
     if root is None:
         return None, [Problem(_("line %(line)s") % {"line": 1}, _("The file is empty."))]
     tree = _plain(root)

@@ -16,6 +16,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from greenfactory.core.tabular import ImportInvalid, read_workbook
+from greenfactory.core.yaml_untrusted import ALIAS_REFUSED, AliasRefused, compose_untrusted
 
 from ..models import MappingRelation, StandardStatus
 
@@ -98,7 +99,7 @@ def parse_yaml(text: str | bytes) -> tuple[StandardData | None, list[Problem]]:
         except UnicodeDecodeError:
             return None, [Problem(_("file"), _("The file is not UTF-8 text."))]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_untrusted(text)
     except yaml.YAMLError as exc:
         return None, [_yaml_error(exc, text)]
     if not isinstance(root, yaml.MappingNode):
@@ -143,6 +144,8 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> Problem:
     else:
         line = None
     where = _("line %(line)s") % {"line": line} if line else _("file")
+    if isinstance(exc, AliasRefused):
+        return Problem(where, str(ALIAS_REFUSED))
     if isinstance(exc, yaml.reader.ReaderError):
         reason = _("the character %(code)s is not allowed") % {"code": f"U+{exc.character:04X}"}
     else:
