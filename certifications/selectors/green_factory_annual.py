@@ -203,12 +203,24 @@ def _named(zh: str, en: str) -> str:
     return f"{zh} · {en}" if en else zh
 
 
+def _area(text: str | None) -> str:
+    if not text:
+        return "–"
+    shown = f"{Decimal(text):,f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
+
+
 def _summary(provenance: dict) -> str:
     summary = provenance_summary(provenance)
     if summary["functions"] is not None:
         return _("%(count)s of %(of)s functions provided") % {
             "count": summary["functions"],
             "of": summary["functions_of"],
+        }
+    if summary["land_area_m2"]:
+        return _("Site master data: floor area %(floor)s m² on %(land)s m² of land") % {
+            "floor": _area(summary["floor_area_m2"]),
+            "land": _area(summary["land_area_m2"]),
         }
     text = _("From measured data")
     if summary["start"]:

@@ -44,6 +44,7 @@ FILL_REASONS: dict[str, Promise] = {
     "no_electricity": _("No electricity (grid or on-site PV) was measured in the year."),
     "no_water_meter": _("The site has no water meter."),
     "unknown_source": _("The scheme names an automatic source this installation does not know."),
+    "no_site_areas": _("The site's land area or floor area is not recorded in its master data."),
 }
 _Q6 = Decimal("0.000001")
 _Q3 = Decimal("0.001")
@@ -220,7 +221,25 @@ def _platform_functions(year: _Year) -> _Measured:
     return _Measured(Decimal(len(provided)), provenance=provenance)
 
 
+def _floor_area_ratio(year: _Year) -> _Measured:
+    """Floor area / land area, from the site's master data (not from the KPIs: it has no period)."""
+    site = year.site
+    provenance = {
+        "source": "floor_area_ratio",
+        "site": {
+            "code": site.code,
+            "land_area_m2": _s(site.land_area_m2),
+            "floor_area_m2": _s(site.floor_area_m2),
+        },
+        "data": "site master data",
+    }
+    if not site.land_area_m2 or site.floor_area_m2 is None:
+        return _Measured(None, "no_site_areas", provenance)
+    return _Measured((site.floor_area_m2 / site.land_area_m2).quantize(_Q6), provenance=provenance)
+
+
 SOURCES: dict[str, Callable[[_Year], _Measured]] = {
+    "floor_area_ratio": _floor_area_ratio,
     "energy_per_unit": _energy_per_unit,
     "carbon_intensity": _carbon_intensity,
     "renewable_share": _renewable_share,

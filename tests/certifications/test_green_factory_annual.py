@@ -70,6 +70,9 @@ def test_the_form_shows_the_years_figures_with_their_source(staff_client, evalua
     assert "Entered by hand: Reuse loop meters are not connected" in reuse
     assert "From measured data: 2025-01-01 to 2025-12-31" in _row(html, "indicator.1.1.1")
     assert "Gate failed" in _row(html, "gate")  # no certificate recorded
+    ratio = _row(html, "indicator.5.3")
+    assert "0.4" in ratio
+    assert "Site master data: floor area 20,000 m² on 50,000 m² of land" in ratio
 
 
 def test_the_workbook_holds_the_same_figures(staff_client, evaluation):

@@ -31,10 +31,11 @@ def test_the_demo_evaluation_is_filled_from_its_kpis_with_one_value_and_the_list
         for v in IndicatorValue.objects.filter(evaluation=current).select_related("indicator")
     }
     automatic = {code for code, v in values.items() if v.origin == ValueOrigin.AUTOMATIC}
-    assert automatic == {"1.1.1", "1.2.1", "1.3.1", "1.4.1", "2.1"}
+    assert automatic == {"1.1.1", "1.2.1", "1.3.1", "1.4.1", "2.1", "5.3"}
     year = kpi_total(site=current.site, period=Period("custom", dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
     assert values["1.1.1"].value == D(year["kgce_per_t"])  # the dashboard's figure, to the digit
     assert values["2.1"].value == D(year["water_m3_per_t"])
+    assert values["5.3"].value == D("0.482558")  # 41,500 m2 of floor on 86,000 m2 of land
     assert values["1.3.1"].value == D(year["renewable_share"]) * 100
     assert current.annual_energy_tce == D(year["tce"]).quantize(D("0.001"))
     assert values["1.1.1"].provenance["period"]["start"] == "2026-01-01"
@@ -48,7 +49,9 @@ def test_the_demo_evaluation_is_filled_from_its_kpis_with_one_value_and_the_list
 
     previous = Evaluation.objects.get(site__code="TJ-01", year=2025)
     filed = IndicatorValue.objects.filter(evaluation=previous)
-    assert set(filed.values_list("origin", flat=True)) == {ValueOrigin.MANUAL}
+    # Filed by hand, but for the floor-area ratio, which the site's master data gives every year.
+    assert set(filed.exclude(indicator__code="5.3").values_list("origin", flat=True)) == {ValueOrigin.MANUAL}
+    assert filed.get(indicator__code="5.3").origin == ValueOrigin.AUTOMATIC
     assert filed.get(indicator__code="1.1.1").value == D("121.4")
     measured = filed.get(indicator__code="1.1.1").provenance["measured"]
     period = measured["provenance"]["period"]

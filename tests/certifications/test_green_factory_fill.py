@@ -141,10 +141,10 @@ def test_a_site_without_production_or_water_meter_gets_no_value_and_a_reason(
     assert not IndicatorValue.objects.filter(evaluation=evaluation, indicator__code="1.1.1").exists()
 
 
-def test_a_year_without_kpis_fills_only_the_platform_functions(evaluation, scheme, plant):
+def test_a_year_without_kpis_fills_only_the_platform_functions_and_the_sites_areas(evaluation, scheme, plant):
     other = evaluation_open(site=plant, year=2024, scheme=scheme)
     result = evaluation_fill(evaluation=other)
-    assert set(result.filled) == {"1.4.1"}
+    assert set(result.filled) == {"1.4.1", "5.3"}
     assert "No KPIs" in result.missing["1.3.1"]
     other.refresh_from_db()
     assert other.annual_energy_tce is None
@@ -222,3 +222,20 @@ def test_the_command_refuses_a_site_without_an_evaluation_of_that_year(evaluatio
     with pytest.raises(CommandError, match="no green-factory evaluation"):
         call_command("green_factory_fill", "--site", "TJ-01", "--year", "2023")
     assert not Evaluation.objects.filter(year=2023).exists()
+
+
+def test_the_floor_area_ratio_is_the_sites_floor_area_over_its_land_area(evaluation, plant):
+    result = evaluation_fill(evaluation=evaluation)
+    assert result.filled["5.3"] == D("0.4")  # 20,000 m2 of floor on 50,000 m2 of land
+    stored = IndicatorValue.objects.get(evaluation=evaluation, indicator__code="5.3")
+    assert stored.provenance["site"] == {
+        "code": plant.code,
+        "land_area_m2": "50000.000000",
+        "floor_area_m2": "20000.000000",
+    }
+    assert stored.provenance["data"] == "site master data"
+    type(plant).objects.filter(pk=plant.pk).update(land_area_m2=None)
+    evaluation.site.refresh_from_db()
+    result = evaluation_fill(evaluation=evaluation)
+    assert "land area or floor area is not recorded" in result.missing["5.3"]
+    assert not IndicatorValue.objects.filter(evaluation=evaluation, indicator__code="5.3").exists()
