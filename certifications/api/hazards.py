@@ -120,7 +120,9 @@ class HazardWriteSerializer(serializers.Serializer):
     evidence = serializers.PrimaryKeyRelatedField(queryset=Evidence.objects.all(), many=True, required=False)
 
     def validate_controls(self, value: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
-        return [(c["level"], c["description"], c["in_place"]) for c in value]
+        # A PATCH validates partially, where DRF leaves out the nested defaults: in_place is True
+        # unless it is sent.
+        return [(c["level"], c["description"], c.get("in_place", True)) for c in value]
 
 
 class HazardUpdateSerializer(HazardWriteSerializer):

@@ -7,6 +7,7 @@ from greenfactory.accounts.models import User
 from greenfactory.sites.models import Site
 
 from ..models import Incident, IncidentGrade, IncidentKind, IncidentStatus
+from .audits_api import YearFilter
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -22,7 +23,7 @@ class IncidentFilter(django_filters.FilterSet):
         field_name="owner", to_field_name="username", queryset=User.objects.order_by("username"),
         label=_("Owner"),
     )  # fmt: skip
-    year = django_filters.NumberFilter(field_name="occurred_at__year", label=_("Year"))
+    year = YearFilter(field_name="occurred_at__year", label=_("Year"))
     sort = django_filters.OrderingFilter(
         fields=(("occurred_at", "occurred_at"), ("reference", "reference"), ("kind", "kind"), ("status", "status")),
         field_labels={

@@ -6,15 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from greenfactory.sites.models import Site
 
 from ..models import MaterialBalance
+from .audits_api import YearFilter
 
 
 class MaterialBalanceFilter(django_filters.FilterSet):
     site = django_filters.ModelChoiceFilter(
         field_name="site", to_field_name="code", queryset=Site.objects.order_by("code"), label=_("Site")
     )
-    year = django_filters.NumberFilter(
-        field_name="period_start", lookup_expr="year", min_value=1990, max_value=2100, label=_("Year")
-    )
+    year = YearFilter(field_name="period_start", lookup_expr="year", label=_("Year"))
 
     class Meta:
         model = MaterialBalance

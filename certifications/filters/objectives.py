@@ -8,6 +8,7 @@ from greenfactory.accounts.models import User
 from greenfactory.sites.models import Site
 
 from ..models import Follows, Objective, ObjectiveStatus, Standard
+from .audits_api import YearFilter
 
 
 class ObjectiveFilter(django_filters.FilterSet):
@@ -17,7 +18,7 @@ class ObjectiveFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=ObjectiveStatus.choices, label=_("Status"))
     follows = django_filters.ChoiceFilter(choices=Follows.choices, label=_("Follows"))
-    year = django_filters.NumberFilter(field_name="due_on__year", label=_("Due in year"))
+    year = YearFilter(field_name="due_on__year", label=_("Due in year"))
     site = django_filters.ModelChoiceFilter(
         method="filter_site", to_field_name="code", queryset=Site.objects.order_by("code"), label=_("Site")
     )

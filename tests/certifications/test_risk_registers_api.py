@@ -283,3 +283,16 @@ def test_register_lists_cost_the_same_queries_whatever_their_size(
         with django_assert_max_num_queries(12):
             answer = staff_client.get(path)
         assert answer.json()["count"] == count
+
+
+def test_a_patch_of_controls_without_in_place_keeps_them_in_place(methods, staff_client):
+    created = staff_client.post("/api/v1/hazards/", _hazard(), content_type=JSON).json()
+    answer = staff_client.patch(
+        f"/api/v1/hazards/{created['id']}/",
+        {"version": created["version"], "controls": [{"level": "ppe", "description": "Face shield"}]},
+        JSON,
+    )
+    assert answer.status_code == 200, answer.content
+    assert [(c["level"], c["description"], c["in_place"]) for c in answer.json()["controls"]] == [
+        ("ppe", "Face shield", True)
+    ]
