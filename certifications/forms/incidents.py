@@ -55,7 +55,7 @@ class IncidentForm(forms.Form):
     findings = forms.ModelMultipleChoiceField(
         queryset=Finding.objects.order_by("reference"),
         required=False,
-        label=_("Findings and corrective actions"),
+        label=_("Findings"),
     )
     notes = forms.CharField(required=False, widget=TEXTAREA, label=_("Notes"))
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from greenfactory.accounts.roles import Capability
 from greenfactory.core.exceptions import DomainError
+from greenfactory.sites.models import Site
 
 from ..exports.incidents import incident_list_response
 from ..filters.incidents import IncidentFilter
@@ -81,11 +82,7 @@ class IncidentTransitionView(IncidentDetailView):
             except DomainError as exc:
                 error = exc.message
             else:
-                label = IncidentStatus(status).label
-                messages.success(
-                    request,
-                    _("%(reference)s: %(status)s.") % {"reference": incident.reference, "status": label},
-                )
+                messages.success(request, _("%(reference)s saved.") % {"reference": incident.reference})
                 return redirect("register-incident", pk=incident.pk)
         context = self.get_context_data(**kwargs, transition_error=error)
         return self.render_to_response(context, status=400)
@@ -106,7 +103,8 @@ class IncidentCreateView(_IncidentFormView):
     form_class = IncidentForm
 
     def get_initial(self):
-        return {"owner": self.request.user}
+        sites = list(Site.objects.order_by("code")[:2])
+        return {"owner": self.request.user, "site": sites[0] if len(sites) == 1 else None}
 
     def save(self, form):
         data = blank_as_empty(form.cleaned_data, _OPTIONAL_TEXT[:4])
