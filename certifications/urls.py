@@ -112,7 +112,15 @@ registers_urlpatterns = [
     path("hazards/<int:pk>/", hazards.HazardDetailView.as_view(), name="register-hazard"),
     path("hazards/<int:pk>/edit/", hazards.HazardUpdateView.as_view(), name="register-hazard-update"),
     path("incidents/", incidents.IncidentListView.as_view(), name="register-incidents"),
+    path("incidents/new/", incidents.IncidentCreateView.as_view(), name="register-incident-create"),
+    path("incidents/import/", incidents.IncidentImportView.as_view(), name="register-incident-import"),
     path("incidents/<int:pk>/", incidents.IncidentDetailView.as_view(), name="register-incident"),
+    path("incidents/<int:pk>/edit/", incidents.IncidentUpdateView.as_view(), name="register-incident-update"),
+    path(
+        "incidents/<int:pk>/status/",
+        incidents.IncidentTransitionView.as_view(),
+        name="register-incident-transition",
+    ),
     # --- end aspects, hazards, incidents ---
     # Risks and opportunities, objectives: /registers/risks/..., /registers/objectives/...
     path("risks/", risks.RiskListView.as_view(), name="risk-list"),

@@ -64,6 +64,10 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "register-aspect-update": workspace({"GET", "POST"}),
     "register-hazard-create": workspace({"GET", "POST"}),
     "register-hazard-update": workspace({"GET", "POST"}),
+    "register-incident-create": workspace({"GET", "POST"}),
+    "register-incident-import": workspace({"GET", "POST"}),
+    "register-incident-update": workspace({"GET", "POST"}),
+    "register-incident-transition": workspace({"POST"}),
     # --- end registers: aspects, hazards, incidents ---
     # registers: obligations and permits pages
     "obligation-list": workspace(),
