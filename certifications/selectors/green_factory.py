@@ -294,7 +294,8 @@ def provenance_summary(provenance: dict) -> dict:
     for row in factors if isinstance(factors, list) else []:
         sets.update({str(k): str(v) for k, v in (row.get("sets") or {}).items()})
     functions = provenance.get("functions")
-    site = provenance.get("site") if isinstance(provenance.get("site"), dict) else {}
+    found = provenance.get("site")
+    site: dict = found if isinstance(found, dict) else {}
     return {
         "land_area_m2": site.get("land_area_m2"),
         "floor_area_m2": site.get("floor_area_m2"),
