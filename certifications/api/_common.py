@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from greenfactory.accounts.models import User
@@ -36,3 +37,23 @@ class EditConflictSerializer(serializers.Serializer):
     version = serializers.ListField(child=serializers.CharField())
     code = serializers.CharField()
     current_version = serializers.IntegerField()
+
+
+def entry_created(request, serializer_class: type[serializers.Serializer], create) -> Any:
+    """Validate a register entry's POST body with ``serializer_class`` and store it with ``create``
+    (a service taking ``by`` and the fields); the stored entry."""
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return create(by=request.user, **payload.validated_data)
+
+
+def entry_changes(request, serializer_class: type[serializers.Serializer]) -> tuple[int, dict[str, Any]]:
+    """A PATCH body validated partially: the version the person read (required, for the edit-conflict
+    check) and the fields sent."""
+    payload = serializer_class(data=request.data, partial=True)
+    payload.is_valid(raise_exception=True)
+    data = dict(payload.validated_data)
+    version = data.pop("version", None)
+    if version is None:
+        raise serializers.ValidationError({"version": [_("This field is required.")]})
+    return version, data

@@ -17,7 +17,7 @@ from ..filters.aspects import AspectFilter
 from ..models import Aspect, AspectCondition, Clause, Evidence, SignificanceMethod
 from ..selectors import aspects as selectors
 from ..services import aspects as services
-from ._common import EditConflictSerializer, user_field, version_field
+from ._common import EditConflictSerializer, entry_changes, entry_created, user_field, version_field
 from .obligations import REGISTERS
 
 # Scores a client may send; the method's own scale (1 to 5 in the shipped one) decides the rest.
@@ -124,9 +124,7 @@ class AspectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={201: AspectSerializer},
     )
     def create(self, request, **kwargs):
-        payload = AspectWriteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        entry = services.aspect_create(by=request.user, **payload.validated_data)
+        entry = entry_created(request, AspectWriteSerializer, services.aspect_create)
         return self._answer(entry.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -138,11 +136,6 @@ class AspectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def partial_update(self, request, pk=None, **kwargs):
         entry = self.get_object()
-        payload = AspectUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": ["This field is required."]})
+        version, data = entry_changes(request, AspectUpdateSerializer)
         services.aspect_update(entry=entry, by=request.user, version=version, **data)
         return self._answer(entry.pk)

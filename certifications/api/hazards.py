@@ -19,7 +19,7 @@ from ..filters.hazards import HazardFilter
 from ..models import Clause, ControlLevel, Evidence, Hazard, HazardControl, RiskMethod
 from ..selectors import hazards as selectors
 from ..services import hazards as services
-from ._common import EditConflictSerializer, user_field, version_field
+from ._common import EditConflictSerializer, entry_changes, entry_created, user_field, version_field
 from .obligations import REGISTERS
 
 
@@ -161,9 +161,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={201: HazardSerializer},
     )
     def create(self, request, **kwargs):
-        payload = HazardWriteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        entry = services.hazard_create(by=request.user, **payload.validated_data)
+        entry = entry_created(request, HazardWriteSerializer, services.hazard_create)
         return self._answer(entry.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -175,11 +173,6 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def partial_update(self, request, pk=None, **kwargs):
         entry = self.get_object()
-        payload = HazardUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": ["This field is required."]})
+        version, data = entry_changes(request, HazardUpdateSerializer)
         services.hazard_update(entry=entry, by=request.user, version=version, **data)
         return self._answer(entry.pk)

@@ -18,7 +18,14 @@ from ..filters.incidents import IncidentFilter
 from ..models import Clause, Evidence, Incident, IncidentGrade, IncidentKind, IncidentStatus
 from ..selectors import incidents as selectors
 from ..services import incidents as services
-from ._common import MAX_VERSION, EditConflictSerializer, user_field, version_field
+from ._common import (
+    MAX_VERSION,
+    EditConflictSerializer,
+    entry_changes,
+    entry_created,
+    user_field,
+    version_field,
+)
 from .obligations import REGISTERS
 
 _DATE = {"required": False, "allow_null": True, "validators": [validate_plausible_date]}
@@ -169,9 +176,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: IncidentSerializer},
     )
     def create(self, request, **kwargs):
-        payload = IncidentWriteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        entry = services.incident_create(by=request.user, **payload.validated_data)
+        entry = entry_created(request, IncidentWriteSerializer, services.incident_create)
         return self._answer(entry.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -182,12 +187,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     def partial_update(self, request, pk=None, **kwargs):
         entry = self.get_object()
-        payload = IncidentUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": ["This field is required."]})
+        version, data = entry_changes(request, IncidentUpdateSerializer)
         services.incident_update(incident=entry, by=request.user, version=version, **data)
         return self._answer(entry.pk)
 

@@ -20,7 +20,7 @@ from ..models import Evidence, MaterialBalance
 from ..recovery import METRICS
 from ..selectors import material_balance as selectors
 from ..services import material_balance as services
-from ._common import EditConflictSerializer, version_field
+from ._common import EditConflictSerializer, entry_changes, version_field
 
 GREEN_FACTORY = capability_permission(
     read=Capability.GREEN_FACTORY_READ, write=Capability.GREEN_FACTORY_WRITE
@@ -192,12 +192,7 @@ class MaterialBalanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     )
     def partial_update(self, request, pk=None, **kwargs):
         balance = self.get_object()
-        payload = MaterialBalanceUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": ["This field is required."]})
+        version, data = entry_changes(request, MaterialBalanceUpdateSerializer)
         if "outputs" in data:
             data["outputs"] = [dict(o) for o in data["outputs"]]
         services.material_balance_update(balance=balance, by=request.user, version=version, **data)

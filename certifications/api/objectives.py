@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..selectors import objectives as objective_selectors
 from ..services import objectives as objective_services
-from ._common import EditConflictSerializer, user_field, version_field
+from ._common import EditConflictSerializer, entry_changes, user_field, version_field
 from .risks import REGISTERS
 
 _DEC = {"max_digits": 18, "decimal_places": 6}
@@ -212,12 +212,7 @@ class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     def partial_update(self, request, pk=None, **kwargs):
         objective = self.get_object()
-        payload = ObjectiveUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": ["This field is required."]})
+        version, data = entry_changes(request, ObjectiveUpdateSerializer)
         objective_services.objective_update(objective=objective, by=request.user, version=version, **data)
         return self._answer(objective.pk)
 

@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..selectors import obligations as selectors
 from ..services import obligations as services
-from ._common import EditConflictSerializer, user_field, version_field
+from ._common import EditConflictSerializer, entry_changes, user_field, version_field
 
 # The classes a failed evaluation's finding may take (both nonconformities: each needs its CAPA).
 EVALUATION_FINDING_CLASSES = [FindingClass.MINOR.value, FindingClass.MAJOR.value]
@@ -175,12 +175,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     def partial_update(self, request, pk=None, **kwargs):
         ob = self.get_object()
-        payload = ObligationUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": ["This field is required."]})
+        version, data = entry_changes(request, ObligationUpdateSerializer)
         links = {name: data.pop(name, None) for name in ("sites", "clauses", "evidence")}
         services.obligation_update(obligation=ob, by=request.user, version=version, **links, **data)
         return self._answer(ob.pk)

@@ -16,7 +16,7 @@ from ..filters.permits import PermitFilter
 from ..models import Clause, Evidence, Permit, PermitKind
 from ..selectors import permits as selectors
 from ..services import permits as services
-from ._common import EditConflictSerializer, user_field, version_field
+from ._common import EditConflictSerializer, entry_changes, entry_created, user_field, version_field
 from .obligations import REGISTERS
 
 
@@ -94,9 +94,7 @@ class PermitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Record a permit or licence", request=PermitWriteSerializer, responses={201: PermitSerializer}
     )
     def create(self, request, **kwargs):
-        payload = PermitWriteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        permit = services.permit_create(by=request.user, **payload.validated_data)
+        permit = entry_created(request, PermitWriteSerializer, services.permit_create)
         return self._answer(permit.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -107,12 +105,7 @@ class PermitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def partial_update(self, request, pk=None, **kwargs):
         permit = self.get_object()
-        payload = PermitUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": ["This field is required."]})
+        version, data = entry_changes(request, PermitUpdateSerializer)
         links = {name: data.pop(name, None) for name in ("sites", "clauses", "evidence")}
         services.permit_update(permit=permit, by=request.user, version=version, **links, **data)
         return self._answer(permit.pk)

@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..selectors import risks as risk_selectors
 from ..services import risks as risk_services
-from ._common import EditConflictSerializer, user_field, version_field
+from ._common import EditConflictSerializer, entry_changes, user_field, version_field
 
 REGISTERS = capability_permission(read=Capability.REGISTERS_READ, write=Capability.REGISTERS_WRITE)
 _DATE = {"required": False, "allow_null": True, "validators": [validate_plausible_date]}
@@ -186,12 +186,7 @@ class RiskOpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     )
     def partial_update(self, request, pk=None, **kwargs):
         entry = self.get_object()
-        payload = RiskUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": ["This field is required."]})
+        version, data = entry_changes(request, RiskUpdateSerializer)
         risk_services.risk_update(entry=entry, by=request.user, version=version, **data)
         return self._answer(entry.pk)
 

@@ -87,3 +87,10 @@ def test_the_public_proxy_never_serves_the_metrics():
     for conf in ("greenfactory.conf", "compose.conf"):
         text = (Path(settings.BASE_DIR) / "deploy" / "nginx" / conf).read_text()
         assert re.search(r"location = /metrics \{\s*return 404;\s*\}", text), conf
+
+
+def test_a_broker_that_does_not_answer_leaves_out_the_queue_depths_only(settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    text = scrape()
+    assert "greenfactory_queue_depth{" not in text
+    assert "greenfactory_pending_dirty_ranges " in text  # the pipeline is still told
