@@ -313,6 +313,12 @@ REMINDER_LOOKAHEAD_DAYS = env.int("REMINDER_LOOKAHEAD_DAYS", default=30)
 # Behind nginx: an internal location prefix (e.g. /protected/) to serve evidence files with
 # X-Accel-Redirect after the permission check; empty means Django streams the file itself.
 PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# --- Dossier seal ---------------------------------------------------------------------------------
+# Directory of the internal dossier authority (root, seal and time-stamping certificates with their
+# keys), created by `manage.py create_dossier_ca`; keep it outside the database and its backups.
+DOSSIER_SEAL_DIR = env.path("DOSSIER_SEAL_DIR", default=VAR_DIR / "seal")
+# Passphrase of the authority's keys (empty: keys stored unencrypted, readable only by their owner).
+DOSSIER_SEAL_KEY_PASSWORD = env("DOSSIER_SEAL_KEY_PASSWORD", default="")
 
 LOGGING = {
     "version": 1,
