@@ -74,3 +74,13 @@ def quality_site_rederive(site_id: int) -> int:
 
     site = Site.objects.filter(pk=site_id).first()
     return quality.site_findings_rederive(site=site) if site is not None else 0
+
+
+@shared_task(
+    name="metering.partitions_ahead", acks_late=True, autoretry_for=(OperationalError,), max_retries=3
+)
+def partitions_ahead() -> int:
+    """Periodic: the readings partitions of this month and the next ones (PostgreSQL; idempotent)."""
+    from metering.services import partitions
+
+    return len(partitions.partitions_ensure_ahead())

@@ -275,6 +275,8 @@ CELERY_BEAT_SCHEDULE = {
     "certifications-green-factory-sweep": {"task": "certifications.green_factory_sweep", "schedule": 900.0},
     # Gateways silent for longer than their site's threshold become data-quality findings.
     "metering-quality-stale-gateways": {"task": "metering.quality_stale_gateways", "schedule": 900.0},
+    # Readings partitions for this month and the next three (PostgreSQL; nothing to do on SQLite).
+    "metering-partitions-ahead": {"task": "metering.partitions_ahead", "schedule": 6 * 3600.0},
     # The daily reminder digest (evidence reviews and expiries, certificates, surveillance).
     "certifications-daily-digest": {
         "task": "certifications.reminders_daily",

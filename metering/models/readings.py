@@ -132,8 +132,14 @@ class Reading(models.Model):
 class ReadingCorrection(models.Model):
     """The value a reading had before an explicit correction replaced it, with who and when."""
 
+    # No database constraint: a key into a partitioned table must hold the partition key (the
+    # reading's time); Django deletes a reading's corrections with it.
     reading = models.ForeignKey(
-        Reading, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("reading")
+        Reading,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("reading"),
+        db_constraint=False,
     )
     old_value = models.FloatField(_("old value"))
     old_quality = models.CharField(_("old quality"), max_length=12, choices=Quality.choices)

@@ -24,7 +24,7 @@ from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 from greenfactory.core.spans import spans_cover_by
 from greenfactory.sites.models import Site
 from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
-from metering.services import ingest_write
+from metering.services import ingest_write, partitions
 from metering.services.ingest_rows import RowProblem, Validated, readings_validate, value_ceiling
 from metering.services.ingest_write import Row
 from metering.services.pipeline import dirty_ranges_process_after_commit
@@ -182,6 +182,9 @@ def readings_ingest(
     if atomic and checked.problems:
         result.stored = False
         return result
+    # Months without their partition get it first, in a short transaction of its own (usually beat
+    # made them ahead of time): the batch's own transaction then never waits on a partition.
+    partitions.partitions_ensure_for(times=(row.ts for row in checked.rows))
     try:
         with transaction.atomic():
             code_of = {m.pk: code for code, m in meters.items()}
