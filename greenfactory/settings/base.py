@@ -313,6 +313,8 @@ REMINDER_LOOKAHEAD_DAYS = env.int("REMINDER_LOOKAHEAD_DAYS", default=30)
 # Behind nginx: an internal location prefix (e.g. /protected/) to serve evidence files with
 # X-Accel-Redirect after the permission check; empty means Django streams the file itself.
 PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# An auditor's invitation opens this many days before the audit starts and closes this many after it ends.
+PORTAL_INVITATION_GRACE_DAYS = env.int("PORTAL_INVITATION_GRACE_DAYS", default=14)
 
 LOGGING = {
     "version": 1,
