@@ -17,6 +17,7 @@ from .views import (
     green_factory_schemes,
     hazards,
     incidents,
+    invitations,
     material_balance,
     objectives,
     obligations,
@@ -96,6 +97,17 @@ audits_urlpatterns = [
     path("findings/<int:pk>/capa/", findings.CapaStepView.as_view(), name="capa-step"),
     path("actions/<int:pk>/done/", findings.CapaActionDoneView.as_view(), name="capa-action-done"),
     path("actions/<int:pk>/delete/", findings.CapaActionDeleteView.as_view(), name="capa-action-delete"),
+    # Auditor portal, staff side: invitations and the access log
+    path("<int:pk>/invite/", invitations.InvitationCreateView.as_view(), name="audit-invite"),
+    path(
+        "invitations/<int:pk>/revoke/",
+        invitations.InvitationRevokeView.as_view(),
+        name="audit-invitation-revoke",
+    ),
+    path("<int:pk>/access-log/", invitations.AuditAccessLogView.as_view(), name="audit-access-log"),
+    path(
+        "auditors/<int:pk>/access-log/", invitations.AuditorAccessLogView.as_view(), name="auditor-access-log"
+    ),
 ]
 
 registers_urlpatterns = [

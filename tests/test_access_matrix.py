@@ -49,6 +49,11 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # tests/core/test_metrics.py refuses every other address.
     "metrics": everyone(READ),
     "portal": {"admin": READ, "auditor": READ},
+    # Auditor portal, staff side: inviting and revoking write; the access logs are read.
+    "audit-invite": workspace({"GET", "POST"}),
+    "audit-invitation-revoke": workspace({"POST"}),
+    "audit-access-log": workspace(),
+    "auditor-access-log": workspace(),
     "area-audits": workspace(),
     "area-registers": workspace(),
     # --- registers: aspects, hazards, incidents ---
