@@ -23,6 +23,7 @@ from .views import (
     obligations,
     obligations_import,
     permits,
+    portal,
     registers,
     reminders,
     risks,
@@ -231,4 +232,18 @@ material_balance_urlpatterns = [
     path(
         "<int:pk>/edit/", material_balance.MaterialBalanceFormView.as_view(), name="material-balance-update"
     ),
+]
+
+# The auditor portal: /portal/<invitation>/... (the portal's home, /portal/, is in greenfactory.web)
+portal_urlpatterns = [
+    path("<int:pk>/", portal.PortalAuditView.as_view(), name="portal-audit"),
+    path("<int:pk>/coverage/", portal.PortalCoverageView.as_view(), name="portal-coverage"),
+    path("<int:pk>/evidence/", portal.PortalEvidenceView.as_view(), name="portal-evidence"),
+    path("<int:pk>/files/<int:item>/", portal.PortalFileView.as_view(), name="portal-file"),
+    path(
+        "<int:pk>/files/<int:item>/preview/",
+        portal.PortalFileView.as_view(inline=True),
+        name="portal-file-preview",
+    ),
+    path("<int:pk>/findings/<int:item>/", portal.PortalFindingView.as_view(), name="portal-finding"),
 ]

@@ -11,6 +11,7 @@ rows; anything else is answered exactly like an id that does not exist.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -22,6 +23,7 @@ from greenfactory.sites.models import Site
 from ..models import (
     Audit,
     AuditInvitation,
+    AuditSession,
     Certificate,
     Clause,
     Evidence,
@@ -89,7 +91,7 @@ def scope_of(invitation: AuditInvitation) -> Scope:
     return Scope(invitation=invitation, audit=audit, standards=standards, sites=sites, clause_ids=clause_ids)
 
 
-def _within(pk: int, groups: set[int], parents: dict[int, int | None]) -> bool:
+def _within(pk: int, groups: set[int], parents: Mapping[int, int | None]) -> bool:
     seen: set[int] = set()
     current: int | None = pk
     while current is not None and current not in seen:
@@ -149,7 +151,7 @@ def scope_finding(scope: Scope, pk: int) -> Finding:
     return scope_findings(scope).get(pk=pk)
 
 
-def scope_sessions(scope: Scope):
+def scope_sessions(scope: Scope) -> QuerySet[AuditSession]:
     return scope.audit.sessions.select_related("auditor").order_by("starts_at")
 
 

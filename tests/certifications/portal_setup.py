@@ -10,8 +10,17 @@ from io import BytesIO
 from django.utils import timezone
 
 from certifications import services
-from certifications.models import Audit, AuditInvitation, AuditType, Evidence
+from certifications.models import (
+    Audit,
+    AuditInvitation,
+    AuditStatus,
+    AuditType,
+    Evidence,
+    EvidenceRevision,
+    EvidenceStatus,
+)
 from certifications.services import audits as audit_services
+from certifications.services import checklists as checklist_services
 from certifications.services import portal as portal_services
 from tests.factories import SiteFactory, UserFactory
 
@@ -57,6 +66,10 @@ def build_world(*, site, staff) -> World:
         ends_on=today + dt.timedelta(days=2),
         by=staff,
     )
+    for started in (audit, other_audit):
+        checklist_services.checklist_generate(audit=started, by=staff)
+        audit_services.audit_transition(audit=started, to=AuditStatus.IN_PROGRESS, by=staff)
+    audit.refresh_from_db()
     in_scope = make_evidence(
         owner=staff, clauses=[c41], sites=[site], title="Calibration records", today=today
     )
@@ -81,8 +94,16 @@ def invite(
     )
 
 
-def add_file(evidence: Evidence, *, content: bytes, name: str, by) -> None:
-    services.evidence_revision_add(evidence=evidence, file=BytesIO(content), name=name, by=by)
+def in_scope_file(world: World, *, content: bytes, name: str) -> EvidenceRevision:
+    """A new draft evidence item on the in-scope clause and site, with one file."""
+    evidence = make_evidence(
+        owner=world.staff,
+        clauses=list(world.in_scope.clauses.all()),
+        sites=list(world.in_scope.sites.all()),
+        status=EvidenceStatus.DRAFT,
+        title=f"File {name}",
+    )
+    return services.evidence_revision_add(evidence=evidence, file=BytesIO(content), name=name, by=world.staff)
 
 
-__all__ = ["BASE_URL", "UserFactory", "World", "add_file", "build_world", "invite"]
+__all__ = ["BASE_URL", "UserFactory", "World", "in_scope_file", "build_world", "invite"]
