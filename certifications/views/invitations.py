@@ -35,6 +35,7 @@ class InvitationCreateView(CapabilityRequiredMixin, FormView):
     capability = Capability.AUDITS_WRITE
     template_name = "certifications/portal/invite.html"
     form_class = InvitationForm
+    http_method_names = ["get", "post", "head", "options"]
 
     @cached_property
     def audit(self) -> Audit:
