@@ -201,3 +201,24 @@ def test_the_auditor_still_cannot_reach_staff_pages(auditor, world):
     assert auditor.get(reverse("evidence-detail", args=[world.in_scope.pk])).status_code == 403
     revision = world.in_scope.revisions.get()
     assert auditor.get(reverse("evidence-download", args=[revision.pk])).status_code == 403
+
+
+def test_the_portal_pages_queries_do_not_grow_with_the_evidence(auditor, invitation, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import make_evidence
+
+    def counted(name: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert auditor.get(reverse(name, args=[invitation.pk])).status_code == 200
+        return len(queries)
+
+    before = {name: counted(name) for name in ("portal-audit", "portal-coverage", "portal-evidence")}
+    clause = world.in_scope.clauses.get()
+    for n in range(3):
+        make_evidence(
+            owner=world.staff, clauses=[clause], sites=list(world.in_scope.sites.all()), title=f"More {n}"
+        )
+    after = {name: counted(name) for name in before}
+    assert after == before
