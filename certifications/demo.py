@@ -19,6 +19,7 @@ from .demo_green_factory import demo_green_factory_load
 from .demo_material_balance import demo_material_balance_load
 from .demo_objectives import demo_risks_load as demo_objectives_load  # registers: risks, objectives
 from .demo_obligations import demo_obligations_load
+from .demo_portal import demo_portal_load
 from .demo_risks import demo_risks_load  # registers: aspects, hazards, incidents
 from .models import (
     Certificate,
@@ -155,6 +156,7 @@ def demo_load(*, site, staff, approver, today: dt.date) -> dict[str, int]:
             services.certificate_set_status(certificate=certificate, status=status, by=approver)
         created["certificates"] += 1
     created["audits"] = demo_audits_load(site=site, staff=staff, approver=approver, today=today)
+    created["portal_invitations"] = demo_portal_load(staff=staff, today=today)
     created["risks"] = demo_risks_load(site=site, staff=staff, today=today)  # aspects, hazards, incidents
     created["risks_objectives"] = demo_objectives_load(site=site, staff=staff, today=today)
     created["obligations"] = demo_obligations_load(site=site, staff=staff, today=today)

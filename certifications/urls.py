@@ -17,11 +17,13 @@ from .views import (
     green_factory_schemes,
     hazards,
     incidents,
+    invitations,
     material_balance,
     objectives,
     obligations,
     obligations_import,
     permits,
+    portal,
     registers,
     reminders,
     risks,
@@ -96,6 +98,17 @@ audits_urlpatterns = [
     path("findings/<int:pk>/capa/", findings.CapaStepView.as_view(), name="capa-step"),
     path("actions/<int:pk>/done/", findings.CapaActionDoneView.as_view(), name="capa-action-done"),
     path("actions/<int:pk>/delete/", findings.CapaActionDeleteView.as_view(), name="capa-action-delete"),
+    # Auditor portal, staff side: invitations and the access log
+    path("<int:pk>/invite/", invitations.InvitationCreateView.as_view(), name="audit-invite"),
+    path(
+        "invitations/<int:pk>/revoke/",
+        invitations.InvitationRevokeView.as_view(),
+        name="audit-invitation-revoke",
+    ),
+    path("<int:pk>/access-log/", invitations.AuditAccessLogView.as_view(), name="audit-access-log"),
+    path(
+        "auditors/<int:pk>/access-log/", invitations.AuditorAccessLogView.as_view(), name="auditor-access-log"
+    ),
 ]
 
 registers_urlpatterns = [
@@ -219,4 +232,18 @@ material_balance_urlpatterns = [
     path(
         "<int:pk>/edit/", material_balance.MaterialBalanceFormView.as_view(), name="material-balance-update"
     ),
+]
+
+# The auditor portal: /portal/<invitation>/... (the portal's home, /portal/, is in greenfactory.web)
+portal_urlpatterns = [
+    path("<int:pk>/", portal.PortalAuditView.as_view(), name="portal-audit"),
+    path("<int:pk>/coverage/", portal.PortalCoverageView.as_view(), name="portal-coverage"),
+    path("<int:pk>/evidence/", portal.PortalEvidenceView.as_view(), name="portal-evidence"),
+    path("<int:pk>/files/<int:item>/", portal.PortalFileView.as_view(), name="portal-file"),
+    path(
+        "<int:pk>/files/<int:item>/preview/",
+        portal.PortalFileView.as_view(inline=True),
+        name="portal-file-preview",
+    ),
+    path("<int:pk>/findings/<int:item>/", portal.PortalFindingView.as_view(), name="portal-finding"),
 ]

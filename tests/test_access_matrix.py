@@ -49,6 +49,24 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # tests/core/test_metrics.py refuses every other address.
     "metrics": everyone(READ),
     "portal": {"admin": READ, "auditor": READ},
+    # Auditor portal, staff side: inviting and revoking write; the access logs are read.
+    "audit-invite": workspace({"GET", "POST"}),
+    "audit-invitation-revoke": workspace({"POST"}),
+    "audit-access-log": workspace(),
+    "auditor-access-log": workspace(),
+    # Auditor portal pages: the capability lets an auditor (and an administrator) ask; an invitation in
+    # force decides, so without one the answer is 404 (NOT_FOUND_WITHOUT_INVITATION below).
+    **{
+        name: {"admin": READ, "auditor": READ}
+        for name in (
+            "portal-audit",
+            "portal-coverage",
+            "portal-evidence",
+            "portal-file",
+            "portal-file-preview",
+            "portal-finding",
+        )
+    },
     "area-audits": workspace(),
     "area-registers": workspace(),
     # --- registers: aspects, hazards, incidents ---
@@ -610,3 +628,24 @@ def test_auditor_and_gateway_may_write_nothing_but_their_own_session():
             continue
         for role in ("auditor", "gateway"):
             assert not allowed.get(role, set()) & WRITES, f"{role} may write to {name}"
+
+
+# Portal pages an auditor (or administrator) may ask for, whose object only an invitation in force
+# opens: without one, the answer is exactly 404, the same as for an id that does not exist.
+NOT_FOUND_WITHOUT_INVITATION = (
+    "portal-audit",
+    "portal-coverage",
+    "portal-evidence",
+    "portal-file",
+    "portal-file-preview",
+    "portal-finding",
+)
+
+
+@pytest.mark.django_db
+def test_portal_objects_are_not_found_without_an_invitation(role_clients, samples):
+    patterns = dict(_walk(get_resolver()))
+    for name in NOT_FOUND_WITHOUT_INVITATION:
+        path = _concrete(patterns[name], samples)
+        for role in ("auditor", "admin"):
+            assert role_clients[role].get(path).status_code == 404, f"{role} GET {path}"

@@ -76,12 +76,12 @@ def revision_file_response(revision: EvidenceRevision) -> HttpResponse | FileRes
         except FileNotFoundError as exc:
             raise Http404(_("The file is missing from storage.")) from exc
         response = FileResponse(handle, content_type=revision.media_type)
-    response["Content-Disposition"] = _attachment(download_name)
+    response["Content-Disposition"] = attachment_header(download_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _attachment(name: str) -> str:
+def attachment_header(name: str) -> str:
     ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "evidence"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

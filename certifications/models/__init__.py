@@ -69,6 +69,7 @@ from .obligations import (
     ObligationStatus,
 )
 from .permits import Permit, PermitKind, PermitStatus
+from .portal import AuditInvitation, InvitationStatus, PortalAccessLog, PortalAction
 from .reminders import Reminder, ReminderKind
 from .risks import Effectiveness, RiskAction, RiskKind, RiskOpportunity, RiskSource, RiskStatus
 from .standards import Clause, ClauseMapping, MappingRelation, Standard, StandardStatus
@@ -128,6 +129,10 @@ __all__ = [
     "PermitKind",
     "PermitStatus",
     "Audit",
+    "AuditInvitation",
+    "InvitationStatus",
+    "PortalAccessLog",
+    "PortalAction",
     "AuditProgramme",
     "AuditSession",
     "AuditStatus",

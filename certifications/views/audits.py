@@ -39,6 +39,7 @@ from ..forms.audits import (
 )
 from ..models import Audit, AuditSession, AuditStatus, ChecklistItem, ChecklistResult, FindingClass
 from ..selectors import audits as audit_selectors
+from ..selectors import portal as portal_selectors
 from ..services import audits as audit_services
 from ..services import checklists as checklist_services
 
@@ -298,6 +299,7 @@ class AuditDetailView(CapabilityRequiredMixin, TemplateView):
             or ReportForm(initial={"summary": audit.report_summary, "conclusions": audit.report_conclusions}),
             conflict=kwargs.get("conflict"),
             can_write=can(self.request.user, Capability.AUDITS_WRITE),
+            invitations=portal_selectors.audit_invitations(audit=audit),
         )
         return context
 

@@ -321,6 +321,8 @@ PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
 DOSSIER_SEAL_DIR = env.path("DOSSIER_SEAL_DIR", default=VAR_DIR / "seal")
 # Passphrase of the authority's keys (empty: keys stored unencrypted, readable only by their owner).
 DOSSIER_SEAL_KEY_PASSWORD = env("DOSSIER_SEAL_KEY_PASSWORD", default="")
+# An auditor's invitation opens this many days before the audit starts and closes this many after it ends.
+PORTAL_INVITATION_GRACE_DAYS = env.int("PORTAL_INVITATION_GRACE_DAYS", default=14)
 
 LOGGING = {
     "version": 1,

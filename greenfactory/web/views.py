@@ -8,6 +8,8 @@ from django.views.generic import TemplateView
 
 from certifications.selectors.certificates import certificates_needing_attention
 from certifications.selectors.permits import permits_needing_attention
+from certifications.selectors.portal import invitations_in_force, scope_of
+from certifications.services.portal import portal_access_record
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.health import broker_status, database_status
@@ -60,8 +62,30 @@ class AreaView(CapabilityRequiredMixin, TemplateView):
 
 
 class PortalView(CapabilityRequiredMixin, TemplateView):
+    """The auditor's invitations in force; read again on every request, so a revoked or expired one
+    is gone from the next page."""
+
     capability = Capability.PORTAL
     template_name = "core/portal.html"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        portal_access_record(
+            user=request.user, invitation=None, path=request.get_full_path(), remote_address=_address(request)
+        )
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["invitations"] = [
+            scope_of(invitation) for invitation in invitations_in_force(self.request.user)
+        ]
+        return context
+
+
+def _address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
 
 
 @never_cache

@@ -82,3 +82,27 @@ def test_the_demo_obligations_and_permits_tell_their_story():
     assert permit_gate(site=site, on=timezone.localdate()).passed
     kinds = set(Reminder.objects.values_list("kind", flat=True))
     assert {ReminderKind.EVALUATION_OVERDUE, ReminderKind.PERMIT_EXPIRY} <= kinds
+
+
+def test_the_demo_invites_the_auditor_to_the_surveillance_audit_once(client):
+    from django.urls import reverse
+
+    from certifications.models import AuditInvitation
+    from certifications.selectors import portal as portal_selectors
+    from greenfactory.accounts.models import User
+
+    demo_load()
+    auditor = User.objects.get(username="auditor")
+    invitation = portal_selectors.invitations_in_force(auditor).get()
+    assert invitation.audit.audit_type == "surveillance"
+    assert list(invitation.audit.standards.values_list("code", flat=True)) == ["ISO 14001"]
+    assert invitation.require_second_factor is True
+    client.force_login(auditor)
+    page = client.get(reverse("portal-evidence", args=[invitation.pk]))
+    assert page.status_code == 200
+    assert page.context["evidence"]
+    overview = client.get(reverse("portal-audit", args=[invitation.pk]))
+    assert overview.status_code == 200
+    assert overview.context["findings"]
+    assert demo_load()["portal_invitations"] == 0
+    assert AuditInvitation.objects.count() == 1
