@@ -20,6 +20,7 @@ urlpatterns = [
     path("registers/", include(certifications_urls.registers_urlpatterns)),
     path("green-factory/", include(certifications_urls.green_factory_urlpatterns)),
     path("green-factory/material-balance/", include(certifications_urls.material_balance_urlpatterns)),
+    path("dossiers/", include(certifications_urls.dossiers_urlpatterns)),
     path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),

@@ -298,6 +298,7 @@ class AuditDetailView(CapabilityRequiredMixin, TemplateView):
             or ReportForm(initial={"summary": audit.report_summary, "conclusions": audit.report_conclusions}),
             conflict=kwargs.get("conflict"),
             can_write=can(self.request.user, Capability.AUDITS_WRITE),
+            can_issue_dossier=can(self.request.user, Capability.DOSSIERS_WRITE),
         )
         return context
 

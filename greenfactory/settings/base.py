@@ -330,5 +330,7 @@ LOGGING = {
     "loggers": {
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         "kombu.connection": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
+        # WeasyPrint logs every page of every layout pass; the dossier row carries the progress.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
