@@ -12,7 +12,7 @@ from io import BytesIO
 
 from django.db import transaction
 
-from . import services
+from . import sealing, services
 from .demo_audits import demo_audits_load
 from .demo_data import APPROVED, CERTIFICATES, DRAFT, EVIDENCE, EXCLUSIONS, EXPIRED, IN_REVIEW, SUPERSEDED
 from .demo_green_factory import demo_green_factory_load
@@ -162,5 +162,14 @@ def demo_load(*, site, staff, approver, today: dt.date) -> dict[str, int]:
     created["material_balance"] = demo_material_balance_load(
         site=site, staff=staff, approver=approver, today=today
     )
+    created["seal"] = _demo_seal(organisation=site.organisation.name)
     services.reminders_send_daily(today=today)
     return created
+
+
+def _demo_seal(*, organisation: str) -> int:
+    """A throwaway dossier authority for the demo, unless one is configured (never replaced)."""
+    if sealing.authority().cert(sealing.ROOT).exists():
+        return 0
+    sealing.create_authority(sealing.authority().directory, organisation=organisation)
+    return 1

@@ -318,6 +318,12 @@ REMINDER_LOOKAHEAD_DAYS = env.int("REMINDER_LOOKAHEAD_DAYS", default=30)
 # The address printed on dossiers (QR code and link to the verification page).
 DOSSIER_BASE_URL = env("DOSSIER_BASE_URL", default="http://localhost:8000")
 PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# --- Dossier seal ---------------------------------------------------------------------------------
+# Directory of the internal dossier authority (root, seal and time-stamping certificates with their
+# keys), created by `manage.py create_dossier_ca`; keep it outside the database and its backups.
+DOSSIER_SEAL_DIR = env.path("DOSSIER_SEAL_DIR", default=VAR_DIR / "seal")
+# Passphrase of the authority's keys (empty: keys stored unencrypted, readable only by their owner).
+DOSSIER_SEAL_KEY_PASSWORD = env("DOSSIER_SEAL_KEY_PASSWORD", default="")
 
 LOGGING = {
     "version": 1,

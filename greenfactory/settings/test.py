@@ -2,6 +2,7 @@
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
@@ -20,6 +21,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
 # Serve static files straight from the source folders (no collectstatic needed here).
+# The demo creates a throwaway dossier authority; tests keep theirs out of the checkout's var/.
+DOSSIER_SEAL_DIR = Path(tempfile.mkdtemp(prefix="gf-test-seal-"))
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
