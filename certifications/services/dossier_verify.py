@@ -43,7 +43,7 @@ class Verification:
         if self.dossier is None:
             return False
         if self.dossier.sealed:
-            return self.seal is not None and self.seal.intact and self.seal.trusted
+            return self.seal is not None and self.seal.good
         return True
 
     def as_dict(self) -> dict[str, Any]:
@@ -75,9 +75,9 @@ def _dossier_ref(dossier: Dossier | None) -> dict[str, Any] | None:
 def evidence_changes(manifest: dict[str, Any]) -> list[EvidenceChange]:
     """The manifest's revisions that no longer hold: changed, deleted, or superseded by a newer one."""
     entries = [e for e in manifest.get("revisions", []) if isinstance(e, dict)]
-    ids = [e.get("revision_id") for e in entries if isinstance(e.get("revision_id"), int)]
+    ids: list[int] = [e["revision_id"] for e in entries if isinstance(e.get("revision_id"), int)]
     stored = {r.pk: r for r in EvidenceRevision.objects.filter(pk__in=ids)}
-    evidence_ids = {e.get("evidence_id") for e in entries if isinstance(e.get("evidence_id"), int)}
+    evidence_ids: set[int] = {e["evidence_id"] for e in entries if isinstance(e.get("evidence_id"), int)}
     newest = dict(
         EvidenceRevision.objects.filter(evidence_id__in=evidence_ids)
         .values("evidence_id")
@@ -129,8 +129,8 @@ def dossier_verify_file(*, data: bytes) -> Verification:
         named_id = manifest.get("dossier_id") if isinstance(manifest, dict) else None
         if isinstance(named_id, int):
             result.named = dossier_selectors.dossier_list().filter(pk=named_id).first()
-    if dossier is not None and dossier.sealed and not (result.seal and result.seal.intact):
-        result.problems.append(_("The seal is missing or broken."))
+    if dossier is not None and dossier.sealed and not result.seal.good:
+        result.problems.append(result.seal.problem or _("The seal does not hold."))
     source = dossier.manifest if dossier is not None else manifest
     if isinstance(source, dict):
         result.changes = evidence_changes(source)
