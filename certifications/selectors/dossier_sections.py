@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +28,9 @@ from . import evidence as evidence_selectors
 from .coverage import coverage_report
 from .dossier_kpis import inventory_section, kpi_section
 
-try:
-    from django.utils.functional import _StrPromise as StrOrPromise  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
     StrOrPromise = str
 
 

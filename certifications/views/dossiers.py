@@ -58,6 +58,7 @@ class DossierRequestView(CapabilityRequiredMixin, FormView):
     """Request a dossier for any subject: an audit, a standard's coverage at a site, a GHG year."""
 
     capability = Capability.DOSSIERS_WRITE
+    http_method_names = ["get", "post"]
     template_name = "certifications/dossiers/request.html"
     form_class = DossierRequestForm
 
@@ -173,6 +174,7 @@ class DossierVerifyView(CapabilityRequiredMixin, FormView):
 
     capability = Capability.DOSSIERS_READ
     write_capability = Capability.DOSSIERS_READ  # checking writes nothing
+    http_method_names = ["get", "post"]
     template_name = "certifications/dossiers/verify.html"
     form_class = DossierVerifyForm
 

@@ -206,6 +206,10 @@ SPECTACULAR_SETTINGS = {
         "ControlLevelEnum": "certifications.models.hazards.ControlLevel",
         "IncidentKindEnum": "certifications.models.incidents.IncidentKind",
         "IncidentStatusEnum": "certifications.models.incidents.IncidentStatus",
+        # audit dossiers
+        "DossierKindEnum": "certifications.models.dossiers.DossierKind",
+        "DossierStatusEnum": "certifications.models.dossiers.DossierStatus",
+        "DossierLanguageEnum": "certifications.models.dossiers.DossierLanguage",
         # energy budgets
         "MediumEnum": "metering.choices.Medium",
         # green-factory evaluation

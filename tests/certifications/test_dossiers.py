@@ -217,3 +217,37 @@ def test_an_image_pointing_at_a_local_file_stops_the_render():
     html = '<html><body><img src="file:///etc/hostname"><p>x</p></body></html>'
     with pytest.raises(weasyprint.urls.FatalURLFetchingError):
         dossier_pdf.render_pdf(html=html, manifest={}, reference="DOS-TEST")
+
+
+@pytest.mark.django_db
+def test_a_render_whose_worker_was_lost_starts_over_and_completes(audit_and_evidence, staff_user):
+    from certifications.tasks import render_dossier
+
+    audit, _evidence = audit_and_evidence
+    dossier = dossier_services.dossier_request(
+        kind=DossierKind.AUDIT, audit=audit, language="en", by=staff_user
+    )
+    # The worker died mid-render: the row still says rendering, halfway, and the message comes back.
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=DossierStatus.RENDERING, sections_done=4, pages_done=3
+    )
+    assert render_dossier(dossier.pk) == DossierStatus.COMPLETE
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.COMPLETE
+    assert dossier.sections_done == dossier.sections_total
+    assert dossier.pages_done == dossier.page_count
+
+
+def test_the_render_task_goes_to_the_dossier_queue_and_survives_a_lost_worker():
+    from celery import current_app
+
+    from certifications.tasks import DOSSIER_TIME_LIMIT, render_dossier
+
+    route = current_app.amqp.router.route({}, "certifications.render_dossier")
+    assert route["queue"].name == "dossier"
+    assert render_dossier.acks_late is True
+    assert render_dossier.reject_on_worker_lost is True
+    assert render_dossier.time_limit == DOSSIER_TIME_LIMIT
+    from django.conf import settings
+
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > DOSSIER_TIME_LIMIT
