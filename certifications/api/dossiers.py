@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from greenfactory.accounts.permissions import capability_permission
 from greenfactory.accounts.roles import Capability
+from greenfactory.core.exceptions import TransitionNotAllowed
 from greenfactory.sites.models import Site
 
 from ..exports.dossiers import dossier_file_response
@@ -129,17 +130,18 @@ class DossierViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Download the dossier's PDF (complete dossiers only)",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description="The dossier is not complete: it has no file yet."),
+        },
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None, **kwargs):
         dossier = self.get_object()
         try:
             complete = dossier_selectors.dossier_for_download(pk=dossier.pk)
-        except Dossier.DoesNotExist:
-            return Response(
-                {"detail": _("The dossier has no file: it is not complete.")}, status=status.HTTP_409_CONFLICT
-            )
+        except Dossier.DoesNotExist as exc:
+            raise TransitionNotAllowed(_("The dossier has no file: it is not complete.")) from exc
         return dossier_file_response(complete)
 
     @extend_schema(

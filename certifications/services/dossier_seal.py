@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .. import sealing
 
 logger = logging.getLogger(__name__)
@@ -57,7 +59,14 @@ class SealResult:
 
 
 def seal_check(data: bytes) -> SealResult:
-    check = sealing.check_seal(data)
+    """The seal of an uploaded file; a file the PDF parser chokes on has none (never an error)."""
+    try:
+        check = sealing.check_seal(data)
+    except Exception:  # noqa: BLE001 - anyone may upload any bytes to be checked
+        logger.info("An uploaded file could not be read as a sealed PDF", exc_info=True)
+        return SealResult(
+            signed=False, intact=False, trusted=False, whole_file=False, problem=_("Not a readable PDF.")
+        )
     return SealResult(
         signed=check.signed,
         intact=check.intact,

@@ -251,3 +251,32 @@ def test_the_render_task_goes_to_the_dossier_queue_and_survives_a_lost_worker():
     from django.conf import settings
 
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > DOSSIER_TIME_LIMIT
+
+
+@pytest.mark.django_db
+def test_coverage_and_ghg_year_dossiers_render_their_own_sections(
+    audit_and_evidence, site, staff_user, django_capture_on_commit_callbacks
+):
+    audit, _evidence = audit_and_evidence
+    standard = audit.standards.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        coverage = dossier_services.dossier_request(
+            kind=DossierKind.COVERAGE, standard=standard, site=site, language="en", by=staff_user
+        )
+        ghg = dossier_services.dossier_request(
+            kind=DossierKind.GHG_YEAR, site=site, year=2025, language="en", by=staff_user
+        )
+    coverage.refresh_from_db()
+    ghg.refresh_from_db()
+    assert (coverage.status, ghg.status) == (DossierStatus.COMPLETE, DossierStatus.COMPLETE), (
+        coverage.error,
+        ghg.error,
+    )
+    covered = " ".join("\n".join(text_of(pdf_of(coverage))).split())
+    assert "Clause coverage" in covered
+    assert "Context review missing" in covered  # the site's findings on the standard's clauses
+    inventory = " ".join("\n".join(text_of(pdf_of(ghg))).split())
+    assert "GHG inventory" in inventory
+    assert "Scope 2, market-based" in inventory
+    assert "Clause coverage" not in inventory
+    assert (ghg.period_start.isoformat(), ghg.period_end.isoformat()) == ("2025-01-01", "2025-12-31")

@@ -203,3 +203,11 @@ def test_verify_api_refuses_an_empty_request(staff_client):
         "/api/v1/dossiers/verify/", {"sha256": "0" * 64}, content_type="application/json"
     )
     assert unknown.json()["issued_here"] is False
+
+
+@pytest.mark.django_db
+def test_verify_answers_for_a_file_that_is_not_a_pdf(staff_client):
+    answer = staff_client.post("/api/v1/dossiers/verify/", {"file": BytesIO(b"not a pdf at all")})
+    assert answer.status_code == 200
+    assert (answer.json()["issued_here"], answer.json()["genuine"]) == (False, False)
+    assert answer.json()["seal"]["signed"] is False
