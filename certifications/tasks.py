@@ -59,3 +59,28 @@ def kpis_changed_receiver(sender: object, *, site_id: int, years: list[int], **k
     sweep refills the evaluation."""
     for year in years:
         task_after_commit("certifications.green_factory_refresh", site_id, year)
+
+
+# A dense page takes about a CPU-second; the largest dossiers (a few hundred pages) fit well inside
+# this. The broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT) must stay above it, or Redis
+# would hand a render still running to a second worker.
+DOSSIER_TIME_LIMIT = 1800
+
+
+@shared_task(
+    name="certifications.render_dossier",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=DOSSIER_TIME_LIMIT,
+    soft_time_limit=DOSSIER_TIME_LIMIT - 60,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def render_dossier(dossier_id: int) -> str | None:
+    """Render the dossier; a complete or failed one is left alone, and one still marked rendering
+    (its worker was lost) starts over."""
+    from .services import dossiers as dossier_services
+
+    dossier = dossier_services.dossier_render(dossier_id=dossier_id)
+    return dossier.status if dossier is not None else None

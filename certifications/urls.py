@@ -1,7 +1,8 @@
 """Pages under /standards/ (library, coverage, certificates), /evidence/ (register, notifications) and
 /audits/ (dashboard, programme, audits, findings and corrective actions), /registers/ (the
-management-system registers), /green-factory/ (the green-factory self-evaluation) and
-/green-factory/material-balance/ (the battery-recycling material balance)."""
+management-system registers), /green-factory/ (the green-factory self-evaluation),
+/green-factory/material-balance/ (the battery-recycling material balance) and /dossiers/ (audit
+dossiers)."""
 
 from django.urls import path
 
@@ -10,6 +11,7 @@ from .views import (
     audits,
     certificates,
     coverage,
+    dossiers,
     evidence,
     findings,
     green_factory,
@@ -246,4 +248,15 @@ portal_urlpatterns = [
         name="portal-file-preview",
     ),
     path("<int:pk>/findings/<int:item>/", portal.PortalFindingView.as_view(), name="portal-finding"),
+]
+
+dossiers_urlpatterns = [
+    path("", dossiers.DossierListView.as_view(), name="area-dossiers"),
+    path("new/", dossiers.DossierRequestView.as_view(), name="dossier-request"),
+    path("verify/", dossiers.DossierVerifyView.as_view(), name="dossier-verify"),
+    path("audit/<int:pk>/", dossiers.AuditDossierRequestView.as_view(), name="dossier-request-audit"),
+    path("<int:pk>/", dossiers.DossierDetailView.as_view(), name="dossier-detail"),
+    path("<int:pk>/progress/", dossiers.DossierProgressView.as_view(), name="dossier-progress"),
+    path("<int:pk>/again/", dossiers.DossierRerequestView.as_view(), name="dossier-rerequest"),
+    path("<int:pk>/download/", dossiers.DossierDownloadView.as_view(), name="dossier-download"),
 ]

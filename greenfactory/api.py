@@ -48,6 +48,7 @@ from certifications.api import (
     StandardViewSet,
 )
 from certifications.api.aspects import AspectViewSet
+from certifications.api.dossiers import DossierViewSet
 from certifications.api.green_factory import GreenFactoryEvaluationViewSet, GreenFactorySchemeViewSet
 from certifications.api.hazards import HazardViewSet
 from certifications.api.incidents import IncidentViewSet
@@ -130,3 +131,5 @@ router.register(
 )
 # Battery-recycling material balance
 router.register("material-balances", MaterialBalanceViewSet, basename="material-balance")
+# Audit dossiers
+router.register("dossiers", DossierViewSet, basename="dossier")

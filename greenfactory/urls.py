@@ -21,6 +21,7 @@ urlpatterns = [
     path("green-factory/", include(certifications_urls.green_factory_urlpatterns)),
     path("green-factory/material-balance/", include(certifications_urls.material_balance_urlpatterns)),
     path("portal/", include(certifications_urls.portal_urlpatterns)),
+    path("dossiers/", include(certifications_urls.dossiers_urlpatterns)),
     path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),

@@ -119,6 +119,18 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "material-balance-detail": workspace(),
     "material-balance-update": workspace({"GET", "POST"}),
     "area-dossiers": workspace(),
+    # audit dossiers
+    "dossier-request": workspace({"GET", "POST"}),
+    "dossier-request-audit": workspace({"POST"}),
+    "dossier-detail": workspace(),
+    "dossier-progress": workspace(),
+    "dossier-rerequest": workspace({"POST"}),
+    "dossier-download": workspace(),
+    "dossier-verify": workspace({"GET", "POST"}),
+    "api:dossier-list": workspace({"GET", "POST"}),
+    "api:dossier-detail": workspace(),
+    "api:dossier-download": workspace(),
+    "api:dossier-verify": workspace({"POST"}),
     # Django's LoginView treats PUT as POST; signed-in users are sent home whatever the method.
     "login": {"anonymous": {"GET", "POST", "PUT"}, **dict.fromkeys(SIGNED_IN, ALL)},
     "logout": everyone({"POST"}),

@@ -21,6 +21,7 @@ from .audits import (
     ChecklistResult,
 )
 from .certificates import Certificate, CertificateStatus, SurveillanceAudit
+from .dossiers import Dossier, DossierKind, DossierLanguage, DossierStatus
 from .evidence import (
     ClauseExclusion,
     Evidence,
@@ -148,6 +149,10 @@ __all__ = [
     "ClauseExclusion",
     "ClauseMapping",
     "CorrectiveAction",
+    "Dossier",
+    "DossierKind",
+    "DossierLanguage",
+    "DossierStatus",
     "Evidence",
     "EvidencePolicy",
     "EvidenceRevision",

@@ -300,6 +300,7 @@ class AuditDetailView(CapabilityRequiredMixin, TemplateView):
             conflict=kwargs.get("conflict"),
             can_write=can(self.request.user, Capability.AUDITS_WRITE),
             invitations=portal_selectors.audit_invitations(audit=audit),
+            can_issue_dossier=can(self.request.user, Capability.DOSSIERS_WRITE),
         )
         return context
 

@@ -66,6 +66,8 @@ class Capability(models.TextChoices):
     # green-factory evaluation
     GREEN_FACTORY_READ = "green_factory_read", _("See green-factory schemes and evaluations")
     GREEN_FACTORY_WRITE = "green_factory_write", _("Fill and override green-factory evaluations")
+    DOSSIERS_READ = "dossiers_read", _("See, download and verify audit dossiers")
+    DOSSIERS_WRITE = "dossiers_write", _("Request audit dossiers")
     API_DOCS = "api_docs", _("Read the API documentation")
     ADMINISTER = "administer", _("Manage users, roles, sites and the audit trail")
 
@@ -100,6 +102,8 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             # green-factory evaluation
             Capability.GREEN_FACTORY_READ,
             Capability.GREEN_FACTORY_WRITE,
+            Capability.DOSSIERS_READ,
+            Capability.DOSSIERS_WRITE,
             Capability.API_DOCS,
         }
     ),

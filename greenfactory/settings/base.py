@@ -206,6 +206,10 @@ SPECTACULAR_SETTINGS = {
         "ControlLevelEnum": "certifications.models.hazards.ControlLevel",
         "IncidentKindEnum": "certifications.models.incidents.IncidentKind",
         "IncidentStatusEnum": "certifications.models.incidents.IncidentStatus",
+        # audit dossiers
+        "DossierKindEnum": "certifications.models.dossiers.DossierKind",
+        "DossierStatusEnum": "certifications.models.dossiers.DossierStatus",
+        "DossierLanguageEnum": "certifications.models.dossiers.DossierLanguage",
         # energy budgets
         "MediumEnum": "metering.choices.Medium",
         # green-factory evaluation
@@ -241,7 +245,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     # Unacknowledged (acks_late) tasks of a worker that died go back to the queue after this long;
-    # the periodic sweepers redo their work sooner.
+    # the periodic sweepers redo their work sooner. It must stay above the longest task, the dossier
+    # render's time limit (certifications.tasks.DOSSIER_TIME_LIMIT, 1800 s), or Redis hands a render
+    # still running to a second worker.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -263,6 +269,7 @@ CELERY_TASK_ROUTES = {
     "metering.kpi*": {"queue": "kpi"},
     "accounting.kpi*": {"queue": "kpi"},
     "accounting.rollup_changes*": {"queue": "kpi"},
+    "certifications.render_dossier": {"queue": "dossier"},
 }
 CELERY_BEAT_SCHEDULE = {
     # A confirmed import whose message was lost is sent again (the task is idempotent).
@@ -314,6 +321,8 @@ EVIDENCE_EXPIRY_WARNING_DAYS = env.int("EVIDENCE_EXPIRY_WARNING_DAYS", default=6
 REMINDER_LOOKAHEAD_DAYS = env.int("REMINDER_LOOKAHEAD_DAYS", default=30)
 # Behind nginx: an internal location prefix (e.g. /protected/) to serve evidence files with
 # X-Accel-Redirect after the permission check; empty means Django streams the file itself.
+# The address printed on dossiers (QR code and link to the verification page).
+DOSSIER_BASE_URL = env("DOSSIER_BASE_URL", default="http://localhost:8000")
 PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
 # --- Dossier seal ---------------------------------------------------------------------------------
 # Directory of the internal dossier authority (root, seal and time-stamping certificates with their
@@ -335,5 +344,7 @@ LOGGING = {
     "loggers": {
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         "kombu.connection": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
+        # WeasyPrint logs every page of every layout pass; the dossier row carries the progress.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

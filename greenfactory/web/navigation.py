@@ -71,7 +71,7 @@ AREAS: tuple[Area, ...] = (
         "area-dossiers",
         _("Dossiers"),
         _("Audit dossiers rendered as PDF with a manifest of evidence hashes."),
-        Capability.WORKSPACE,
+        Capability.DOSSIERS_READ,
     ),
     Area(
         "portal",

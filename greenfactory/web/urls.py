@@ -7,5 +7,4 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("portal/", views.PortalView.as_view(), name="portal"),
     path("energy/", views.AreaView.as_view(area_key="energy"), name="area-energy"),
-    path("dossiers/", views.AreaView.as_view(area_key="dossiers"), name="area-dossiers"),
 ]

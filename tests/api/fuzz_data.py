@@ -15,10 +15,19 @@ from django.utils import timezone
 from accounting.models import EnergyBaseline, FuelDelivery, TargetAlert
 from accounting.services import activity, inventory
 from accounting.services.baselines import adjustment_record, target_set
-from certifications.models import AuditStatus, AuditType, Clause, FindingClass, RootCauseMethod, Standard
+from certifications.models import (
+    AuditStatus,
+    AuditType,
+    Clause,
+    DossierKind,
+    FindingClass,
+    RootCauseMethod,
+    Standard,
+)
 from certifications.services import audits as audit_services
 from certifications.services import capa as capa_services
 from certifications.services import checklists as checklist_services
+from certifications.services import dossiers as dossier_services
 from certifications.services import findings as finding_services
 from greenfactory.sites.models import Site
 from metering.choices import MeterEventKind, MeterKind
@@ -28,7 +37,8 @@ from metering.services.meters import meter_event_create
 
 def fuzz_objects_add(*, staff, today: dt.date) -> None:
     """A meter exchange, a fuel delivery, an inventory site, a data-quality finding, a baseline
-    with an adjustment, a target and an alert, and an audit under way, at the demo site."""
+    with an adjustment, a target and an alert, and an audit under way with a queued dossier, at the
+    demo site."""
     site = Site.objects.get(code="TJ-01")
     meter = Meter.objects.filter(site=site, kind=MeterKind.REGISTER, is_virtual=False).order_by("pk").first()
     noon = timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
@@ -145,3 +155,5 @@ def _audit_add(*, site: Site, staff, today: dt.date) -> None:
         checklist_item=second,
         by=staff,
     )
+    # A dossier of the audit, queued: its render waits for a commit the fuzz module never makes.
+    dossier_services.dossier_request(kind=DossierKind.AUDIT, audit=audit, language="en", by=staff)
