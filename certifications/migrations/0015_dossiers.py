@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0013_material_balance'),
+        ('certifications', '0014_audit_portal'),
         ('sites', '0003_site_shifts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
