@@ -617,9 +617,13 @@ def test_every_url_and_role_and_method_follows_the_matrix(role_clients, role_use
 def test_auditor_and_gateway_may_write_nothing_but_their_own_session():
     """Whatever the URL, a write by an auditor or a gateway is refused (and, by the walk above,
     refused exactly and without a row changed): the matrix grants them no write but signing in,
-    signing out, choosing a language and setting their own password."""
+    signing out, choosing a language, setting their own password and their own second factor."""
     own_session = {
         "login",
+        "login_code",
+        "second_factor_enrol",
+        "recovery_codes",
+        "second_factor_remove",
         "logout",
         "set_language",
         "password_change",

@@ -71,6 +71,8 @@ class LoginCodeView(FormView):
     form_class = SecondFactorCodeForm
 
     def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:  # as the sign-in page: the signed-in go home
+            return redirect(settings.LOGIN_REDIRECT_URL)
         self.pending_user, self.pending = _pending_user(request)
         if self.pending_user is None:
             if request.method == "POST":
