@@ -1,6 +1,12 @@
+from binascii import unhexlify
+
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from greenfactory.accounts import services
 from greenfactory.accounts.roles import Role
 
 from .factories import SiteFactory, UserFactory
@@ -35,9 +41,40 @@ def site(db):
     return SiteFactory(code="TJ-01", name="Tianjin plant")
 
 
+def second_factor_enrol(user) -> TOTPDevice:
+    """Set up an authenticator app for ``user`` as the enrolment page does; returns the device."""
+    key = services.totp_secret_new()
+    device, _codes = services.totp_device_confirm(
+        user=user, key=key, code=f"{TOTP(unhexlify(key)).token():06d}"
+    )
+    return device
+
+
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code the person's app shows now (or a step later, which the one-step tolerance accepts)."""
+    totp = TOTP(device.bin_key)
+    totp.time = totp.time + steps_ahead * totp.step
+    return f"{totp.token():06d}"
+
+
+def sign_in_client(client: Client, user) -> Client:
+    """``client`` signed in as ``user``, with their second factor when they have one (as the code
+    step would leave the session)."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin1", role=Role.ADMIN)
+    """An administrator, who must have a second factor: theirs is set up."""
+    admin = UserFactory(username="admin1", role=Role.ADMIN)
+    second_factor_enrol(admin)
+    return admin
 
 
 @pytest.fixture
@@ -56,9 +93,7 @@ def gateway_user(db):
 
 
 def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in_client(Client(), user)
 
 
 @pytest.fixture

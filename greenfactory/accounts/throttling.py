@@ -1,4 +1,8 @@
-"""Sign-in throttling: too many failures for one user name from one address lock it out for a while."""
+"""Sign-in throttling: too many failures for one user name from one address lock it out for a while.
+
+Wrong passwords and wrong second-factor codes count alike. The count lives in the default cache,
+which production shares between processes (Redis), so several web workers enforce one limit.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,13 @@ def _key(username: str, address: str) -> str:
     return f"login-failures:{digest}"
 
 
+def login_failures(*, username: str, address: str) -> int:
+    """Failures counted for this user name and address during the current lock-out window."""
+    return cache.get(_key(username, address), 0)
+
+
 def login_is_locked(*, username: str, address: str) -> bool:
-    return cache.get(_key(username, address), 0) >= settings.LOGIN_FAILURE_LIMIT
+    return login_failures(username=username, address=address) >= settings.LOGIN_FAILURE_LIMIT
 
 
 def login_failure_record(*, username: str, address: str) -> int:

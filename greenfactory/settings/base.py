@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_prometheus",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "greenfactory.core",
     "greenfactory.accounts",
     "greenfactory.sites",
@@ -52,7 +55,12 @@ MIDDLEWARE = [
     "greenfactory.core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user is known: an idle session ends, and a user who must have a second factor
+    # but has not enrolled one may only enrol (API tokens and gateway keys are not sessions).
+    "greenfactory.accounts.middleware.IdleSessionMiddleware",
+    "greenfactory.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -109,6 +117,12 @@ LOGOUT_REDIRECT_URL = "login"
 # Failed sign-ins per user name and address before further attempts are refused for a while.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+# A signed-in session unused for this long is signed out on its next request.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+# The password step is remembered this long while the person enters their second-factor code.
+LOGIN_CODE_STEP_SECONDS = env.int("LOGIN_CODE_STEP_SECONDS", default=300)
+# The name authenticator apps show for the account (TOTP issuer).
+OTP_TOTP_ISSUER = "Green Factory"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

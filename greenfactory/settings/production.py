@@ -22,3 +22,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-in lockouts and gateway rate limits are counted in the cache, so every web process must share
+# it: CACHE_URL when set, else the plant's Redis (REDIS_URL), never each process's own memory.
+_CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="redis://127.0.0.1:6379/1")
+CACHES = {"default": env.cache_url_config(_CACHE_URL)}

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from greenfactory.accounts.roles import Role
+from tests.conftest import second_factor_enrol, totp_code
 from tests.factories import UserFactory
 from tests.services import need
 
@@ -75,11 +77,13 @@ def page(new_page):
 @pytest.fixture
 def e2e_users(transactional_db):
     """One user per browser role, committed so the live server sees them."""
-    return {
+    users = {
         "admin": UserFactory(username="e2e-admin", first_name="Wang", role=Role.ADMIN),
         "staff": UserFactory(username="e2e-staff", first_name="Li", role=Role.STAFF),
         "auditor": UserFactory(username="e2e-auditor", first_name="Zhang", role=Role.AUDITOR),
     }
+    second_factor_enrol(users["admin"])  # administrators must sign in with a second factor
+    return users
 
 
 def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
@@ -88,6 +92,13 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("form button[type=submit].primary")
     page.wait_for_load_state("networkidle")
+    if page.url.endswith("/accounts/login/code/"):
+        # The person reads the code off their authenticator app (the next one: the current one
+        # confirmed the app when it was set up, and a code is accepted once).
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.fill("input[name=code]", totp_code(device, steps_ahead=1))
+        page.click("form button[type=submit].primary")
+        page.wait_for_load_state("networkidle")
 
 
 def screenshot(page, name: str) -> Path:

@@ -13,10 +13,11 @@ from rest_framework.authtoken.models import Token
 
 from greenfactory.core.forms import form_refuse
 
-from . import services
-from .forms import PasswordResetForm, is_gateway
-from .roles import Capability, can, roles_of
-from .throttling import login_failure_record, login_failures_clear, login_is_locked
+from .. import services
+from ..forms import PasswordResetForm, is_gateway
+from ..roles import Capability, can, roles_of
+from ..throttling import login_failure_record, login_failures_clear, login_is_locked
+from . import second_factor
 
 
 def _client_address(request) -> str:
@@ -43,7 +44,13 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        login_failures_clear(username=form.get_user().get_username(), address=_client_address(self.request))
+        user = form.get_user()
+        if services.has_second_factor(user):
+            # Signed in only after the code step; the failure count stays until then, so a known
+            # password does not reset the lock-out that guards the code.
+            second_factor.pending_sign_in_start(self.request, user=user, redirect_to=self.get_redirect_url())
+            return redirect("login_code")
+        login_failures_clear(username=user.get_username(), address=_client_address(self.request))
         return super().form_valid(form)
 
 
