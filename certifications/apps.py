@@ -15,3 +15,10 @@ class CertificationsConfig(AppConfig):
         from .tasks import kpis_changed_receiver
 
         kpis_changed.connect(kpis_changed_receiver, dispatch_uid="certifications.green_factory_refresh")
+
+        # An invitation in force that asks for a second factor makes its auditor sign in with one.
+        from greenfactory.accounts.second_factor import register_requirement
+
+        from .selectors.portal import requires_second_factor
+
+        register_requirement(requires_second_factor)

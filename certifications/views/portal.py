@@ -8,6 +8,7 @@ only through the scope it returns: any other id is the same 404 as one that does
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -18,6 +19,7 @@ from django.views.generic import TemplateView, View
 from accounting.selectors.kpis import kpi_series
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability
+from metering.choices import Medium
 
 from ..exports.evidence import attachment_header, revision_file_response
 from ..files import JPEG, PDF, PNG
@@ -98,8 +100,22 @@ def _kpis(scope: portal_selectors.Scope) -> list[dict[str, Any]]:
     for site in scope.sites:
         buckets = kpi_series(site=site, start=start, end=end, granularity="total", with_meters=False)
         if buckets:
-            rows.append({"site": site, "kpi": buckets[0].as_dict(), "factors": _flat(buckets[0].factors)})
+            kpi = buckets[0].as_dict()
+            consumption = [
+                {"medium": _medium_label(medium), "quantity": Decimal(str(q["quantity"])), "unit": q["unit"]}
+                for medium, q in kpi["consumption"].items()
+            ]
+            rows.append(
+                {"site": site, "kpi": kpi, "consumption": consumption, "factors": _flat(buckets[0].factors)}
+            )
     return rows
+
+
+def _medium_label(code: str) -> str:
+    try:
+        return str(Medium(code).label)
+    except ValueError:
+        return code
 
 
 def _flat(factors: list[dict], prefix: str = "") -> list[tuple[str, str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -16,6 +18,7 @@ from certifications.selectors import portal as portal_selectors
 from certifications.services import findings as finding_services
 from certifications.services import portal as portal_services
 from greenfactory.accounts.roles import Role
+from tests.conftest import second_factor_enrol, sign_in_client
 from tests.factories import UserFactory
 
 from .portal_setup import build_world, invite
@@ -35,9 +38,9 @@ def invitation(world):
 
 @pytest.fixture
 def auditor(invitation):
-    client = Client(REMOTE_ADDR="203.0.113.7")
-    client.force_login(invitation.auditor)
-    return client
+    # The invitation asks for a second factor: the auditor has enrolled and given a code.
+    second_factor_enrol(invitation.auditor)
+    return sign_in_client(Client(REMOTE_ADDR="203.0.113.7"), invitation.auditor)
 
 
 def test_the_portal_home_lists_the_invitations_in_force(auditor, invitation, world):
@@ -222,3 +225,40 @@ def test_the_portal_pages_queries_do_not_grow_with_the_evidence(auditor, invitat
         )
     after = {name: counted(name) for name in before}
     assert after == before
+
+
+def test_an_invitation_asking_for_a_second_factor_sends_its_auditor_to_enrol(invitation):
+    client = Client()
+    client.force_login(invitation.auditor)  # password only, no second factor yet
+    page = client.get(reverse("portal-audit", args=[invitation.pk]))
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("second_factor_enrol"))
+    assert not PortalAccessLog.objects.filter(user=invitation.auditor).exists()
+
+
+def test_once_the_invitation_is_revoked_a_second_factor_is_no_longer_required(invitation, world, staff_user):
+    portal_services.invitation_revoke(invitation=invitation, by=staff_user)
+    assert not portal_selectors.requires_second_factor(invitation.auditor)
+    plain = invite(world, email="second@cqc.example", name="Wang Fang", require_second_factor=False)
+    assert not portal_selectors.requires_second_factor(plain.auditor)
+
+
+def test_the_period_figures_use_the_mediums_names_and_round_for_reading(auditor, invitation, world, site):
+    from accounting.models import SiteKpi
+
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    day = world.audit.starts_on
+    SiteKpi.objects.create(
+        site=site,
+        granularity="day",
+        start=dt.datetime(day.year, day.month, day.day, tzinfo=zone),
+        consumption={"electricity": "12345.678901"},
+        tce=Decimal("1.5172349"),
+        scope1_tco2e=Decimal("7.0401234"),
+    )
+    body = auditor.get(reverse("portal-audit", args=[invitation.pk])).content.decode()
+    kpis = body[body.index('id="kpis"') :]
+    assert "<dt>Electricity</dt><dd>12,345.7 kWh</dd>" in kpis
+    assert "<dd>1.517</dd>" in kpis
+    assert "<dd>7.040</dd>" in kpis
+    assert "electricity</dt>" not in kpis
