@@ -9,12 +9,16 @@ verifier holding only the file and the root certificate can tell.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -40,6 +44,20 @@ SIGNATURE_FIELD = "DossierSeal"
 ROOT_YEARS, LEAF_YEARS = 20, 5
 # pyHanko's own time-stamp responder signs with RSA only; the root and the seal use P-256.
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
+_T = TypeVar("_T")
+
+
+def _outside_event_loop(work: Callable[[], _T]) -> _T:
+    """Run ``work`` (which may call ``asyncio.run``, as pyHanko's synchronous API does) even when the
+    calling thread already runs an event loop: then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 class SealUnavailable(Exception):
@@ -240,7 +258,9 @@ def seal_pdf(data: bytes, *, reason: str = "Dossier issued by Green Factory") ->
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     try:
-        output = signers.sign_pdf(writer, metadata, signer=signer, timestamper=stamper)
+        output = _outside_event_loop(
+            lambda: signers.sign_pdf(writer, metadata, signer=signer, timestamper=stamper)
+        )
     except (SigningError, PdfError) as exc:
         raise SealUnavailable(str(exc)) from exc
     return output.getvalue()
@@ -278,7 +298,11 @@ def check_seal(data: bytes) -> SealCheck:
     signature = embedded[0]
     context = _trust()
     try:
-        status = validate_pdf_signature(signature, context) if context else validate_pdf_signature(signature)
+        status = _outside_event_loop(
+            lambda: (
+                validate_pdf_signature(signature, context) if context else validate_pdf_signature(signature)
+            )
+        )
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         return SealCheck(signed=True, problem=_("The seal cannot be read: %(error)s") % {"error": exc})
     cert = status.signing_cert

@@ -36,6 +36,13 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _no_dossier_seal(settings, tmp_path_factory):
+    """Every test starts without a dossier authority (dossiers are issued unsealed), whatever an
+    earlier test or demo load in the same process created; tests of the seal configure their own."""
+    settings.DOSSIER_SEAL_DIR = tmp_path_factory.mktemp("no-seal") / "seal"
+
+
 @pytest.fixture
 def site(db):
     return SiteFactory(code="TJ-01", name="Tianjin plant")

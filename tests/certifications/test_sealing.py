@@ -135,3 +135,18 @@ def test_the_demo_creates_a_throwaway_authority_once(settings, tmp_path):
     assert sealing.seal_configured()
     assert _demo_seal(organisation="Demo plant") == 0
     assert (tmp_path / "demo-seal" / "root.pem").read_bytes() == root
+
+
+def test_sealing_and_checking_work_inside_a_running_event_loop(seal_settings, pdf_a):
+    """A browser test's event loop may be running in the thread (Playwright's sync API)."""
+    import asyncio
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    async def inside():
+        sealed = sealing.seal_pdf(pdf_a)
+        return sealing.check_seal(sealed)
+
+    # In a thread of its own, so that this test's loop is the only one whatever ran before it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside()).result().good
