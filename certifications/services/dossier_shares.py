@@ -95,7 +95,7 @@ def dossier_copy_issue(
     """A personal copy of the shared dossier for ``auditor``: stamped, unsealed of the old seal,
     sealed again; recorded with both hashes and logged as a portal download."""
     dossier = share.dossier
-    with private_storage().open(dossier.file.name, "rb") as handle:
+    with private_storage().open(str(dossier.file.name), "rb") as handle:
         original = handle.read()
     name = share.invitation.name or auditor.display_name
     stamped = stamp_pdf(original, stamp_text(name=name))
