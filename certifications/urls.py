@@ -11,6 +11,7 @@ from .views import (
     audits,
     certificates,
     coverage,
+    dossier_shares,
     dossiers,
     evidence,
     findings,
@@ -248,6 +249,7 @@ portal_urlpatterns = [
         name="portal-file-preview",
     ),
     path("<int:pk>/findings/<int:item>/", portal.PortalFindingView.as_view(), name="portal-finding"),
+    path("<int:pk>/dossiers/<int:item>/", dossier_shares.PortalDossierView.as_view(), name="portal-dossier"),
 ]
 
 dossiers_urlpatterns = [
@@ -259,4 +261,10 @@ dossiers_urlpatterns = [
     path("<int:pk>/progress/", dossiers.DossierProgressView.as_view(), name="dossier-progress"),
     path("<int:pk>/again/", dossiers.DossierRerequestView.as_view(), name="dossier-rerequest"),
     path("<int:pk>/download/", dossiers.DossierDownloadView.as_view(), name="dossier-download"),
+    path("<int:pk>/share/", dossier_shares.DossierShareView.as_view(), name="dossier-share"),
+    path(
+        "<int:pk>/shares/<int:item>/revoke/",
+        dossier_shares.DossierShareRevokeView.as_view(),
+        name="dossier-share-revoke",
+    ),
 ]

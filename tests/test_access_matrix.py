@@ -66,6 +66,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
             "portal-file",
             "portal-file-preview",
             "portal-finding",
+            "portal-dossier",
         )
     },
     "area-audits": workspace(),
@@ -127,6 +128,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "dossier-progress": workspace(),
     "dossier-rerequest": workspace({"POST"}),
     "dossier-download": workspace(),
+    "dossier-share": workspace({"POST"}),
+    "dossier-share-revoke": workspace({"POST"}),
     "dossier-verify": workspace({"GET", "POST"}),
     "api:dossier-list": workspace({"GET", "POST"}),
     "api:dossier-detail": workspace(),
@@ -676,6 +679,7 @@ NOT_FOUND_WITHOUT_INVITATION = (
     "portal-file",
     "portal-file-preview",
     "portal-finding",
+    "portal-dossier",
 )
 
 

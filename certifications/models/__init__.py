@@ -21,6 +21,7 @@ from .audits import (
     ChecklistResult,
 )
 from .certificates import Certificate, CertificateStatus, SurveillanceAudit
+from .dossier_shares import DossierCopy, DossierShare
 from .dossiers import Dossier, DossierKind, DossierLanguage, DossierStatus
 from .evidence import (
     ClauseExclusion,
@@ -150,6 +151,8 @@ __all__ = [
     "ClauseMapping",
     "CorrectiveAction",
     "Dossier",
+    "DossierCopy",
+    "DossierShare",
     "DossierKind",
     "DossierLanguage",
     "DossierStatus",

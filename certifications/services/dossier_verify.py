@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ..models import Dossier, EvidenceRevision
+from ..models import Dossier, DossierCopy, EvidenceRevision
+from ..selectors import dossier_shares as share_selectors
 from ..selectors import dossiers as dossier_selectors
 from . import dossier_pdf
 from .dossier_seal import SealResult, seal_check
@@ -32,6 +33,17 @@ class Verification:
     seal: SealResult | None = None
     changes: list[EvidenceChange] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    copy: DossierCopy | None = None  # the personal copy this exact file is
+
+    @property
+    def copy_note(self) -> str:
+        if self.copy is None:
+            return ""
+        return _("A personal copy of dossier %(ref)s issued to %(name)s on %(date)s") % {
+            "ref": self.copy.share.dossier.reference,
+            "name": self.copy.issued_to,
+            "date": self.copy.issued_at.date().isoformat(),
+        }
 
     @property
     def issued_here(self) -> bool:
@@ -56,6 +68,7 @@ class Verification:
             "seal": self.seal.as_dict() if self.seal else None,
             "evidence_changes": [change.__dict__ for change in self.changes],
             "problems": self.problems,
+            "personal_copy": self.copy_note or None,
         }
 
 
@@ -110,7 +123,9 @@ def dossier_verify_hash(*, sha256: str) -> Verification:
     """What the record says of the file with this SHA-256 (no seal check: there is no file)."""
     dossier = dossier_selectors.dossier_by_sha256(sha256=sha256)
     result = Verification(sha256=sha256.lower(), dossier=dossier)
-    if dossier is None:
+    if dossier is None and _as_copy(result):
+        result.changes = evidence_changes(result.named.manifest) if result.named else []
+    elif dossier is None:
         result.problems.append(_("No dossier issued here has this SHA-256."))
     else:
         result.changes = evidence_changes(dossier.manifest)
@@ -124,7 +139,9 @@ def dossier_verify_file(*, data: bytes) -> Verification:
     result = Verification(sha256=digest, dossier=dossier)
     result.seal = seal_check(data)
     manifest = dossier_pdf.read_manifest(data)
-    if dossier is None:
+    if dossier is None and _as_copy(result):
+        pass
+    elif dossier is None:
         result.problems.append(_("This file is not a dossier issued here, or it was changed after issue."))
         named_id = manifest.get("dossier_id") if isinstance(manifest, dict) else None
         if isinstance(named_id, int):
@@ -135,3 +152,12 @@ def dossier_verify_file(*, data: bytes) -> Verification:
     if isinstance(source, dict):
         result.changes = evidence_changes(source)
     return result
+
+
+def _as_copy(result: Verification) -> bool:
+    """Whether the hash is an auditor's personal copy; if so, the copy and its dossier are named."""
+    result.copy = share_selectors.copy_by_sha256(sha256=result.sha256)
+    if result.copy is None:
+        return False
+    result.named = result.copy.share.dossier
+    return True

@@ -20,6 +20,7 @@ from ..exports.dossiers import EXPORT_FORMATS, dossier_file_response, dossier_li
 from ..filters.dossiers import DossierFilter
 from ..forms.dossiers import DossierLanguageForm, DossierRequestForm, DossierVerifyForm
 from ..models import Audit, Dossier, DossierKind, DossierStatus
+from ..selectors import dossier_shares as share_selectors
 from ..selectors import dossiers as dossier_selectors
 from ..services import dossier_verify
 from ..services import dossiers as dossier_services
@@ -125,6 +126,8 @@ class DossierDetailView(CapabilityRequiredMixin, TemplateView):
             versions=dossier_selectors.dossier_versions(dossier=self.dossier),
             can_write=can(self.request.user, Capability.DOSSIERS_WRITE),
             language_form=DossierLanguageForm(initial={"language": self.dossier.language}),
+            shares=share_selectors.dossier_shares(dossier=self.dossier),
+            invitations=share_selectors.shareable_invitations(dossier=self.dossier),
         )
         return context
 

@@ -25,6 +25,7 @@ from ..exports.evidence import attachment_header, revision_file_response
 from ..files import JPEG, PDF, PNG
 from ..models import AuditInvitation, EvidenceRevision, Finding, PortalAction
 from ..selectors import coverage as coverage_selectors
+from ..selectors import dossier_shares as share_selectors
 from ..selectors import portal as portal_selectors
 from ..services import portal as portal_services
 from ..services.pdf_stamp import PdfNotReadable, stamp_pdf
@@ -89,6 +90,7 @@ class PortalAuditView(PortalPageView):
             findings=list(portal_selectors.scope_findings(scope)),
             kpis=_kpis(scope),
             evidence_count=portal_selectors.scope_evidence(scope).count(),
+            shared_dossiers=share_selectors.invitation_shares(invitation=scope.invitation),
         )
         return context
 
