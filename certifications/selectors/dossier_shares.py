@@ -11,7 +11,8 @@ def dossier_shares(*, dossier: Dossier) -> list[DossierShare]:
     """A dossier's shares, newest first, each with ``usable`` now."""
     now = timezone.now()
     shares = list(
-        dossier.shares.select_related("invitation", "shared_by")
+        DossierShare.objects.filter(dossier=dossier)
+        .select_related("invitation", "shared_by")
         .prefetch_related("copies")
         .order_by("-shared_at")
     )
@@ -21,13 +22,14 @@ def dossier_shares(*, dossier: Dossier) -> list[DossierShare]:
 
 
 def shareable_invitations(*, dossier: Dossier) -> list[AuditInvitation]:
-    """The dossier's audit's invitations not revoked (none unless it is a complete audit dossier)."""
+    """The dossier's audit's invitations neither revoked nor expired (none unless it is a complete
+    audit dossier)."""
     if dossier.audit_id is None or dossier.status != DossierStatus.COMPLETE:
         return []
     return list(
-        AuditInvitation.objects.filter(audit_id=dossier.audit_id, revoked_at__isnull=True).order_by(
-            "name", "pk"
-        )
+        AuditInvitation.objects.filter(
+            audit_id=dossier.audit_id, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).order_by("name", "pk")
     )
 
 

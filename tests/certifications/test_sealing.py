@@ -140,7 +140,6 @@ def test_the_demo_creates_a_throwaway_authority_once(settings, tmp_path):
 def test_sealing_and_checking_work_inside_a_running_event_loop(seal_settings, pdf_a):
     """A browser test's event loop may be running in the thread (Playwright's sync API)."""
     import asyncio
-
     from concurrent.futures import ThreadPoolExecutor
 
     async def inside():
