@@ -26,9 +26,6 @@ DEFAULT_PARTITION = f"{TABLE}_default"
 MONTHS_AHEAD = 3
 # A lock of its own so that two writers making the same month do it one after the other.
 _LOCK_KEY = 0x6766_7061  # "gfpa"
-# Months this process has seen attached: a write into them skips the catalogue. Partitions are never
-# dropped by the application; a month wrongly believed made only sends rows to the default partition.
-_known_months: set[dt.date] = set()
 
 
 @dataclass(frozen=True)
@@ -125,12 +122,9 @@ def _attach(cursor: CursorWrapper, month: dt.date) -> None:
 def partitions_ensure(*, months: Iterable[dt.date]) -> list[dt.date]:
     """Make the partitions of ``months`` that do not exist yet; returns the months made."""
     wanted = {month_floor(m) for m in months}
-    if not wanted or wanted <= _known_months or not is_partitioned():
+    if not wanted or not is_partitioned():
         return []
     attached = _attached_months()
-    # Remembered once committed: what this transaction sees attached may be its own, undone by a
-    # rollback.
-    transaction.on_commit(lambda: _known_months.update(attached))
     missing = wanted - attached
     if not missing:
         return []
@@ -141,7 +135,6 @@ def partitions_ensure(*, months: Iterable[dt.date]) -> list[dt.date]:
         for month in sorted(missing):
             _attach(cursor, month)
             made.append(month)
-    transaction.on_commit(lambda: _known_months.update(made))
     return made
 
 

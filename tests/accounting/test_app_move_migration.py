@@ -23,6 +23,7 @@ from django.test import Client
 
 from greenfactory.accounts.models import User
 from greenfactory.accounts.roles import GROUP_MODEL_PERMISSIONS, Role
+from tests.conftest import second_factor_enrol, sign_in_client
 
 BEFORE_MOVE = [("metering", "0007_energy_baselines"), ("accounting", None)]
 DEMO_TODAY = dt.date(2026, 11, 28)
@@ -321,8 +322,8 @@ def test_a_demo_database_upgrades_in_place_and_the_kpi_api_answers_as_before(
         action_flag=CHANGE,
         change_message="Corrected a factor",
     )
-    client = Client()
-    client.force_login(admin)
+    second_factor_enrol(admin)  # administrators sign in with a second factor
+    client = sign_in_client(Client(), admin)
 
     answers = _api_answers(client)
     rows = _table_rows()

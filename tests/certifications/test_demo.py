@@ -9,6 +9,7 @@ from certifications.models import Certificate, Evidence, Reminder, Standard
 from certifications.selectors import coverage as coverage_selectors
 from greenfactory.sites.models import Site
 from greenfactory.web.demo import demo_load
+from tests.conftest import second_factor_enrol, sign_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,8 @@ def test_the_demo_invites_the_auditor_to_the_surveillance_audit_once(client):
     assert invitation.audit.audit_type == "surveillance"
     assert list(invitation.audit.standards.values_list("code", flat=True)) == ["ISO 14001"]
     assert invitation.require_second_factor is True
-    client.force_login(auditor)
+    second_factor_enrol(auditor)  # the invitation asks for one: the auditor enrols and gives a code
+    sign_in_client(client, auditor)
     page = client.get(reverse("portal-evidence", args=[invitation.pk]))
     assert page.status_code == 200
     assert page.context["evidence"]
