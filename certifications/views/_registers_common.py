@@ -44,6 +44,7 @@ class RegisterListView(CapabilityRequiredMixin, TemplateView):
     answers ``export(entries, fmt)`` with every filtered entry instead."""
 
     capability = Capability.REGISTERS_READ
+    write_capability = Capability.REGISTERS_WRITE
     filter_class: Any = None
     queryset: Callable[[], QuerySet] = staticmethod(lambda: QuerySet())  # type: ignore[assignment]
     export: Callable[..., Any] = staticmethod(lambda **kw: None)
@@ -66,7 +67,7 @@ class RegisterListView(CapabilityRequiredMixin, TemplateView):
             filter=self.filterset,
             page_obj=page,
             query=query_without_page(self.request),
-            can_write=can(self.request.user, Capability.REGISTERS_WRITE),
+            can_write=can(self.request.user, self.write_capability),
         )
         return context
 

@@ -4,7 +4,6 @@ a dossier with its progress and past versions, the download, and the verificatio
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
@@ -16,7 +15,7 @@ from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
 from greenfactory.core.forms import form_add_domain_error
 
-from ..exports.dossiers import EXPORT_FORMATS, dossier_file_response, dossier_list_response
+from ..exports.dossiers import dossier_file_response, dossier_list_response
 from ..filters.dossiers import DossierFilter
 from ..forms.dossiers import DossierLanguageForm, DossierRequestForm, DossierVerifyForm
 from ..models import Audit, Dossier, DossierKind, DossierStatus
@@ -24,35 +23,18 @@ from ..selectors import dossier_shares as share_selectors
 from ..selectors import dossiers as dossier_selectors
 from ..services import dossier_verify
 from ..services import dossiers as dossier_services
+from ._registers_common import RegisterListView
 
-PAGE_SIZE = 50
 
-
-class DossierListView(CapabilityRequiredMixin, TemplateView):
+class DossierListView(RegisterListView):
     """Every dossier issued: filters, pagination, CSV and Excel export."""
 
     capability = Capability.DOSSIERS_READ
+    write_capability = Capability.DOSSIERS_WRITE
     template_name = "certifications/dossiers/list.html"
-
-    def get(self, request, *args, **kwargs):
-        self.filterset = DossierFilter(request.GET or None, queryset=dossier_selectors.dossier_list())
-        export = request.GET.get("export")
-        if export in EXPORT_FORMATS:
-            return dossier_list_response(dossiers=self.filterset.qs, fmt=export)
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = Paginator(self.filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter=self.filterset,
-            page_obj=page,
-            query=query.urlencode(),
-            can_write=can(self.request.user, Capability.DOSSIERS_WRITE),
-        )
-        return context
+    filter_class = DossierFilter
+    queryset = staticmethod(dossier_selectors.dossier_list)
+    export = staticmethod(lambda entries, fmt: dossier_list_response(dossiers=entries, fmt=fmt))
 
 
 class DossierRequestView(CapabilityRequiredMixin, FormView):
