@@ -6,8 +6,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from greenfactory.core import task_failures
 from greenfactory.core.exceptions import DomainError
+from greenfactory.core.models import TaskFailure
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -112,3 +116,71 @@ class ServiceAdmin(admin.ModelAdmin):
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return self.response_post_save_change(request, None)
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(ReadOnlyAdmin):
+    """Background tasks that failed or were retried: what, when, why, with the request that sent
+    them, so an administrator can fix the cause, send the task again and mark it resolved."""
+
+    list_display = (
+        "last_seen",
+        "name",
+        "state",
+        "attempts",
+        "exception_type",
+        "short_message",
+        "resolved_at",
+    )
+    list_filter = ("state", ("resolved_at", admin.EmptyFieldListFilter), "name", "queue")
+    search_fields = ("task_id", "name", "message", "request_id")
+    date_hierarchy = "last_seen"
+    actions = ("mark_resolved", "send_again")
+    fields = (
+        "name",
+        "task_id",
+        "queue",
+        "state",
+        "attempts",
+        "first_seen",
+        "last_seen",
+        "exception_type",
+        "message",
+        "traceback",
+        "arguments_text",
+        "request_id",
+        "resolved_at",
+        "resolved_by",
+        "resolution",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("message"))
+    def short_message(self, obj: TaskFailure) -> str:
+        return obj.message if len(obj.message) <= 120 else obj.message[:119] + "…"
+
+    @admin.action(description=_("Mark the selected tasks as resolved"))
+    def mark_resolved(self, request, queryset):
+        count = 0
+        for failure in queryset.filter(resolved_at__isnull=True):
+            task_failures.resolve(failure=failure, by=request.user, resolution=gettext("marked resolved"))
+            count += 1
+        self.message_user(request, gettext("%(count)d task(s) marked resolved.") % {"count": count})
+
+    @admin.action(description=_("Send the selected tasks again"))
+    def send_again(self, request, queryset):
+        sent, skipped = [], []
+        for failure in queryset.filter(resolved_at__isnull=True):
+            new_id = task_failures.send_again(failure=failure, by=request.user)
+            (sent if new_id else skipped).append(failure.name)
+        if sent:
+            self.message_user(request, gettext("%(count)d task(s) sent again.") % {"count": len(sent)})
+        if skipped:
+            self.message_user(
+                request,
+                gettext(
+                    "Not sent again (arguments too large to keep, or the task no longer exists): %(names)s"
+                )
+                % {"names": ", ".join(skipped)},
+                messages.WARNING,
+            )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import structlog
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+
+from greenfactory.core.logs import current_request_id
 
 
 class RejectNulCharactersMiddleware:
@@ -36,3 +39,24 @@ class RejectNulCharactersMiddleware:
         if content_type.startswith("application/x-www-form-urlencoded"):
             return any("\x00" in value for _, values in request.POST.lists() for value in values)
         return False
+
+
+class RequestIdMiddleware:
+    """Bind the client address for the request's log lines and answer the request id in
+    ``X-Request-ID``, so a user reporting a problem (or nginx's access log) points at the lines.
+
+    Runs after django-structlog's ``RequestMiddleware``, which binds ``request_id``.
+    """
+
+    header = "X-Request-ID"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        structlog.contextvars.bind_contextvars(ip=request.META.get("REMOTE_ADDR", ""))
+        response = self.get_response(request)
+        request_id = current_request_id()
+        if request_id and self.header not in response:
+            response[self.header] = request_id
+        return response

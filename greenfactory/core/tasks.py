@@ -16,3 +16,13 @@ def health_check() -> dict:
         "worker": socket.gethostname(),
         "at": timezone.now().isoformat(),
     }
+
+
+@shared_task(name="greenfactory.task_failures_prune", acks_late=True)
+def task_failures_prune() -> int:
+    """Forget resolved and recovered task failures older than ``TASK_FAILURES_KEEP_DAYS``."""
+    from django.conf import settings
+
+    from greenfactory.core.task_failures import prune
+
+    return prune(keep_days=settings.TASK_FAILURES_KEEP_DAYS)

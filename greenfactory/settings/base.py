@@ -7,6 +7,8 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from greenfactory.core.logs import configure_structlog, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_structlog",
     "greenfactory.core",
     "greenfactory.accounts",
     "greenfactory.sites",
@@ -56,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The request id (and the user) bound for every log line of this request and the tasks it sends.
+    "django_structlog.middlewares.RequestMiddleware",
+    "greenfactory.core.middleware.RequestIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user is known: an idle session ends, and a user who must have a second factor
     # but has not enrolled one may only enrol (API tokens and gateway keys are not sessions).
@@ -298,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
     "metering-quality-stale-gateways": {"task": "metering.quality_stale_gateways", "schedule": 900.0},
     # Readings partitions for this month and the next three (PostgreSQL; nothing to do on SQLite).
     "metering-partitions-ahead": {"task": "metering.partitions_ahead", "schedule": 6 * 3600.0},
+    # Resolved and recovered task failures are forgotten after TASK_FAILURES_KEEP_DAYS.
+    "core-task-failures-prune": {"task": "greenfactory.task_failures_prune", "schedule": 24 * 3600.0},
     # The daily reminder digest (evidence reviews and expiries, certificates, surveillance).
     "certifications-daily-digest": {
         "task": "certifications.reminders_daily",
@@ -347,18 +355,29 @@ DOSSIER_SEAL_KEY_PASSWORD = env("DOSSIER_SEAL_KEY_PASSWORD", default="")
 # An auditor's invitation opens this many days before the audit starts and closes this many after it ends.
 PORTAL_INVITATION_GRACE_DAYS = env.int("PORTAL_INVITATION_GRACE_DAYS", default=14)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # Embedded mode runs tasks in-process: a line per task would bury what a command prints, and
-    # kombu's "no hostname, reverting to localhost" is about a broker this mode does not use.
-    "loggers": {
-        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
-        "kombu.connection": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
-        # WeasyPrint logs every page of every layout pass; the dossier row carries the progress.
-        "weasyprint.progress": {"level": "WARNING"},
-    },
+# Failed background tasks stay in the admin until resolved; resolved and recovered ones this many days.
+TASK_FAILURES_KEEP_DAYS = env.int("TASK_FAILURES_KEEP_DAYS", default=90)
+
+# --- Logs ---------------------------------------------------------------------------------------
+# One line per event with the request id of the page or API call behind it, carried into the Celery
+# tasks it sends (greenfactory.core.logs). json for a log collector, plain (key=value) for a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# Embedded mode runs tasks in-process: a line per task would bury what a command prints, and
+# kombu's "no hostname, reverting to localhost" is about a broker this mode does not use.
+# WeasyPrint logs every page of every layout pass; the dossier row carries the progress.
+LOG_QUIET = {
+    "celery.app.trace": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO",
+    "kombu.connection": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING",
+    "weasyprint.progress": "WARNING",
+    "django_structlog.celery.receivers": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO",
 }
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL, quiet=LOG_QUIET)
+configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# The client address is bound by greenfactory.core.middleware.RequestIdMiddleware from REMOTE_ADDR,
+# as everywhere else in the application, not guessed from forwarding headers a client can write.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# Behind nginx, which sets X-Request-ID to its own $request_id (so nginx's access log and the
+# application's lines share it); off when clients reach the application directly.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("LOG_TRUST_PROXY_REQUEST_ID", default=False)

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOG_LEVEL, LOG_QUIET, env, logging_config
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -27,3 +27,9 @@ X_FRAME_OPTIONS = "DENY"
 # it: CACHE_URL when set, else the plant's Redis (REDIS_URL), never each process's own memory.
 _CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="redis://127.0.0.1:6379/1")
 CACHES = {"default": env.cache_url_config(_CACHE_URL)}
+
+# A log collector reads one JSON object per line; LOG_FORMAT=plain for reading them by eye.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL, quiet=LOG_QUIET)
+# nginx (deploy/nginx) sets X-Request-ID itself, so its access log and these lines share the id.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("LOG_TRUST_PROXY_REQUEST_ID", default=True)

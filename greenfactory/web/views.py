@@ -13,6 +13,7 @@ from certifications.services.portal import portal_access_record
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.health import broker_status, database_status
+from greenfactory.core.task_failures import unresolved_summary
 from greenfactory.web.navigation import AREAS
 from metering.selectors.pipeline import pipeline_failures
 
@@ -42,6 +43,9 @@ class HomeView(TemplateView):
         # Registers: permits expiring or expired warn beside the certificates.
         if can(self.request.user, Capability.REGISTERS_READ):
             context["permit_alerts"] = permits_needing_attention(today=timezone.localdate())
+        # Administrators see background tasks that failed and were not resolved.
+        if can(self.request.user, Capability.ADMINISTER):
+            context["task_failures"] = unresolved_summary()
         return context
 
 
