@@ -355,6 +355,8 @@ DOSSIER_SEAL_KEY_PASSWORD = env("DOSSIER_SEAL_KEY_PASSWORD", default="")
 # An auditor's invitation opens this many days before the audit starts and closes this many after it ends.
 PORTAL_INVITATION_GRACE_DAYS = env.int("PORTAL_INVITATION_GRACE_DAYS", default=14)
 
+# Where `manage.py reading_partitions archive` writes archived months of readings (gzip CSV).
+READINGS_ARCHIVE_DIR = env.path("READINGS_ARCHIVE_DIR", default=VAR_DIR / "archive" / "readings")
 # Failed background tasks stay in the admin until resolved; resolved and recovered ones this many days.
 TASK_FAILURES_KEEP_DAYS = env.int("TASK_FAILURES_KEEP_DAYS", default=90)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from greenfactory.core.admin import ReadOnlyAdmin
-from metering.models import DirtyRange, IngestBatch, Reading, ReadingCorrection
+from metering.models import DirtyRange, IngestBatch, Reading, ReadingArchive, ReadingCorrection
 
 # Readings, their corrections, batches and dirty ranges are written by ingestion and the pipeline
 # only: a reading changed or deleted here would leave rollups, KPIs and findings behind it.
@@ -39,3 +39,11 @@ class IngestBatchAdmin(ReadOnlyAdmin):
 @admin.register(DirtyRange)
 class DirtyRangeAdmin(ReadOnlyAdmin):
     list_display = ("meter", "start", "end", "created_at", "consumed_at")
+
+
+@admin.register(ReadingArchive)
+class ReadingArchiveAdmin(ReadOnlyAdmin):
+    """Months archived by `manage.py reading_partitions archive`, with their files and checksums."""
+
+    list_display = ("month", "rows", "corrections", "file", "sha256", "archived_at", "restored_at")
+    list_filter = (("restored_at", admin.EmptyFieldListFilter),)

@@ -8,7 +8,7 @@ from metering.models.quality import (
     QualityFinding,
     SiteQualitySettings,
 )
-from metering.models.readings import DirtyRange, IngestBatch, Reading, ReadingCorrection
+from metering.models.readings import DirtyRange, IngestBatch, Reading, ReadingArchive, ReadingCorrection
 from metering.models.rollups import MeterRollup, RollupChange
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "MeterRollup",
     "QualityFinding",
     "Reading",
+    "ReadingArchive",
     "ReadingCorrection",
     "RollupChange",
     "SiteQualitySettings",

@@ -217,3 +217,40 @@ class DirtyRange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter_id} {self.start.isoformat()}–{self.end.isoformat()}"
+
+
+class ReadingArchive(models.Model):
+    """A month of readings detached from the readings table and written to a file (PostgreSQL).
+
+    Rollups and KPIs stay; the month's readings are in ``file`` (gzip CSV with a header row, the
+    table's columns) with their corrections beside it, checked by count and SHA-256. Readings
+    before ``frozen_before`` of a site can no longer be added or changed, and rollups before it
+    are never recomputed. ``restored_at`` is set when the month was loaded back.
+    """
+
+    month = models.DateField(_("month (UTC)"), help_text=_("The first day of the archived UTC month."))
+    partition = models.CharField(_("partition"), max_length=63)
+    rows = models.BigIntegerField(_("readings"))
+    corrections = models.BigIntegerField(_("corrections"), default=0)
+    file = models.CharField(_("readings file"), max_length=500)
+    sha256 = models.CharField(_("readings file SHA-256"), max_length=64)
+    corrections_file = models.CharField(_("corrections file"), max_length=500, blank=True)
+    corrections_sha256 = models.CharField(_("corrections file SHA-256"), max_length=64, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), auto_now_add=True)
+    restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archived readings month")
+        verbose_name_plural = _("archived readings months")
+        ordering = ["month"]
+        constraints = [
+            # One archive in force per month; a restored month may be archived again later.
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=Q(restored_at__isnull=True),
+                name="metering_readingarchive_month_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({self.rows} readings)"

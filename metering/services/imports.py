@@ -31,6 +31,7 @@ from greenfactory.sites.models import ProductionKind, Site
 from greenfactory.sites.services import production_record_create
 from metering.choices import ImportKind, ImportStatus, Source
 from metering.models import ImportJob, Meter
+from metering.selectors.archives import frozen_before
 from metering.services.ingest import readings_ingest, readings_validate
 
 if TYPE_CHECKING:
@@ -151,6 +152,7 @@ def _readings_check(*, site: Site, rows: list[dict], now: dt.datetime) -> tuple[
         scope=None,
         now=now,
         naive_zone=zoneinfo.ZoneInfo(site.time_zone),
+        frozen_before=frozen_before(zone=site.time_zone),
     )
     # Reasons are stored as their source and parameters, so each reader sees them in their language.
     problems = [{**p.as_dict(), "reason": _stored(p.reason)} for p in checked.problems]

@@ -24,6 +24,7 @@ from greenfactory.core.exceptions import DomainError, PayloadTooLarge
 from greenfactory.core.spans import spans_cover_by
 from greenfactory.sites.models import Site
 from metering.models import DirtyRange, Gateway, IngestBatch, Meter, MeterGatewaySeen
+from metering.selectors.archives import frozen_before
 from metering.services import ingest_write, partitions
 from metering.services.ingest_rows import RowProblem, Validated, readings_validate, value_ceiling
 from metering.services.ingest_write import Row
@@ -171,7 +172,14 @@ def readings_ingest(
     now = now or timezone.now()
     meters = {m.code: m for m in Meter.objects.filter(site=site)}
     scope = gateway_scope(gateway=gateway) if gateway is not None else None
-    checked = readings_validate(raw_rows=raw_rows, meters=meters, scope=scope, now=now, naive_zone=naive_zone)
+    checked = readings_validate(
+        raw_rows=raw_rows,
+        meters=meters,
+        scope=scope,
+        now=now,
+        naive_zone=naive_zone,
+        frozen_before=frozen_before(zone=site.time_zone),
+    )
     result = IngestResult(
         batch_id=batch_id,
         rows=len(raw_rows),

@@ -157,8 +157,12 @@ def readings_validate(
     scope: frozenset[int] | None,
     now: dt.datetime,
     naive_zone: zoneinfo.ZoneInfo | None = None,
+    frozen_before: dt.datetime | None = None,
 ) -> Validated:
     """Check every row; return the good ones as ``Row`` tuples and a problem for each bad one.
+
+    Readings before ``frozen_before`` (the site's archive horizon, see metering.services.archives)
+    are refused: their month is archived, and their rollups are no longer recomputed.
 
     ``scope`` (a gateway's meter ids) hides every meter outside it: unknown and out-of-scope
     meters get the same 403 answer, so a gateway learns nothing about other meters.
@@ -180,7 +184,15 @@ def readings_validate(
     problems: list[RowProblem] = []
     good: list[Row] = []
     for index, raw in enumerate(raw_rows):
-        checked = _row_check(index, raw, rules=rules, scope=scope, limit=limit, naive_zone=naive_zone)
+        checked = _row_check(
+            index,
+            raw,
+            rules=rules,
+            scope=scope,
+            limit=limit,
+            naive_zone=naive_zone,
+            frozen_before=frozen_before,
+        )
         if isinstance(checked, RowProblem):
             problems.append(checked)
         else:
@@ -228,6 +240,7 @@ def _row_check(
     scope: frozenset[int] | None,
     limit: dt.datetime,
     naive_zone: zoneinfo.ZoneInfo | None,
+    frozen_before: dt.datetime | None = None,
 ) -> Row | RowProblem:
     """One row checked: the ``Row`` to write, or the first problem found with it."""
     code = raw.get("meter")
@@ -250,6 +263,17 @@ def _row_check(
         return RowProblem(index, code, Text(gettext_noop("the time is more than 5 minutes in the future.")))
     if (start or end) < rule.active_from or (rule.active_to is not None and end > rule.active_to):
         return RowProblem(index, code, Text(gettext_noop("the meter is not active at this time.")))
+    if frozen_before is not None and (start or end) < frozen_before:
+        return RowProblem(
+            index,
+            code,
+            Text(
+                gettext_noop(
+                    "readings before %(when)s are archived: they can no longer be added or changed."
+                ),
+                {"when": frozen_before.isoformat()},
+            ),
+        )
     value = raw.get("value")
     if type(value) is not float or not math.isfinite(value):  # the common case is a JSON float
         value = _parse_value(value)

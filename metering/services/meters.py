@@ -15,6 +15,7 @@ from greenfactory.core.history import history_user_set
 from greenfactory.core.unset import UNSET, Unset
 from metering.choices import MeterEventKind, MeterKind
 from metering.models import DirtyRange, Meter, MeterEvent, Reading
+from metering.selectors.archives import frozen_before
 from metering.services.pipeline import dirty_ranges_process_after_commit
 from metering.virtual_meters import FormulaError, formula_parse
 
@@ -243,6 +244,13 @@ def meter_event_create(
         raise MeterInvalid(_("The time needs a UTC offset."), field="ts")
     if kind not in MeterEventKind.values:
         raise MeterInvalid(_("Unknown event kind."), field="kind")
+    frozen = frozen_before(zone=meter.site.time_zone)
+    if frozen is not None and ts < frozen:
+        raise MeterInvalid(
+            _("Readings before %(when)s are archived: an event there can no longer change their consumption.")
+            % {"when": frozen.isoformat()},
+            field="ts",
+        )
     if MeterEvent.objects.filter(meter=meter, ts=ts).exists():
         raise AlreadyExists(_("This meter already has an event at that time."))
     event = MeterEvent(

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from greenfactory.core.time import Granularity, bucket_floor, bucket_next
 from metering.models import Meter, MeterRollup
+from metering.selectors.archives import frozen_before
 from metering.services.curves import Curve, Window, meter_curve, refresh_window
 
 # Hours are kept inside their day's row (MeterRollup.hourly).
@@ -180,8 +181,17 @@ def meter_rollups_refresh(
     if curves is not None:
         curves[meter.pk] = (window, curve)
     frames = []
+    # Buckets before the archive horizon are frozen: their readings are archived, so recomputing
+    # them would rewrite them from what is left. Frozen is a local month start, so it is an edge of
+    # every granularity.
+    frozen = frozen_before(zone=zone)
+    frozen_ns = pd.Timestamp(frozen).as_unit("ns").value if frozen is not None else None
     for granularity in ROLLUP_GRANULARITIES:
         edges = bucket_edges(lo, hi, granularity=granularity, zone=zone)
+        if frozen_ns is not None:
+            edges = edges[edges >= frozen_ns]
+            if len(edges) < 2:
+                continue
         first, last = (
             pd.Timestamp(edges[0], tz="UTC").to_pydatetime(),
             pd.Timestamp(edges[-1], tz="UTC").to_pydatetime(),
@@ -190,5 +200,6 @@ def meter_rollups_refresh(
             meter=meter, granularity=granularity, start__gte=first, start__lt=last
         ).delete()
         frames.append(_rollup_rows(curve, edges, granularity))
-    _rollups_write(meter, pd.concat(frames, ignore_index=True))
+    if frames:
+        _rollups_write(meter, pd.concat(frames, ignore_index=True))
     return month_lo, month_hi
