@@ -257,6 +257,11 @@ dossiers_urlpatterns = [
     path("new/", dossiers.DossierRequestView.as_view(), name="dossier-request"),
     path("verify/", dossiers.DossierVerifyView.as_view(), name="dossier-verify"),
     path("audit/<int:pk>/", dossiers.AuditDossierRequestView.as_view(), name="dossier-request-audit"),
+    path(
+        "green-factory/<int:pk>/",
+        dossiers.EvaluationDossierRequestView.as_view(),
+        name="dossier-request-evaluation",
+    ),
     path("<int:pk>/", dossiers.DossierDetailView.as_view(), name="dossier-detail"),
     path("<int:pk>/progress/", dossiers.DossierProgressView.as_view(), name="dossier-progress"),
     path("<int:pk>/again/", dossiers.DossierRerequestView.as_view(), name="dossier-rerequest"),

@@ -124,6 +124,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # audit dossiers
     "dossier-request": workspace({"GET", "POST"}),
     "dossier-request-audit": workspace({"POST"}),
+    "dossier-request-evaluation": workspace({"POST"}),
     "dossier-detail": workspace(),
     "dossier-progress": workspace(),
     "dossier-rerequest": workspace({"POST"}),

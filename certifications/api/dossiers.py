@@ -18,7 +18,7 @@ from greenfactory.sites.models import Site
 
 from ..exports.dossiers import dossier_file_response
 from ..filters.dossiers import DossierFilter
-from ..models import Audit, Dossier, DossierKind, DossierLanguage, Standard
+from ..models import Audit, Dossier, DossierKind, DossierLanguage, Evaluation, Standard
 from ..selectors import dossiers as dossier_selectors
 from ..services import dossier_verify
 from ..services import dossiers as dossier_services
@@ -46,6 +46,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "standard",
             "site",
             "year",
+            "evaluation",
             "period_start",
             "period_end",
             "language",
@@ -79,6 +80,12 @@ class DossierRequestSerializer(serializers.Serializer):
         slug_field="code", queryset=Site.objects.all(), required=False, allow_null=True
     )
     year = serializers.IntegerField(min_value=1990, max_value=2100, required=False, allow_null=True)
+    evaluation = serializers.PrimaryKeyRelatedField(
+        queryset=Evaluation.objects.select_related("site"),
+        required=False,
+        allow_null=True,
+        help_text="The green-factory self-evaluation (kind green).",
+    )
 
 
 class DossierVerifySerializer(serializers.Serializer):

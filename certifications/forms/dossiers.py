@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenfactory.sites.models import Site
 
-from ..models import Audit, DossierKind, DossierLanguage, Standard
+from ..models import Audit, DossierKind, DossierLanguage, Evaluation, Standard
 
 
 class DossierLanguageForm(forms.Form):
@@ -24,8 +24,13 @@ class DossierRequestForm(DossierLanguageForm):
     )
     site = forms.ModelChoiceField(queryset=Site.objects.order_by("code"), required=False, label=_("Site"))
     year = forms.IntegerField(min_value=1990, max_value=2100, required=False, label=_("Inventory year"))
+    evaluation = forms.ModelChoiceField(
+        queryset=Evaluation.objects.select_related("site").order_by("site__code", "-year"),
+        required=False,
+        label=_("Green-factory evaluation"),
+    )
 
-    field_order = ["kind", "audit", "standard", "site", "year", "language"]
+    field_order = ["kind", "audit", "standard", "site", "year", "evaluation", "language"]
 
 
 class DossierVerifyForm(forms.Form):

@@ -19,6 +19,7 @@ class DossierKind(models.TextChoices):
     AUDIT = "audit", _("Audit")
     COVERAGE = "coverage", _("Standard coverage at a site")
     GHG_YEAR = "ghg_year", _("GHG inventory year at a site")
+    GREEN = "green", _("Green-factory self-evaluation")
 
 
 class DossierLanguage(models.TextChoices):
@@ -35,9 +36,18 @@ class DossierStatus(models.TextChoices):
 
 # Which subject field each kind needs (the site is set for every kind).
 _SUBJECT = {
-    DossierKind.AUDIT: Q(audit__isnull=False, standard__isnull=True, year__isnull=True),
-    DossierKind.COVERAGE: Q(audit__isnull=True, standard__isnull=False, year__isnull=True),
-    DossierKind.GHG_YEAR: Q(audit__isnull=True, standard__isnull=True, year__isnull=False),
+    DossierKind.AUDIT: Q(
+        audit__isnull=False, standard__isnull=True, year__isnull=True, evaluation__isnull=True
+    ),
+    DossierKind.COVERAGE: Q(
+        audit__isnull=True, standard__isnull=False, year__isnull=True, evaluation__isnull=True
+    ),
+    DossierKind.GHG_YEAR: Q(
+        audit__isnull=True, standard__isnull=True, year__isnull=False, evaluation__isnull=True
+    ),
+    DossierKind.GREEN: Q(
+        audit__isnull=True, standard__isnull=True, year__isnull=True, evaluation__isnull=False
+    ),
 }
 
 
@@ -60,6 +70,14 @@ class Dossier(models.Model):
         blank=True,
         related_name="dossiers",
         verbose_name=_("standard"),
+    )
+    evaluation = models.ForeignKey(
+        "certifications.Evaluation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("green-factory evaluation"),
     )
     site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("site")
@@ -111,6 +129,7 @@ class Dossier(models.Model):
                     (Q(kind=DossierKind.AUDIT) & _SUBJECT[DossierKind.AUDIT])
                     | (Q(kind=DossierKind.COVERAGE) & _SUBJECT[DossierKind.COVERAGE])
                     | (Q(kind=DossierKind.GHG_YEAR) & _SUBJECT[DossierKind.GHG_YEAR])
+                    | (Q(kind=DossierKind.GREEN) & _SUBJECT[DossierKind.GREEN])
                 ),
                 name="dossier_subject_matches_kind",
             ),
@@ -151,4 +170,6 @@ class Dossier(models.Model):
             return f"{self.audit.reference} {self.audit.title}"
         if self.kind == DossierKind.COVERAGE and self.standard is not None:
             return f"{self.standard} · {self.site}"
+        if self.kind == DossierKind.GREEN and self.evaluation is not None:
+            return f"{_('Green-factory self-evaluation')} {self.evaluation.year} · {self.site}"
         return f"{_('GHG inventory')} {self.year} · {self.site}"

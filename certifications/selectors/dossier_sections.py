@@ -25,6 +25,8 @@ from ..models import (
 from . import audits as audit_selectors
 from . import certificates as certificate_selectors
 from . import evidence as evidence_selectors
+from . import green_factory as green_factory_selectors
+from . import green_factory_gate as gate_selectors
 from .coverage import coverage_report
 from .dossier_kpis import inventory_section, kpi_section
 
@@ -77,7 +79,13 @@ def dossier_evidence(dossier: Dossier) -> list[Evidence]:
     # Evidence without sites holds for every site, as the register shows it.
     evidence = evidence_selectors.evidence_list().filter(Q(sites=dossier.site) | Q(sites__isnull=True))
     standards = dossier_standards(dossier)
-    if standards:
+    if dossier.kind == DossierKind.GREEN:
+        # The evidence the evaluation cites: behind its indicator values and its gate results.
+        evidence = evidence_selectors.evidence_list().filter(
+            Q(indicator_values__evaluation=dossier.evaluation_id)
+            | Q(gate_results__evaluation=dossier.evaluation_id)
+        )
+    elif standards:
         evidence = evidence.filter(clauses__standard__in=standards)
     revisions = EvidenceRevision.objects.select_related("uploaded_by").order_by("-number")
     return list(evidence.distinct().prefetch_related(Prefetch("revisions", queryset=revisions)))
@@ -110,6 +118,47 @@ def _kpis(dossier: Dossier) -> dict[str, Any]:
 
 def _inventory(dossier: Dossier) -> dict[str, Any]:
     return inventory_section(organisation=dossier.site.organisation, year=dossier.year or 0)
+
+
+def _green_gate(dossier: Dossier) -> dict[str, Any]:
+    evaluation = dossier.evaluation
+    if evaluation is None:
+        return {"checks": [], "verdict": None}
+    checks = gate_selectors.evaluation_gate(evaluation=evaluation, today=dossier.period_end)
+    verdict = gate_selectors.gate_passed(checks)
+    return {
+        "checks": checks,
+        "verdict": verdict,
+        "verdict_label": gate_selectors.gate_verdict_label(verdict),
+        "evaluation": evaluation,
+    }
+
+
+def _green_scores(dossier: Dossier) -> dict[str, Any]:
+    evaluation = dossier.evaluation
+    if evaluation is None:
+        return {"score": None, "rows": []}
+    score = green_factory_selectors.evaluation_score(evaluation=evaluation)
+    rows: list[dict[str, Any]] = []
+
+    def walk(group: Any, depth: int) -> None:
+        rows.append({"group": group, "depth": depth})
+        for item in group.indicators:
+            provenance = item.entry.provenance if item.entry is not None else {}
+            rows.append(
+                {
+                    "item": item,
+                    "depth": depth,
+                    "source": green_factory_selectors.provenance_summary(provenance or {}),
+                    "evidence": list(item.entry.evidence.all()) if item.entry is not None else [],
+                }
+            )
+        for child in group.children:
+            walk(child, depth + 1)
+
+    for group in score.groups:
+        walk(group, 0)
+    return {"score": score, "rows": rows, "evaluation": evaluation}
 
 
 def manifest_entries(dossier: Dossier) -> list[dict[str, Any]]:
@@ -152,6 +201,8 @@ KPIS = Section("kpis", _("Energy and emissions for the period"), _kpis)
 INVENTORY = Section("inventory", _("GHG inventory"), _inventory)
 MANIFEST = Section("manifest", _("Appendix: evidence manifest"), _manifest)
 VERIFY = Section("verify", _("How to verify this document"), _verify)
+GREEN_GATE = Section("green_gate", _("Basic requirements (the gate)"), _green_gate)
+GREEN_SCORES = Section("green_scores", _("Scored indicators"), _green_scores)
 
 SECTIONS: dict[str, tuple[Section, ...]] = {
     DossierKind.AUDIT: (COVER, CONTENTS, CERTIFICATES, COVERAGE, EVIDENCE, FINDINGS, KPIS, MANIFEST, VERIFY),
@@ -167,6 +218,7 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
         VERIFY,
     ),
     DossierKind.GHG_YEAR: (COVER, CONTENTS, KPIS, INVENTORY, EVIDENCE, MANIFEST, VERIFY),
+    DossierKind.GREEN: (COVER, CONTENTS, GREEN_GATE, GREEN_SCORES, KPIS, EVIDENCE, MANIFEST, VERIFY),
 }
 
 

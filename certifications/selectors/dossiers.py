@@ -8,14 +8,18 @@ from ..models import Dossier, DossierStatus
 
 
 def dossier_list() -> QuerySet[Dossier]:
-    return Dossier.objects.select_related("site", "audit", "standard", "requested_by").order_by(
+    return Dossier.objects.select_related("site", "audit", "standard", "evaluation", "requested_by").order_by(
         "-requested_at", "-id"
     )
 
 
 def dossier_detail(*, pk: int) -> Dossier:
     """One dossier (Dossier.DoesNotExist if none)."""
-    return dossier_list().select_related("site__organisation", "audit__programme").get(pk=pk)
+    return (
+        dossier_list()
+        .select_related("site__organisation", "audit__programme", "evaluation__scheme")
+        .get(pk=pk)
+    )
 
 
 def dossier_versions(*, dossier: Dossier) -> QuerySet[Dossier]:

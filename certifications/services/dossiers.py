@@ -26,7 +26,7 @@ from greenfactory.core.dispatch import task_after_commit
 from greenfactory.core.exceptions import DomainError
 from greenfactory.sites.models import Site
 
-from ..models import Audit, Dossier, DossierKind, DossierLanguage, DossierStatus, Standard
+from ..models import Audit, Dossier, DossierKind, DossierLanguage, DossierStatus, Evaluation, Standard
 from ..selectors import dossier_sections as section_selectors
 from ..storage import private_storage
 from . import dossier_pdf
@@ -38,8 +38,16 @@ RENDER_TASK = "certifications.render_dossier"
 
 
 def _subject_key(
-    *, kind: str, site: Site, audit: Audit | None, standard: Standard | None, year: int | None
+    *,
+    kind: str,
+    site: Site,
+    audit: Audit | None,
+    standard: Standard | None,
+    year: int | None,
+    evaluation: Evaluation | None = None,
 ) -> str:
+    if kind == DossierKind.GREEN and evaluation is not None:
+        return f"green:{evaluation.pk}"
     if kind == DossierKind.AUDIT and audit is not None:
         return f"audit:{audit.pk}"
     if kind == DossierKind.COVERAGE and standard is not None:
@@ -48,11 +56,21 @@ def _subject_key(
 
 
 def _subject_checked(
-    *, kind: str, site: Site | None, audit: Audit | None, standard: Standard | None, year: int | None
+    *,
+    kind: str,
+    site: Site | None,
+    audit: Audit | None,
+    standard: Standard | None,
+    year: int | None,
+    evaluation: Evaluation | None = None,
 ) -> Site:
     """The site of the subject, once the subject fits its kind (DomainError otherwise)."""
     if kind not in DossierKind.values:
         raise DomainError(_("Choose what the dossier is for."), field="kind")
+    if kind == DossierKind.GREEN:
+        if evaluation is None:
+            raise DomainError(_("Choose the green-factory evaluation."), field="evaluation")
+        return evaluation.site
     if kind == DossierKind.AUDIT:
         if audit is None:
             raise DomainError(_("Choose the audit."), field="audit")
@@ -76,20 +94,26 @@ def dossier_request(
     audit: Audit | None = None,
     standard: Standard | None = None,
     year: int | None = None,
+    evaluation: Evaluation | None = None,
 ) -> Dossier:
     """Create the next version of the subject's dossier, queued; its render starts after commit."""
     if language not in DossierLanguage.values:
         raise DomainError(_("Choose English or Simplified Chinese."), field="language")
-    site = _subject_checked(kind=kind, site=site, audit=audit, standard=standard, year=year)
+    site = _subject_checked(
+        kind=kind, site=site, audit=audit, standard=standard, year=year, evaluation=evaluation
+    )
     audit = audit if kind == DossierKind.AUDIT else None
     standard = standard if kind == DossierKind.COVERAGE else None
     year = year if kind == DossierKind.GHG_YEAR else None
-    key = _subject_key(kind=kind, site=site, audit=audit, standard=standard, year=year)
+    evaluation = evaluation if kind == DossierKind.GREEN else None
+    key = _subject_key(kind=kind, site=site, audit=audit, standard=standard, year=year, evaluation=evaluation)
     # Lock the subject's versions so two requests at once cannot take the same number.
     latest = Dossier.objects.select_for_update().filter(subject_key=key).aggregate(v=Max("version"))["v"] or 0
-    if year is not None:
+    if year is not None or evaluation is not None:
         start, end = section_selectors.kpi_period_default(
-            kind=kind, today=timezone.localdate(), audit_year=year
+            kind=kind,
+            today=timezone.localdate(),
+            audit_year=year or (evaluation.year if evaluation else None),
         )
     else:
         programme_year = audit.programme.year if audit is not None else None
@@ -102,6 +126,7 @@ def dossier_request(
         audit=audit,
         standard=standard,
         year=year,
+        evaluation=evaluation,
         subject_key=key,
         period_start=start,
         period_end=end,
@@ -131,9 +156,9 @@ def _claim(dossier_id: int) -> Dossier | None:
         dossier.sections_total = len(section_selectors.dossier_sections(dossier))
         dossier.error = ""
         dossier.save()
-    return Dossier.objects.select_related("site__organisation", "audit__programme", "standard").get(
-        pk=dossier_id
-    )
+    return Dossier.objects.select_related(
+        "site__organisation", "audit__programme", "standard", "evaluation__scheme"
+    ).get(pk=dossier_id)
 
 
 def _manifest(dossier: Dossier, entries: list[dict[str, Any]]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from greenfactory.core.forms import form_add_domain_error
 from ..exports.dossiers import dossier_file_response, dossier_list_response
 from ..filters.dossiers import DossierFilter
 from ..forms.dossiers import DossierLanguageForm, DossierRequestForm, DossierVerifyForm
-from ..models import Audit, Dossier, DossierKind, DossierStatus
+from ..models import Audit, Dossier, DossierKind, DossierStatus, Evaluation
 from ..selectors import dossier_shares as share_selectors
 from ..selectors import dossiers as dossier_selectors
 from ..services import dossier_verify
@@ -58,6 +58,7 @@ class DossierRequestView(CapabilityRequiredMixin, FormView):
                 audit=data["audit"],
                 standard=data["standard"],
                 year=data["year"],
+                evaluation=data.get("evaluation"),
                 by=self.request.user,
             )
         except DomainError as exc:
@@ -81,6 +82,28 @@ class AuditDossierRequestView(CapabilityRequiredMixin, View):
             return redirect("audit-detail", pk=audit.pk)
         dossier = dossier_services.dossier_request(
             kind=DossierKind.AUDIT, audit=audit, language=form.cleaned_data["language"], by=request.user
+        )
+        messages.success(request, _("Dossier %(ref)s requested.") % {"ref": dossier.reference})
+        return redirect("dossier-detail", pk=dossier.pk)
+
+
+class EvaluationDossierRequestView(CapabilityRequiredMixin, View):
+    """ "Issue a dossier" on a green-factory evaluation's page: the evaluation is the subject."""
+
+    capability = Capability.DOSSIERS_WRITE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        evaluation = get_object_or_404(Evaluation.objects.select_related("site"), pk=kwargs["pk"])
+        form = DossierLanguageForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose English or Simplified Chinese."))
+            return redirect("green-factory-evaluation", pk=evaluation.pk)
+        dossier = dossier_services.dossier_request(
+            kind=DossierKind.GREEN,
+            evaluation=evaluation,
+            language=form.cleaned_data["language"],
+            by=request.user,
         )
         messages.success(request, _("Dossier %(ref)s requested.") % {"ref": dossier.reference})
         return redirect("dossier-detail", pk=dossier.pk)
@@ -136,6 +159,7 @@ class DossierRerequestView(CapabilityRequiredMixin, View):
             audit=old.audit,
             standard=old.standard,
             year=old.year,
+            evaluation=old.evaluation,
             language=language,
             by=request.user,
         )

@@ -146,6 +146,7 @@ def render_evaluation(
         "verdict": verdict,
         "verdict_label": gate_verdict_label(verdict),
         "can_write": can_write,
+        "can_issue_dossier": can(request.user, Capability.DOSSIERS_WRITE),
         "what_if_form": what_if_form or WhatIfForm(scheme=evaluation.scheme),
         "effect": effect,
     }
