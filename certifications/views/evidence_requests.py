@@ -175,7 +175,7 @@ class PortalEvidenceRequestsView(PortalPageView):
     def post(self, request, *args, **kwargs):
         scope = self.scope
         raw = request.POST.get("clause", "").strip()
-        if raw.isdigit() and int(raw) not in scope.clause_ids:
+        if raw.isascii() and raw.isdigit() and int(raw) not in scope.clause_ids:
             raise Http404
         form = EvidenceRequestForm(request.POST, clauses=self.clauses)
         status = 400

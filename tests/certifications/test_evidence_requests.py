@@ -163,6 +163,7 @@ def test_the_request_form_offers_only_in_scope_clauses(auditor, invitation, worl
         ({"due_on": "2020-01-01"}, "due_on"),
         ({"due_on": "not a date"}, "due_on"),
         ({"clause": "four"}, "clause"),
+        ({"clause": "²"}, "clause"),
         ({"clause": ""}, "clause"),
     ],
 )
@@ -465,3 +466,11 @@ def test_the_pbc_list_query_count_does_not_grow(pbc, staff_client, world, django
 def test_the_audit_page_links_to_its_pbc_list(staff_client, world):
     page = staff_client.get(reverse("audit-detail", args=[world.audit.pk])).content.decode()
     assert reverse("audit-evidence-requests", args=[world.audit.pk]) in page
+
+
+def test_each_clause_of_the_coverage_page_leads_to_the_request_form(auditor, invitation):
+    page = auditor.get(reverse("portal-coverage", args=[invitation.pk])).content.decode()
+    link = reverse("portal-requests", args=[invitation.pk]) + f"?clause={_clause('4.1').pk}#new"
+    assert link in page
+    form = auditor.get(reverse("portal-requests", args=[invitation.pk]), {"clause": _clause("4.1").pk})
+    assert form.context["form"]["clause"].value() == str(_clause("4.1").pk)
