@@ -3,6 +3,8 @@ owns (dashboard), an auditor's own requests (portal), and who a new request land
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from greenfactory.accounts.models import User
@@ -25,10 +27,13 @@ def evidence_request_detail(*, pk: int) -> EvidenceRequest:
     return evidence_request_list().get(pk=pk)
 
 
-def open_requests_owned(*, user: User) -> list[EvidenceRequest]:
-    """The open requests that landed with ``user``, those wanted soonest first (undated last)."""
+def open_requests_owned(*, user: User, today: dt.date) -> list[EvidenceRequest]:
+    """The open requests that landed with ``user``, those wanted soonest first (undated last), each
+    with ``overdue`` (wanted before ``today``)."""
     rows = list(evidence_request_list().filter(owner=user, status=EvidenceRequestStatus.OPEN))
-    return sorted(rows, key=lambda r: (r.due_on is None, r.due_on, r.requested_at, r.pk))
+    for row in rows:
+        row.overdue = row.due_on is not None and row.due_on < today  # type: ignore[attr-defined]
+    return sorted(rows, key=lambda r: (r.due_on is None, r.due_on or today, r.requested_at, r.pk))
 
 
 def request_owner(*, scope: Scope, clause: Clause) -> User:

@@ -45,8 +45,9 @@ class HomeView(TemplateView):
             context["permit_alerts"] = permits_needing_attention(today=timezone.localdate())
         # Evidence auditors asked for that landed with this person, until answered or declined.
         if can(self.request.user, Capability.AUDITS_READ):
-            context["my_evidence_requests"] = open_requests_owned(user=self.request.user)
-        context["today"] = timezone.localdate()
+            context["my_evidence_requests"] = open_requests_owned(
+                user=self.request.user, today=timezone.localdate()
+            )
         return context
 
 

@@ -474,3 +474,13 @@ def test_each_clause_of_the_coverage_page_leads_to_the_request_form(auditor, inv
     assert link in page
     form = auditor.get(reverse("portal-requests", args=[invitation.pk]), {"clause": _clause("4.1").pk})
     assert form.context["form"]["clause"].value() == str(_clause("4.1").pk)
+
+
+def test_a_request_past_its_date_is_marked_on_the_dashboard(asked, staff_client):
+    panel = 'id="my-evidence-requests"'
+    home = staff_client.get(reverse("home")).content.decode()
+    assert panel in home
+    assert "badge-expired" not in home.split(panel, 1)[1].split("</section>", 1)[0]
+    EvidenceRequest.objects.filter(pk=asked.pk).update(due_on=_in_days(-1))
+    home = staff_client.get(reverse("home")).content.decode()
+    assert "badge-expired" in home.split(panel, 1)[1].split("</section>", 1)[0]
