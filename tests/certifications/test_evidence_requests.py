@@ -484,3 +484,21 @@ def test_a_request_past_its_date_is_marked_on_the_dashboard(asked, staff_client)
     EvidenceRequest.objects.filter(pk=asked.pk).update(due_on=_in_days(-1))
     home = staff_client.get(reverse("home")).content.decode()
     assert "badge-expired" in home.split(panel, 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "done", "clause": "abc", "owner": "-1"},
+        {"page": "999999", "export": "csv", "clause": "999999"},
+        {"export": "pdf", "owner": "%00"},
+    ],
+)
+def test_bad_filters_on_the_pbc_list_are_ignored_not_an_error(pbc, staff_client, world, query):
+    response = staff_client.get(reverse("audit-evidence-requests", args=[world.audit.pk]), query)
+    assert response.status_code == 200
+
+
+def test_the_pbc_list_of_an_audit_that_does_not_exist_is_not_found(staff_client):
+    assert staff_client.get(reverse("audit-evidence-requests", args=[999_999])).status_code == 404
+    assert staff_client.get(reverse("evidence-request-detail", args=[999_999])).status_code == 404
