@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
@@ -27,7 +28,7 @@ from ..selectors import evidence_requests as request_selectors
 from ..selectors import portal as portal_selectors
 from ..services import evidence_requests as request_services
 from ._registers_common import RegisterListView
-from .portal import PREVIEWABLE, PortalPageView, _address
+from .portal import PREVIEWABLE, PortalPageView, _address, with_latest_revision
 
 # --- staff: the PBC list of an audit, one request, answering and declining -----------------------
 
@@ -89,63 +90,65 @@ def _render_detail(request, pk: int, **forms):
     return view.render_to_response(view.get_context_data(**forms), status=400)
 
 
-def _refused(request, item: EvidenceRequest, exc: DomainError):
-    """A request answered or declined meanwhile: its page says so (the forms are gone from it)."""
-    messages.error(request, exc.message)
-    return redirect("evidence-request-detail", pk=item.pk)
-
-
 class _RequestWriteView(CapabilityRequiredMixin, View):
+    """Answer or decline a request: ``form(item, data)`` checked, ``act(item, form, by)`` called;
+    a refusal is shown on the form (400), a request already closed on its page."""
+
     capability = Capability.EVIDENCE_WRITE
     http_method_names = ["post"]
+    prefix = ""
+    done = ""
 
-    def evidence_request(self) -> EvidenceRequest:
+    def form(self, item: EvidenceRequest, data):
+        raise NotImplementedError
+
+    def act(self, item: EvidenceRequest, form, by) -> None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
         try:
-            return EvidenceRequest.objects.select_related("audit").get(pk=self.kwargs["pk"])
+            item = EvidenceRequest.objects.select_related("audit").get(pk=kwargs["pk"])
         except EvidenceRequest.DoesNotExist as exc:
             raise Http404 from exc
+        form = self.form(item, request.POST)
+        if form.is_valid():
+            try:
+                self.act(item, form, request.user)
+            except TransitionNotAllowed as exc:
+                messages.error(request, exc.message)  # answered or declined meanwhile
+                return redirect("evidence-request-detail", pk=item.pk)
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, self.done)
+                return redirect("evidence-request-detail", pk=item.pk)
+        return _render_detail(request, item.pk, **{f"{self.prefix}_form": form})
 
 
 class EvidenceRequestAnswerView(_RequestWriteView):
-    def post(self, request, *args, **kwargs):
-        item = self.evidence_request()
+    prefix = "answer"
+    done = gettext_lazy("The request is answered; the auditor can open the evidence.")
+
+    def form(self, item, data):
         candidates = request_selectors.answer_candidates(audit=item.audit)
-        form = EvidenceRequestAnswerForm(request.POST, prefix="answer", candidates=candidates)
-        if form.is_valid():
-            try:
-                request_services.evidence_request_answer(
-                    request=item,
-                    evidence=list(form.cleaned_data["evidence"]),
-                    note=form.cleaned_data["note"],
-                    by=request.user,
-                )
-            except TransitionNotAllowed as exc:
-                return _refused(request, item, exc)
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-            else:
-                messages.success(request, _("The request is answered; the auditor can open the evidence."))
-                return redirect("evidence-request-detail", pk=item.pk)
-        return _render_detail(request, item.pk, answer_form=form)
+        return EvidenceRequestAnswerForm(data, prefix=self.prefix, candidates=candidates)
+
+    def act(self, item, form, by) -> None:
+        data = form.cleaned_data
+        request_services.evidence_request_answer(
+            request=item, evidence=list(data["evidence"]), note=data["note"], by=by
+        )
 
 
 class EvidenceRequestDeclineView(_RequestWriteView):
-    def post(self, request, *args, **kwargs):
-        item = self.evidence_request()
-        form = EvidenceRequestDeclineForm(request.POST, prefix="decline")
-        if form.is_valid():
-            try:
-                request_services.evidence_request_decline(
-                    request=item, reason=form.cleaned_data["reason"], by=request.user
-                )
-            except TransitionNotAllowed as exc:
-                return _refused(request, item, exc)
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-            else:
-                messages.success(request, _("The request is declined."))
-                return redirect("evidence-request-detail", pk=item.pk)
-        return _render_detail(request, item.pk, decline_form=form)
+    prefix = "decline"
+    done = gettext_lazy("The request is declined.")
+
+    def form(self, item, data):
+        return EvidenceRequestDeclineForm(data, prefix=self.prefix)
+
+    def act(self, item, form, by) -> None:
+        request_services.evidence_request_decline(request=item, reason=form.cleaned_data["reason"], by=by)
 
 
 # --- portal: the auditor's requests, asking, and one request with its answer ---------------------
@@ -226,9 +229,6 @@ class PortalEvidenceRequestView(PortalPageView):
         context = super().get_context_data(**kwargs)
         item = self.evidence_request
         provided = [e.pk for e in item.evidence.all()]
-        evidence = list(portal_selectors.scope_evidence(self.scope).filter(pk__in=provided))
-        for e in evidence:
-            revisions = sorted(e.revisions.all(), key=lambda r: -r.number)
-            e.latest = revisions[0] if revisions else None  # type: ignore[attr-defined]
+        evidence = with_latest_revision(portal_selectors.scope_evidence(self.scope).filter(pk__in=provided))
         context.update(evidence_request=item, evidence=evidence, previewable=PREVIEWABLE)
         return context
