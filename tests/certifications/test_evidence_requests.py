@@ -12,7 +12,9 @@ import io
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -502,3 +504,29 @@ def test_bad_filters_on_the_pbc_list_are_ignored_not_an_error(pbc, staff_client,
 def test_the_pbc_list_of_an_audit_that_does_not_exist_is_not_found(staff_client):
     assert staff_client.get(reverse("audit-evidence-requests", args=[999_999])).status_code == 404
     assert staff_client.get(reverse("evidence-request-detail", args=[999_999])).status_code == 404
+
+
+def test_request_pages_read_the_same_number_of_queries_however_many_requests(
+    auditor, invitation, staff_client, world
+):
+    """One request, then four: the portal's list, the PBC list and the owner's overview each run
+    the same number of queries."""
+    pages = [
+        (auditor, reverse("portal-requests", args=[invitation.pk])),
+        (staff_client, reverse("audit-evidence-requests", args=[world.audit.pk])),
+        (staff_client, reverse("home")),
+    ]
+
+    def counts():
+        found = []
+        for client, url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    _ask(auditor, invitation, clause=_clause("4.1").pk)
+    one = counts()
+    for clause in ("4", "4.1", "4"):
+        _ask(auditor, invitation, clause=_clause(clause).pk)
+    assert counts() == one
