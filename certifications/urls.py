@@ -14,6 +14,7 @@ from .views import (
     dossier_shares,
     dossiers,
     evidence,
+    evidence_requests,
     findings,
     green_factory,
     green_factory_annual,
@@ -111,6 +112,27 @@ audits_urlpatterns = [
     path("<int:pk>/access-log/", invitations.AuditAccessLogView.as_view(), name="audit-access-log"),
     path(
         "auditors/<int:pk>/access-log/", invitations.AuditorAccessLogView.as_view(), name="auditor-access-log"
+    ),
+    # Evidence requests from invited auditors: an audit's PBC list, answering and declining
+    path(
+        "<int:pk>/requests/",
+        evidence_requests.AuditEvidenceRequestListView.as_view(),
+        name="audit-evidence-requests",
+    ),
+    path(
+        "requests/<int:pk>/",
+        evidence_requests.EvidenceRequestDetailView.as_view(),
+        name="evidence-request-detail",
+    ),
+    path(
+        "requests/<int:pk>/answer/",
+        evidence_requests.EvidenceRequestAnswerView.as_view(),
+        name="evidence-request-answer",
+    ),
+    path(
+        "requests/<int:pk>/decline/",
+        evidence_requests.EvidenceRequestDeclineView.as_view(),
+        name="evidence-request-decline",
     ),
 ]
 
@@ -250,6 +272,14 @@ portal_urlpatterns = [
     ),
     path("<int:pk>/findings/<int:item>/", portal.PortalFindingView.as_view(), name="portal-finding"),
     path("<int:pk>/dossiers/<int:item>/", dossier_shares.PortalDossierView.as_view(), name="portal-dossier"),
+    path(
+        "<int:pk>/requests/", evidence_requests.PortalEvidenceRequestsView.as_view(), name="portal-requests"
+    ),
+    path(
+        "<int:pk>/requests/<int:item>/",
+        evidence_requests.PortalEvidenceRequestView.as_view(),
+        name="portal-request",
+    ),
 ]
 
 dossiers_urlpatterns = [

@@ -55,6 +55,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "audit-invitation-revoke": workspace({"POST"}),
     "audit-access-log": workspace(),
     "auditor-access-log": workspace(),
+    # Evidence requests, staff side: an audit's PBC list and a request are read; answering and
+    # declining write.
+    "audit-evidence-requests": workspace(),
+    "evidence-request-detail": workspace(),
+    "evidence-request-answer": workspace({"POST"}),
+    "evidence-request-decline": workspace({"POST"}),
+    # The portal's one write: an auditor asks for evidence (through an invitation in force only).
+    "portal-requests": {"admin": {"GET", "POST"}, "auditor": {"GET", "POST"}},
     # Auditor portal pages: the capability lets an auditor (and an administrator) ask; an invitation in
     # force decides, so without one the answer is 404 (NOT_FOUND_WITHOUT_INVITATION below).
     **{
@@ -67,6 +75,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
             "portal-file-preview",
             "portal-finding",
             "portal-dossier",
+            "portal-request",
         )
     },
     "area-audits": workspace(),
@@ -664,11 +673,17 @@ def test_auditor_and_gateway_may_write_nothing_but_their_own_session():
         "password_reset",
         "password_reset_confirm",
     }
+    # The portal's one write, asking for evidence; tests/certifications/test_evidence_requests.py
+    # holds it to an invitation in force and an in-scope clause.
+    portal_write = {"portal-requests": {"POST"}}
     for name, allowed in EXPECTED.items():
         if name in own_session:
             continue
         for role in ("auditor", "gateway"):
-            assert not allowed.get(role, set()) & WRITES, f"{role} may write to {name}"
+            writes = allowed.get(role, set()) & WRITES
+            if role == "auditor":
+                writes -= portal_write.get(name, set())
+            assert not writes, f"{role} may write to {name}"
 
 
 # Portal pages an auditor (or administrator) may ask for, whose object only an invitation in force
@@ -681,6 +696,8 @@ NOT_FOUND_WITHOUT_INVITATION = (
     "portal-file-preview",
     "portal-finding",
     "portal-dossier",
+    "portal-requests",
+    "portal-request",
 )
 
 

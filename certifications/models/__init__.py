@@ -30,6 +30,7 @@ from .evidence import (
     EvidenceRevision,
     EvidenceStatus,
 )
+from .evidence_requests import EvidenceRequest, EvidenceRequestStatus
 from .findings import (
     CapaAction,
     CapaState,
@@ -158,6 +159,8 @@ __all__ = [
     "DossierStatus",
     "Evidence",
     "EvidencePolicy",
+    "EvidenceRequest",
+    "EvidenceRequestStatus",
     "EvidenceRevision",
     "EvidenceStatus",
     "Finding",

@@ -88,10 +88,13 @@ class PortalAction(models.TextChoices):
     VIEW = "view", _("Page view")
     PREVIEW = "preview", _("Preview")
     DOWNLOAD = "download", _("Download")
+    # The portal's one write: an auditor asks for evidence (certifications.models.evidence_requests).
+    REQUEST = "request", _("Evidence request")
 
 
 class PortalAccessLog(models.Model):
-    """One page view, preview or download by an auditor in the portal. Written, never changed."""
+    """One page view, preview, download or evidence request by an auditor in the portal. Written,
+    never changed."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("auditor")

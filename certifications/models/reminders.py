@@ -15,6 +15,7 @@ class ReminderKind(models.TextChoices):
     # Registers: obligations and permits
     EVALUATION_OVERDUE = "evaluation_overdue", _("Evaluation of compliance overdue")
     PERMIT_EXPIRY = "permit_expiry", _("Permit expiring")
+    EVIDENCE_REQUEST = "evidence_request", _("Evidence requested by an auditor")
 
 
 class Reminder(models.Model):
@@ -78,3 +79,11 @@ class Reminder(models.Model):
             return None
         budget_id = rest.partition(":")[0]
         return int(budget_id) if budget_id.isdigit() else None
+
+    @property
+    def evidence_request_id(self) -> int | None:
+        """The evidence request a reminder is about, read from its item key ("evidence-request:<id>")."""
+        prefix, _sep, rest = self.item_key.partition(":")
+        if self.kind != ReminderKind.EVIDENCE_REQUEST or prefix != "evidence-request":
+            return None
+        return int(rest) if rest.isdigit() else None

@@ -25,6 +25,7 @@ from ..models import (
     CertificateStatus,
     CorrectiveAction,
     Evidence,
+    EvidenceRequestStatus,
     EvidenceStatus,
     Reminder,
     ReminderKind,
@@ -112,6 +113,27 @@ def _due_items(*, today: dt.date, horizon: dt.date) -> list[_Due]:
     items += _budget_overrun_items(today=today)
     items += _audit_items(horizon=horizon)
     items += _register_items(today=today, horizon=horizon)
+    items += _evidence_request_items()
+    return items
+
+
+def _evidence_request_items() -> list[_Due]:
+    """Every open evidence request, each day until it is answered or declined, for the person it
+    landed with: an auditor is waiting on it. Due on the date wanted, else the day it was asked."""
+    from ..selectors.evidence_requests import evidence_request_list
+
+    items = []
+    for request in evidence_request_list().filter(status=EvidenceRequestStatus.OPEN):
+        clause = request.clause
+        items.append(
+            _Due(
+                request.owner_id,
+                ReminderKind.EVIDENCE_REQUEST,
+                f"evidence-request:{request.pk}",
+                request.due_on or timezone.localdate(request.requested_at),
+                f"{request.label} · {clause.standard.code} {clause.number}: {request.text[:200]}",
+            )
+        )
     return items
 
 

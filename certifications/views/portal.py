@@ -8,6 +8,7 @@ only through the scope it returns: any other id is the same 404 as one that does
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from metering.choices import Medium
 
 from ..exports.evidence import attachment_header, revision_file_response
 from ..files import JPEG, PDF, PNG
-from ..models import AuditInvitation, EvidenceRevision, Finding, PortalAction
+from ..models import AuditInvitation, Evidence, EvidenceRevision, Finding, PortalAction
 from ..selectors import coverage as coverage_selectors
 from ..selectors import dossier_shares as share_selectors
 from ..selectors import portal as portal_selectors
@@ -162,15 +163,23 @@ class PortalEvidenceView(PortalPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        evidence = list(portal_selectors.scope_evidence(self.scope))
+        evidence = with_latest_revision(portal_selectors.scope_evidence(self.scope))
         for item in evidence:
-            revisions = sorted(item.revisions.all(), key=lambda r: -r.number)
-            item.latest = revisions[0] if revisions else None  # type: ignore[attr-defined]
             item.in_scope_clauses = [  # type: ignore[attr-defined]
                 c for c in item.clauses.all() if c.pk in self.scope.clause_ids
             ]
         context.update(evidence=evidence, previewable=PREVIEWABLE)
         return context
+
+
+def with_latest_revision(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """The items, each with ``latest``: its newest file revision (None before the first upload),
+    read from the prefetched revisions."""
+    items = list(evidence)
+    for item in items:
+        revisions = sorted(item.revisions.all(), key=lambda r: -r.number)
+        item.latest = revisions[0] if revisions else None  # type: ignore[attr-defined]
+    return items
 
 
 class PortalFindingView(PortalPageView):

@@ -354,6 +354,8 @@ DOSSIER_SEAL_DIR = env.path("DOSSIER_SEAL_DIR", default=VAR_DIR / "seal")
 DOSSIER_SEAL_KEY_PASSWORD = env("DOSSIER_SEAL_KEY_PASSWORD", default="")
 # An auditor's invitation opens this many days before the audit starts and closes this many after it ends.
 PORTAL_INVITATION_GRACE_DAYS = env.int("PORTAL_INVITATION_GRACE_DAYS", default=14)
+# Evidence requests one auditor may make in an hour (the portal's one write); more are refused with 429.
+PORTAL_EVIDENCE_REQUESTS_PER_HOUR = env.int("PORTAL_EVIDENCE_REQUESTS_PER_HOUR", default=20)
 
 # Where `manage.py reading_partitions archive` writes archived months of readings (gzip CSV).
 READINGS_ARCHIVE_DIR = env.path("READINGS_ARCHIVE_DIR", default=VAR_DIR / "archive" / "readings")

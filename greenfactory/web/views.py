@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from certifications.selectors.certificates import certificates_needing_attention
+from certifications.selectors.evidence_requests import open_requests_owned
 from certifications.selectors.permits import permits_needing_attention
 from certifications.selectors.portal import invitations_in_force, scope_of
 from certifications.services.portal import portal_access_record
@@ -46,6 +47,11 @@ class HomeView(TemplateView):
         # Administrators see background tasks that failed and were not resolved.
         if can(self.request.user, Capability.ADMINISTER):
             context["task_failures"] = unresolved_summary()
+        # Evidence auditors asked for that landed with this person, until answered or declined.
+        if can(self.request.user, Capability.AUDITS_READ):
+            context["my_evidence_requests"] = open_requests_owned(
+                user=self.request.user, today=timezone.localdate()
+            )
         return context
 
 

@@ -106,5 +106,10 @@ def test_the_demo_invites_the_auditor_to_the_surveillance_audit_once(client):
     overview = client.get(reverse("portal-audit", args=[invitation.pk]))
     assert overview.status_code == 200
     assert overview.context["findings"]
+    requests = client.get(reverse("portal-requests", args=[invitation.pk]))
+    [asked] = requests.context["requests"]
+    assert asked.status == "open"
+    assert asked.clause.pk in portal_selectors.scope_of(invitation).clause_ids
     assert demo_load()["portal_invitations"] == 0
     assert AuditInvitation.objects.count() == 1
+    assert invitation.audit.evidence_requests.count() == 1

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0016_dossier_shares'),
+        ('certifications', '0017_evidence_requests'),
         ('sites', '0003_site_shifts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
