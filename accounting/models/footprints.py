@@ -54,6 +54,9 @@ class LifeCycleStage(models.TextChoices):
     WASTE = "waste", _("Treatment of process waste")
 
 
+# How a result names the credits of system expansion, beside the stages.
+AVOIDED_LABEL = _("Avoided products (credits)")
+
 # The stages a boundary counts; items of other stages are listed but left out.
 BOUNDARY_STAGES = {
     SystemBoundary.GATE_TO_GATE: frozenset({LifeCycleStage.PRODUCTION, LifeCycleStage.WASTE}),

@@ -24,6 +24,7 @@ from accounting import formulas
 from accounting.choices import CombustionMethod
 from accounting.models import (
     Factor,
+    FactorSet,
     FootprintCoProduct,
     FootprintItem,
     FootprintResult,
@@ -38,7 +39,13 @@ from accounting.models.footprints import (
     ItemKind,
     LifeCycleStage,
 )
-from accounting.selectors.factors import KPI_FACTOR_SETS, FactorMissing, FactorTable, site_kpi_settings
+from accounting.selectors.factors import (
+    DEFAULT_GWP_SET,
+    KPI_FACTOR_SETS,
+    FactorMissing,
+    FactorTable,
+    site_kpi_settings,
+)
 from accounting.selectors.kpis import TOTAL, kpi_series
 from accounting.units import KPI_UNIT
 from metering.choices import Medium
@@ -94,6 +101,10 @@ def footprint_study_get(*, pk: int) -> FootprintStudy:
         ),
         pk=pk,
     )
+
+
+def default_gwp_set() -> FactorSet | None:
+    return FactorSet.objects.filter(code=DEFAULT_GWP_SET).first()
 
 
 def footprint_item_get(*, study: FootprintStudy, pk: int) -> FootprintItem:
