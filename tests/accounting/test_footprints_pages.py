@@ -184,3 +184,25 @@ def test_auditors_see_no_footprint_and_staff_cannot_issue_without_the_capability
     assert auditor_client.get(_url(study)).status_code == 403
     assert auditor_client.post(_url(study, "issue/")).status_code == 403
     assert not FootprintResult.objects.exists()
+
+
+def test_the_demo_has_a_footprint_of_this_years_black_mass(django_capture_on_commit_callbacks, staff_client):
+    import datetime as dt
+
+    from greenfactory.web.demo import demo_load
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(today=dt.date(2026, 11, 28))
+    study = FootprintStudy.objects.get(title="Black mass 2026")
+    # January to October: 10 months of the demo's outputs, black mass 42 % of the tonnes processed.
+    assert study.coproducts.get(product="black_mass").output_t == Decimal("19194.000")  # 45,700 t * 0.42
+    page = staff_client.get(_url(study)).content.decode()
+    assert "Grid electricity" in page
+    assert "Big bags for black mass" in page
+    # No factor of its own for 2026: the 2024 product-footprint factor, said so.
+    assert "No product carbon-footprint electricity factor for 2026" in page
+    issued = staff_client.post(_url(study, "issue/"))
+    assert issued.status_code == 302
+    result = FootprintResult.objects.get(study=study).result
+    assert result["electricity_factor"]["year"] == 2024
+    assert result["per_unit_kg"] is not None
