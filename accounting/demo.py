@@ -21,6 +21,49 @@ from greenfactory.core.time import months_add, months_before
 from greenfactory.sites.models import Site
 from metering.demo import TIANJIN_HDD, demo_year_start
 
+# The demo footprint's manual items: stage, kind, description, quantity, unit, kgCO2e per unit, source,
+# pedigree (reliability, completeness, temporal, geographical, technological).
+_DEMO_ITEMS = (
+    (
+        "raw_materials",
+        "chemical",
+        "Sodium hydroxide (32 %)",
+        "12",
+        "t",
+        "1200",
+        "Demo: generic chlor-alkali factor",
+        (3, 2, 2, 3, 2),
+    ),
+    (
+        "raw_materials",
+        "packaging",
+        "Big bags for black mass",
+        "6000",
+        "Item(s)",
+        "3.5",
+        "Demo: supplier declaration",
+        (2, 2, 1, 1, 2),
+    ),
+    (
+        "waste",
+        "waste_treatment",
+        "Electrolyte sludge incineration",
+        "40",
+        "t",
+        "450",
+        "Demo: hazardous-waste contractor",
+        (2, 3, 1, 1, 3),
+    ),
+)
+# Its co-products: product, production-record material, price (CNY/t), avoided kgCO2e per t.
+_DEMO_OUTPUTS = (
+    ("black_mass", "Black mass", "18000", None),
+    ("copper", "Copper", "62000", "3800"),
+    ("aluminium", "Aluminium", "14500", "9000"),
+    ("plastics", "Plastics", "1200", "1500"),
+    ("electrolyte", "Electrolyte", "2500", "600"),
+)
+
 
 def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
     """Degree days, activity data and inventory settings for the demo plant."""
@@ -63,38 +106,7 @@ def _footprint_load(*, site: Site, staff, today: dt.date) -> int:
         notes="Demo study.",
         by=staff,
     )
-    for stage, kind, description, quantity, unit, factor, source, pedigree in (
-        (
-            "raw_materials",
-            "chemical",
-            "Sodium hydroxide (32 %)",
-            "12",
-            "t",
-            "1200",
-            "Demo: generic chlor-alkali factor",
-            (3, 2, 2, 3, 2),
-        ),
-        (
-            "raw_materials",
-            "packaging",
-            "Big bags for black mass",
-            "6000",
-            "Item(s)",
-            "3.5",
-            "Demo: supplier declaration",
-            (2, 2, 1, 1, 2),
-        ),
-        (
-            "waste",
-            "waste_treatment",
-            "Electrolyte sludge incineration",
-            "40",
-            "t",
-            "450",
-            "Demo: hazardous-waste contractor",
-            (2, 3, 1, 1, 3),
-        ),
-    ):
+    for stage, kind, description, quantity, unit, factor, source, pedigree in _DEMO_ITEMS:
         footprints.footprint_item_create(
             study=study,
             stage=stage,
@@ -120,13 +132,7 @@ def _footprint_load(*, site: Site, staff, today: dt.date) -> int:
         .values_list("material")
         .annotate(t=Sum("tonnes"))
     )
-    for product, label, price, avoided in (
-        ("black_mass", "Black mass", "18000", None),
-        ("copper", "Copper", "62000", "3800"),
-        ("aluminium", "Aluminium", "14500", "9000"),
-        ("plastics", "Plastics", "1200", "1500"),
-        ("electrolyte", "Electrolyte", "2500", "600"),
-    ):
+    for product, label, price, avoided in _DEMO_OUTPUTS:
         if not outputs.get(label):
             continue
         footprints.footprint_coproduct_save(

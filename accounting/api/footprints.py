@@ -285,7 +285,7 @@ class FootprintStudyViewSet(
         summary="The study's issued versions",
         responses={200: FootprintResultSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request, *args, **kwargs):
         study = selectors.footprint_study_get(pk=self.get_object().pk)
         return Response(FootprintResultSerializer(study.results.all(), many=True).data)

@@ -10,75 +10,32 @@ Every formula is in accounting.formulas.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-import yaml
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounting import formulas
-from accounting.choices import CombustionMethod
-from accounting.models import (
-    Factor,
-    FactorSet,
-    FootprintCoProduct,
-    FootprintItem,
-    FootprintResult,
-    FootprintStudy,
-    RefrigerantRefill,
-    Scope3Activity,
+from accounting.models import FactorSet, FootprintCoProduct, FootprintItem, FootprintResult, FootprintStudy
+from accounting.models.footprints import Allocation, FootprintProduct
+from accounting.selectors.factors import DEFAULT_GWP_SET
+from accounting.selectors.footprint_inventory import (
+    PEDIGREE_INDICATORS as PEDIGREE_INDICATORS,
 )
-from accounting.models.footprints import (
-    BOUNDARY_STAGES,
-    Allocation,
-    FootprintProduct,
-    ItemKind,
-    LifeCycleStage,
+from accounting.selectors.footprint_inventory import (
+    Inventory,
+    footprint_inventory,
 )
-from accounting.selectors.factors import (
-    DEFAULT_GWP_SET,
-    KPI_FACTOR_SETS,
-    FactorMissing,
-    FactorTable,
-    site_kpi_settings,
+from accounting.selectors.footprint_inventory import (
+    item_uncertainty as item_uncertainty,
 )
-from accounting.selectors.kpis import TOTAL, kpi_series
-from accounting.units import KPI_UNIT
-from metering.choices import Medium
+from accounting.selectors.footprint_inventory import q6 as _s
 
-PEDIGREE_DATA = Path(__file__).resolve().parent.parent / "data" / "pedigree.yaml"
-PEDIGREE_INDICATORS = ("reliability", "completeness", "temporal", "geographical", "technological")
-PCF_KEY = "pcf"
-FUELS = (Medium.NATURAL_GAS, Medium.DIESEL, Medium.GASOLINE, Medium.LPG)
 TOP_CONTRIBUTORS = 5
 AVOIDED = "avoided"  # the stage of system-expansion credits in a result
 _ZERO = Decimal(0)
-_PLACES = Decimal("0.000001")
-
-
-def _s(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(_PLACES))
-
-
-@functools.cache
-def pedigree_matrix() -> dict:
-    """The shipped pedigree matrix: uncertainty factors per indicator and score, basic factors per
-    item kind, and the pedigree of measured inputs (accounting/data/pedigree.yaml)."""
-    return yaml.safe_load(PEDIGREE_DATA.read_text(encoding="utf-8"))
-
-
-def item_uncertainty(*, kind: str, pedigree: tuple[int, ...]) -> float:
-    """Relative uncertainty of an inventory item from its kind and its five pedigree scores."""
-    matrix = pedigree_matrix()
-    factors = [
-        float(matrix["indicators"][name][score - 1])
-        for name, score in zip(PEDIGREE_INDICATORS, pedigree, strict=True)
-    ]
-    return formulas.pedigree_relative_uncertainty(basic=float(matrix["basic"][kind]), factors=factors)
 
 
 # --- Lists and entries ------------------------------------------------------------------------------------
@@ -117,268 +74,6 @@ def footprint_coproduct_get(*, study: FootprintStudy, pk: int) -> FootprintCoPro
 
 def latest_result(*, study: FootprintStudy) -> FootprintResult | None:
     return max(study.results.all(), key=lambda r: r.version, default=None)
-
-
-# --- The inventory ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Line:
-    """One line of a study's inventory, in kgCO2e over the period (before allocation)."""
-
-    ref: str
-    stage: str
-    kind: str
-    description: str
-    quantity: Decimal
-    unit: str
-    factor_kg_per_unit: Decimal
-    factor_source: str
-    gas: str
-    pedigree: tuple[int, ...]
-    provenance: dict
-    in_boundary: bool = True
-    item_id: int | None = None
-
-    @property
-    def kg(self) -> Decimal:
-        return self.quantity * self.factor_kg_per_unit
-
-    @property
-    def uncertainty(self) -> float:
-        return item_uncertainty(kind=self.kind, pedigree=self.pedigree)
-
-    def as_dict(self) -> dict:
-        return {
-            "ref": self.ref,
-            "item": self.item_id,
-            "stage": self.stage,
-            "kind": self.kind,
-            "description": self.description,
-            "quantity": _s(self.quantity),
-            "unit": self.unit,
-            "factor_kg_per_unit": _s(self.factor_kg_per_unit),
-            "factor_source": self.factor_source,
-            "gas": self.gas,
-            "kg": _s(self.kg),
-            "in_boundary": self.in_boundary,
-            "pedigree": dict(zip(PEDIGREE_INDICATORS, self.pedigree, strict=True)),
-            "uncertainty": round(self.uncertainty, 6),
-            "provenance": self.provenance,
-        }
-
-
-def _factor_table(study: FootprintStudy) -> FactorTable:
-    """The site's factor table with the study's GWP set in place of the site's. One or two queries."""
-    settings = site_kpi_settings(site=study.site)
-    settings.gwp_set = study.gwp_set  # unsaved: the study's choice, never the site's
-    table = FactorTable(settings=settings)
-    codes = {*KPI_FACTOR_SETS, study.gwp_set.code}
-    for code, version, key, year, value in Factor.objects.filter(factor_set__code__in=codes).values_list(
-        "factor_set__code", "factor_set__version", "key", "year", "value"
-    ):
-        table.values.setdefault((code, key), {})[year] = value
-        table.versions[code] = version
-    return table
-
-
-@dataclass
-class Inventory:
-    lines: list[Line] = field(default_factory=list)
-    processed_t: Decimal = _ZERO
-    electricity: dict = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-
-def _electricity_factor(study: FootprintStudy, table: FactorTable, inventory: Inventory) -> Decimal:
-    year = study.period_end.year
-    if not table.has("grid-cn", PCF_KEY):
-        raise FactorMissing(_("No product carbon-footprint electricity factor in the factor set “grid-cn”."))
-    used = table.year_of("grid-cn", PCF_KEY, year)
-    value = table.get("grid-cn", PCF_KEY, year)
-    inventory.electricity = {
-        "key": PCF_KEY,
-        "study_year": year,
-        "year": used,
-        "kg_per_kwh": str(value),
-        "set_version": table.versions.get("grid-cn"),
-        "fallback": used != year,
-    }
-    if used != year:
-        inventory.warnings.append(
-            _(
-                "No product carbon-footprint electricity factor for %(year)s: the %(used)s factor "
-                "(%(value)s kgCO2e/kWh) is used."
-            )
-            % {"year": year, "used": used, "value": value}
-        )
-    return value
-
-
-def _fuel_factor(table: FactorTable, fuel: str) -> tuple[Decimal, str]:
-    """kgCO2 per KPI unit of a fuel by the site's combustion method, and the factors' description."""
-    if table.settings.combustion_method == CombustionMethod.IPCC:
-        energy_tj = table.get("ipcc-2006", f"{fuel}.ncv") / 1000
-        tco2 = formulas.combustion_co2e_ipcc(
-            energy_tj=energy_tj,
-            emission_factors_kg_per_tj={"CO2": table.get("ipcc-2006", f"{fuel}.co2")},
-            gwp={"CO2": table.gwp("CO2")},
-        )
-        return tco2 * formulas.KG_PER_TONNE, "ipcc-2006"
-    tco2 = formulas.combustion_co2_china(
-        fuel_quantity=Decimal(1),
-        ncv_gj_per_unit=table.get("china-guideline", f"{fuel}.ncv"),
-        carbon_tc_per_tj=table.get("china-guideline", f"{fuel}.cc"),
-        oxidation=table.get("china-guideline", f"{fuel}.of"),
-    )
-    return tco2 * formulas.KG_PER_TONNE, "china-guideline"
-
-
-def _measured_pedigree(kind: str) -> tuple[int, ...]:
-    return tuple(pedigree_matrix()["measured"][kind])
-
-
-def footprint_inventory(*, study: FootprintStudy) -> Inventory:
-    """The study's inventory lines: measured inputs of the period with provenance, then manual items.
-
-    A constant number of queries: the period's KPIs summed in one bucket, refills, transport, items.
-    """
-    table = _factor_table(study)
-    inventory = Inventory()
-    period = {"start": study.period_start.isoformat(), "end": study.period_end.isoformat()}
-    kpis = {"source": "site_kpis", "site": study.site.code, **period}
-    [bucket] = kpi_series(
-        site=study.site, start=study.period_start, end=study.period_end, granularity=TOTAL, with_meters=False
-    ) or [None]
-    stage = LifeCycleStage.PRODUCTION
-    if bucket is not None:
-        inventory.processed_t = bucket.figures["processed_t"]
-        if not bucket.complete:
-            inventory.warnings.append(
-                _("KPIs cover %(days)s of the period's %(of)s days.")
-                % {"days": bucket.days_with_data, "of": bucket.days}
-            )
-        kwh = bucket.figures["electricity_kwh"]
-        factor = _electricity_factor(study, table, inventory)
-        if kwh:
-            inventory.lines.append(
-                Line(
-                    ref="electricity",
-                    stage=stage,
-                    kind=ItemKind.ELECTRICITY,
-                    description=_("Grid electricity"),
-                    quantity=kwh,
-                    unit="kWh",
-                    factor_kg_per_unit=factor,
-                    factor_source=_("grid-cn v%(version)s, product carbon-footprint factor %(year)s")
-                    % {"version": table.versions.get("grid-cn"), "year": inventory.electricity["year"]},
-                    gas="CO2e",
-                    pedigree=_measured_pedigree(ItemKind.ELECTRICITY),
-                    provenance={**kpis, "factor_set": "grid-cn", **inventory.electricity},
-                )
-            )
-        for fuel in FUELS:
-            quantity = bucket.consumption.get(fuel)
-            if not quantity:
-                continue
-            factor, code = _fuel_factor(table, fuel)
-            inventory.lines.append(
-                Line(
-                    ref=f"fuel:{fuel}",
-                    stage=stage,
-                    kind=ItemKind.FUEL,
-                    description=str(Medium(fuel).label),
-                    quantity=quantity,
-                    unit=KPI_UNIT[fuel],
-                    factor_kg_per_unit=factor,
-                    factor_source=f"{code} v{table.versions.get(code)}",
-                    gas="CO2",
-                    pedigree=_measured_pedigree(ItemKind.FUEL),
-                    provenance={**kpis, "factor_set": code, "set_version": table.versions.get(code)},
-                )
-            )
-        heat_gj = bucket.consumption.get(Medium.HEAT, _ZERO) + bucket.consumption.get(Medium.STEAM, _ZERO)
-        if heat_gj:
-            heat = table.get("china-guideline", "heat.co2") * formulas.KG_PER_TONNE
-            inventory.lines.append(
-                Line(
-                    ref="heat",
-                    stage=stage,
-                    kind=ItemKind.HEAT,
-                    description=_("Purchased heat and steam"),
-                    quantity=heat_gj,
-                    unit="GJ",
-                    factor_kg_per_unit=heat,
-                    factor_source=f"china-guideline v{table.versions.get('china-guideline')}",
-                    gas="CO2",
-                    pedigree=_measured_pedigree(ItemKind.HEAT),
-                    provenance={**kpis, "factor_set": "china-guideline"},
-                )
-            )
-    else:
-        inventory.warnings.append(_("The site has no KPIs in the period: no measured input is counted."))
-    activity = {"site": study.site, "date__gte": study.period_start, "date__lte": study.period_end}
-    refills: dict[str, Decimal] = {}
-    for gas, kg in RefrigerantRefill.objects.filter(**activity).values_list("gas", "kg"):
-        refills[gas] = refills.get(gas, _ZERO) + kg
-    for gas, kg in sorted(refills.items()):
-        gwp = table.gwp(gas)
-        inventory.lines.append(
-            Line(
-                ref=f"refrigerant:{gas}",
-                stage=stage,
-                kind=ItemKind.REFRIGERANT,
-                description=_("Refrigerant leaks (refills), %(gas)s") % {"gas": gas},
-                quantity=kg,
-                unit="kg",
-                factor_kg_per_unit=gwp,
-                factor_source=f"{study.gwp_set.code} v{table.versions.get(study.gwp_set.code)}",
-                gas=gas,
-                pedigree=_measured_pedigree(ItemKind.REFRIGERANT),
-                provenance={"source": "refrigerant_refills", **period, "gwp_set": study.gwp_set.code},
-            )
-        )
-    for transport in Scope3Activity.objects.filter(category=3, **activity).order_by("date", "pk"):
-        inventory.lines.append(
-            Line(
-                ref=f"transport:{transport.pk}",
-                stage=LifeCycleStage.TRANSPORT,
-                kind=ItemKind.TRANSPORT,
-                description=transport.description,
-                quantity=transport.quantity,
-                unit=transport.unit,
-                factor_kg_per_unit=transport.factor_kg_per_unit,
-                factor_source=transport.factor_source,
-                gas="CO2e",
-                pedigree=_measured_pedigree(ItemKind.TRANSPORT),
-                provenance={
-                    "source": "scope3_activity",
-                    "activity": transport.pk,
-                    "date": transport.date.isoformat(),
-                },
-            )
-        )
-    for item in study.items.all():
-        inventory.lines.append(
-            Line(
-                ref=f"item:{item.pk}",
-                stage=item.stage,
-                kind=item.kind,
-                description=item.description,
-                quantity=item.quantity,
-                unit=item.unit,
-                factor_kg_per_unit=item.factor_kg_per_unit,
-                factor_source=item.factor_source,
-                gas=item.gas,
-                pedigree=item.pedigree,
-                provenance={"source": "manual"},
-                item_id=item.pk,
-            )
-        )
-    stages = BOUNDARY_STAGES[study.boundary]
-    for line in inventory.lines:
-        line.in_boundary = line.stage in stages
-    return inventory
 
 
 # --- The result -------------------------------------------------------------------------------------------
@@ -427,6 +122,16 @@ def _allocate(
     return _Allocated(reference.output_t, Decimal(1), credits)
 
 
+def _coproduct(c: FootprintCoProduct) -> dict:
+    return {
+        "product": c.product,
+        "output_t": _s(c.output_t),
+        "price_cny_per_t": None if c.price_cny_per_t is None else str(c.price_cny_per_t),
+        "avoided_kg_per_t": _s(c.avoided_kg_per_t),
+        "avoided_source": c.avoided_source,
+    }
+
+
 def footprint_compute(
     *, study: FootprintStudy, allocation: str | None = None, inventory: Inventory | None = None
 ) -> dict:
@@ -455,16 +160,7 @@ def footprint_compute(
         "electricity_factor": inventory.electricity,
         "lines": [line.as_dict() for line in inventory.lines],
         "total_kg": _s(total),
-        "coproducts": [
-            {
-                "product": c.product,
-                "output_t": _s(c.output_t),
-                "price_cny_per_t": None if c.price_cny_per_t is None else str(c.price_cny_per_t),
-                "avoided_kg_per_t": _s(c.avoided_kg_per_t),
-                "avoided_source": c.avoided_source,
-            }
-            for c in coproducts
-        ],
+        "coproducts": [_coproduct(c) for c in coproducts],
         "processed_t": _s(inventory.processed_t),
         "reference_t": _s(allocated.reference_t),
         "allocation_share": None
@@ -482,14 +178,20 @@ def footprint_compute(
         "warnings": list(inventory.warnings),
         "not_computed": allocated.reason,
     }
-    if allocated.share is None or allocated.reference_t is None:
-        return result
-    per_t = study.declared_amount_t / allocated.reference_t  # declared units -> multiplier
+    if allocated.share is not None and allocated.reference_t is not None:
+        result.update(_per_unit(study, counted, total, allocated))
+    return result
+
+
+def _per_unit(study: FootprintStudy, counted: list, total: Decimal, allocated: _Allocated) -> dict:
+    """The allocated burden per declared unit, by stage and gas, and the top contributors."""
+    share, reference_t = allocated.share or _ZERO, allocated.reference_t or Decimal(1)
+    per_t = study.declared_amount_t / reference_t  # kg of the reference product -> per declared unit
 
     def unit(kg: Decimal) -> Decimal:
-        return kg * allocated.share * per_t  # type: ignore[operator]
+        return kg * share * per_t
 
-    allocated_kg = total * allocated.share - allocated.credits_kg
+    allocated_kg = total * share - allocated.credits_kg
     by_stage: dict[str, Decimal] = {}
     by_gas: dict[str, Decimal] = {}
     for line in counted:
@@ -499,18 +201,15 @@ def footprint_compute(
         by_stage[AVOIDED] = -allocated.credits_kg * per_t
         by_gas["CO2e"] = by_gas.get("CO2e", _ZERO) - allocated.credits_kg * per_t
     ranked = sorted(counted, key=lambda line: line.kg, reverse=True)[:TOP_CONTRIBUTORS]
-    result.update(
-        allocated_kg=_s(allocated_kg),
-        per_unit_kg=_s(
-            formulas.per_declared_unit(
-                allocated_kg=allocated_kg,
-                reference_t=allocated.reference_t,
-                declared_t=study.declared_amount_t,
-            )
-        ),
-        by_stage={stage: _s(v) for stage, v in by_stage.items()},
-        by_gas={gas: _s(v) for gas, v in sorted(by_gas.items())},
-        contributors=[
+    per_unit = formulas.per_declared_unit(
+        allocated_kg=allocated_kg, reference_t=reference_t, declared_t=study.declared_amount_t
+    )
+    return {
+        "allocated_kg": _s(allocated_kg),
+        "per_unit_kg": _s(per_unit),
+        "by_stage": {stage: _s(v) for stage, v in by_stage.items()},
+        "by_gas": {gas: _s(v) for gas, v in sorted(by_gas.items())},
+        "contributors": [
             {
                 "ref": line.ref,
                 "description": line.description,
@@ -519,8 +218,7 @@ def footprint_compute(
             }
             for line in ranked
         ],
-    )
-    return result
+    }
 
 
 def footprint_sensitivity(*, study: FootprintStudy, inventory: Inventory | None = None) -> list[dict]:
