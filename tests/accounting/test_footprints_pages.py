@@ -206,3 +206,17 @@ def test_the_demo_has_a_footprint_of_this_years_black_mass(django_capture_on_com
     result = FootprintResult.objects.get(study=study).result
     assert result["electricity_factor"]["year"] == 2024
     assert result["per_unit_kg"] is not None
+
+
+def test_the_register_reads_the_same_number_of_queries_whatever_its_length(staff_client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _study(site, year=2023)
+    with CaptureQueriesContext(connection) as one:
+        staff_client.get("/kpis/footprints/")
+    for year in (2024, 2025, 2026):
+        _study(site, year=year)
+    with CaptureQueriesContext(connection) as four:
+        staff_client.get("/kpis/footprints/")
+    assert len(four) == len(one)
