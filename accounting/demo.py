@@ -1,5 +1,6 @@
 """Accounting's part of the demo plant: degree days for the baseline year, refrigerant refills,
-green certificates and scope 3 activity, and the organisation's GHG inventory settings (idempotent)."""
+green certificates and scope 3 activity, the organisation's GHG inventory settings and a footprint study
+of this year's black mass (idempotent)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,49 @@ from greenfactory.core.time import months_add, months_before
 from greenfactory.sites.models import Site
 from metering.demo import TIANJIN_HDD, demo_year_start
 
+# The demo footprint's manual items: stage, kind, description, quantity, unit, kgCO2e per unit, source,
+# pedigree (reliability, completeness, temporal, geographical, technological).
+_DEMO_ITEMS = (
+    (
+        "raw_materials",
+        "chemical",
+        "Sodium hydroxide (32 %)",
+        "12",
+        "t",
+        "1200",
+        "Demo: generic chlor-alkali factor",
+        (3, 2, 2, 3, 2),
+    ),
+    (
+        "raw_materials",
+        "packaging",
+        "Big bags for black mass",
+        "6000",
+        "Item(s)",
+        "3.5",
+        "Demo: supplier declaration",
+        (2, 2, 1, 1, 2),
+    ),
+    (
+        "waste",
+        "waste_treatment",
+        "Electrolyte sludge incineration",
+        "40",
+        "t",
+        "450",
+        "Demo: hazardous-waste contractor",
+        (2, 3, 1, 1, 3),
+    ),
+)
+# Its co-products: product, production-record material, price (CNY/t), avoided kgCO2e per t.
+_DEMO_OUTPUTS = (
+    ("black_mass", "Black mass", "18000", None),
+    ("copper", "Copper", "62000", "3800"),
+    ("aluminium", "Aluminium", "14500", "9000"),
+    ("plastics", "Plastics", "1200", "1500"),
+    ("electrolyte", "Electrolyte", "2500", "600"),
+)
+
 
 def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
     """Degree days, activity data and inventory settings for the demo plant."""
@@ -30,7 +74,78 @@ def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
         "inventory": _inventory_load(site=site, staff=staff, today=today),
         "budgets": _budget_schedule(site=site, staff=staff, today=today),
         "reference_levels": _reference_level_load(site=site, staff=staff, today=today),
+        "footprints": _footprint_load(site=site, staff=staff, today=today),
     }
+
+
+def _footprint_load(*, site: Site, staff, today: dt.date) -> int:
+    """This year's ISO 14067 footprint of black mass, cradle to gate, allocated by mass: the measured
+    inputs come from the demo's KPIs and activity data, the rest from the items below."""
+    from django.db.models import Sum
+
+    from accounting.models import FactorSet, FootprintStudy
+    from accounting.services import footprints
+    from greenfactory.sites.models import ProductionKind, ProductionRecord
+
+    if FootprintStudy.objects.filter(site=site).exists():
+        return 0
+    end = dt.date(today.year, today.month, 1) - dt.timedelta(days=1)
+    if end.year != today.year:  # January: last year's study
+        end = dt.date(today.year - 1, 12, 31)
+    study = footprints.footprint_study_create(
+        site=site,
+        title=f"Black mass {end.year}",
+        product="black_mass",
+        declared_unit="1 t of black mass",
+        boundary="cradle_to_gate",
+        period_start=dt.date(end.year, 1, 1),
+        period_end=end,
+        allocation="mass",
+        gwp_set=FactorSet.objects.get(code="gwp-ar5"),
+        cut_off="Inputs below 1 % of the input mass and of the total emissions are left out; capital goods excluded.",
+        notes="Demo study.",
+        by=staff,
+    )
+    for stage, kind, description, quantity, unit, factor, source, pedigree in _DEMO_ITEMS:
+        footprints.footprint_item_create(
+            study=study,
+            stage=stage,
+            kind=kind,
+            description=description,
+            quantity=Decimal(quantity),
+            unit=unit,
+            factor_kg_per_unit=Decimal(factor),
+            factor_source=source,
+            reliability=pedigree[0],
+            completeness=pedigree[1],
+            temporal=pedigree[2],
+            geographical=pedigree[3],
+            technological=pedigree[4],
+            by=staff,
+        )
+    # Outputs of the period from the demo's production records, at this year's prices (CNY/t) and with
+    # what the recovered metals and materials avoid (kgCO2e/t of primary production).
+    outputs = dict(
+        ProductionRecord.objects.filter(
+            site=site, kind=ProductionKind.OUTPUT, period_start__gte=study.period_start, period_end__lte=end
+        )
+        .values_list("material")
+        .annotate(t=Sum("tonnes"))
+    )
+    for product, label, price, avoided in _DEMO_OUTPUTS:
+        if not outputs.get(label):
+            continue
+        footprints.footprint_coproduct_save(
+            study=study,
+            product=product,
+            output_t=outputs[label],
+            price_cny_per_t=Decimal(price),
+            avoided_kg_per_t=None if avoided is None else Decimal(avoided),
+            avoided_source="" if avoided is None else "Demo: primary production, secondary database",
+            by=staff,
+        )
+    # Left a draft: the demo's KPIs are computed after this commits, and an issued result is frozen.
+    return 1
 
 
 def _reference_level_load(*, site: Site, staff, today: dt.date) -> int:

@@ -305,3 +305,49 @@ def uncertainty_sum(items: Iterable[tuple[float, float]]) -> float:
 def purchased_heat_co2(*, gj: Decimal, tco2_per_gj: Decimal) -> Decimal:
     """tCO2 of purchased heat or steam: GJ * factor (tCO2/GJ)."""
     return gj * tco2_per_gj
+
+
+# --- Product carbon footprint (ISO 14067) ----------------------------------------------------------------
+
+
+def allocation_share_mass(*, reference_t: Decimal, outputs_t: Iterable[Decimal]) -> Decimal:
+    """Share of the burden carried by the reference product, by mass: m_ref / sum(m)."""
+    total = sum(outputs_t, Decimal(0))
+    if not total:
+        raise ValueError("no output to allocate to")
+    return reference_t / total
+
+
+def allocation_share_economic(
+    *, reference: tuple[Decimal, Decimal], outputs: Iterable[tuple[Decimal, Decimal]]
+) -> Decimal:
+    """Share by economic value: m_ref * p_ref / sum(m * p), over (tonnes, price per tonne) pairs."""
+    total = sum((t * p for t, p in outputs), Decimal(0))
+    if not total:
+        raise ValueError("the outputs have no value to allocate by")
+    return reference[0] * reference[1] / total
+
+
+def system_expansion_burden(*, total_kg: Decimal, avoided: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """Burden left on the reference product when the co-products are credited with what they avoid:
+    total - sum(tonnes * avoided kgCO2e per tonne). May be negative."""
+    return total_kg - sum((t * kg for t, kg in avoided), Decimal(0))
+
+
+def per_declared_unit(*, allocated_kg: Decimal, reference_t: Decimal, declared_t: Decimal) -> Decimal:
+    """kgCO2e per declared unit: allocated burden / tonnes of the reference product * tonnes per unit."""
+    if not reference_t:
+        raise ValueError("no tonnes of the reference product")
+    return allocated_kg / reference_t * declared_t
+
+
+def pedigree_gsd2(*, basic: float, factors: Sequence[float]) -> float:
+    """Square of the geometric standard deviation of an item (ecoinvent pedigree approach):
+    exp(sqrt(ln(U_b)^2 + sum ln(U_i)^2)), the U being uncertainty factors (GSD^2 contributions)."""
+    return math.exp(math.sqrt(math.log(basic) ** 2 + sum(math.log(u) ** 2 for u in factors)))
+
+
+def pedigree_relative_uncertainty(*, basic: float, factors: Sequence[float]) -> float:
+    """The item's relative uncertainty for the sum rule of section 11: GSD^2 - 1 (0.2229 = +22.29 %),
+    the distance from the median to the upper end of its 95 % interval."""
+    return pedigree_gsd2(basic=basic, factors=factors) - 1

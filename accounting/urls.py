@@ -1,9 +1,19 @@
-"""Pages of the accounting app, under /kpis/: the dashboard, activity data, the GHG inventory and
-ISO 50001 baselines and targets; under /energy/: the energy flow and the functions list."""
+"""Pages of the accounting app, under /kpis/: the dashboard, activity data, the GHG inventory,
+product footprints and ISO 50001 baselines and targets; under /energy/: the energy flow and the functions list."""
 
 from django.urls import include, path
 
-from accounting.views import activity, baselines, benchmarks, budgets, energy, inventory, kpis, load_profiles
+from accounting.views import (
+    activity,
+    baselines,
+    benchmarks,
+    budgets,
+    energy,
+    footprints,
+    inventory,
+    kpis,
+    load_profiles,
+)
 
 baseline_patterns = [
     path("", baselines.BaselineListView.as_view(), name="baseline-list"),
@@ -20,11 +30,37 @@ baseline_patterns = [
     path("<int:pk>/targets/", baselines.BaselineTargetCreateView.as_view(), name="baseline-target-create"),
 ]
 
+footprint_patterns = [
+    path("", footprints.FootprintListView.as_view(), name="footprint-list"),
+    path("new/", footprints.FootprintCreateView.as_view(), name="footprint-create"),
+    path("<int:pk>/", footprints.FootprintDetailView.as_view(), name="footprint-detail"),
+    path("<int:pk>/edit/", footprints.FootprintEditView.as_view(), name="footprint-edit"),
+    path("<int:pk>/delete/", footprints.FootprintDeleteView.as_view(), name="footprint-delete"),
+    path("<int:pk>/issue/", footprints.FootprintIssueView.as_view(), name="footprint-issue"),
+    path("<int:pk>/reopen/", footprints.FootprintReopenView.as_view(), name="footprint-reopen"),
+    path("<int:pk>/items/new/", footprints.FootprintItemView.as_view(), name="footprint-item-create"),
+    path("<int:pk>/items/<int:item>/", footprints.FootprintItemView.as_view(), name="footprint-item-edit"),
+    path(
+        "<int:pk>/items/<int:item>/delete/",
+        footprints.FootprintItemDeleteView.as_view(),
+        name="footprint-item-delete",
+    ),
+    path(
+        "<int:pk>/coproducts/", footprints.FootprintCoProductView.as_view(), name="footprint-coproduct-save"
+    ),
+    path(
+        "<int:pk>/coproducts/<int:coproduct>/delete/",
+        footprints.FootprintCoProductDeleteView.as_view(),
+        name="footprint-coproduct-delete",
+    ),
+]
+
 kpi_patterns = [
     path("", kpis.KpiDashboardView.as_view(), name="kpi-dashboard"),
     path("inventory/", inventory.InventoryView.as_view(), name="ghg-inventory"),
     path("inventory/settings/", inventory.InventorySettingsView.as_view(), name="ghg-inventory-settings"),
     path("baselines/", include(baseline_patterns)),
+    path("footprints/", include(footprint_patterns)),
     path("activity/<slug:kind>/", activity.ActivityView.as_view(), name="kpi-activity"),
 ]
 

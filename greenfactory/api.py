@@ -19,6 +19,7 @@ from accounting.api.benchmarks import BenchmarkViewSet, ReferenceLevelViewSet
 from accounting.api.budgets import EnergyBudgetViewSet
 from accounting.api.energy import EnergyFlowViewSet, EnergyFunctionViewSet
 from accounting.api.factors import FactorSetViewSet, FactorViewSet
+from accounting.api.footprints import FootprintCoProductViewSet, FootprintItemViewSet, FootprintStudyViewSet
 from accounting.api.inventory import (
     BaseYearRecalculationViewSet,
     GhgInventoryViewSet,
@@ -92,6 +93,9 @@ router.register("base-year-recalculations", BaseYearRecalculationViewSet, basena
 router.register("source-uncertainties", SourceUncertaintyViewSet, basename="source-uncertainty")
 router.register("energy-baselines", EnergyBaselineViewSet, basename="energy-baseline")
 router.register("energy-budgets", EnergyBudgetViewSet, basename="energy-budget")  # energy budgets
+router.register("footprint-studies", FootprintStudyViewSet, basename="footprint-study")  # ISO 14067
+router.register("footprint-items", FootprintItemViewSet, basename="footprint-item")
+router.register("footprint-coproducts", FootprintCoProductViewSet, basename="footprint-coproduct")
 router.register("baseline-adjustments", BaselineAdjustmentViewSet, basename="baseline-adjustment")
 router.register("energy-targets", EnergyTargetViewSet, basename="energy-target")
 router.register("driver-values", DriverValueViewSet, basename="driver-value")

@@ -1,5 +1,6 @@
 """Energy and carbon accounting: factor sets, activity data, site KPIs, baselines and targets, the
-GHG inventory. These models came from metering and keep its tables (``metering_*``)."""
+GHG inventory, product footprints. The older models came from metering and keep its tables
+(``metering_*``)."""
 
 from accounting.models.activity import (
     FuelDelivery,
@@ -17,6 +18,12 @@ from accounting.models.baselines import (
 from accounting.models.benchmarks import BenchmarkMetric, ReferenceLevel
 from accounting.models.budgets import BudgetLine, BudgetQuantity, BudgetTariff, EnergyBudget
 from accounting.models.factors import Factor, FactorSet, SiteKpiSettings
+from accounting.models.footprints import (
+    FootprintCoProduct,
+    FootprintItem,
+    FootprintResult,
+    FootprintStudy,
+)
 from accounting.models.inventory import (
     BaseYearRecalculation,
     InventoryCategory,
@@ -40,6 +47,10 @@ __all__ = [
     "FuelDelivery",
     "Factor",
     "FactorSet",
+    "FootprintCoProduct",
+    "FootprintItem",
+    "FootprintResult",
+    "FootprintStudy",
     "GreenCertificateRetirement",
     "InventoryCategory",
     "InventorySettings",

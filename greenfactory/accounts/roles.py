@@ -44,6 +44,11 @@ class Capability(models.TextChoices):
         "inventory_write",
         _("Edit the GHG inventory's boundaries, base year and uncertainties"),
     )
+    FOOTPRINTS_WRITE = (
+        "footprints_write",
+        _("Keep product footprint studies, their inventory items and co-products"),
+    )
+    FOOTPRINTS_ISSUE = "footprints_issue", _("Issue and reopen product footprint studies")
     STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
     STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
     EVIDENCE_READ = "evidence_read", _("See evidence, coverage and reminders")
@@ -89,6 +94,8 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.QUALITY_WRITE,
             Capability.INVENTORY_WRITE,
             Capability.BASELINES_WRITE,
+            Capability.FOOTPRINTS_WRITE,
+            Capability.FOOTPRINTS_ISSUE,
             Capability.STANDARDS_READ,
             Capability.STANDARDS_WRITE,
             Capability.EVIDENCE_READ,

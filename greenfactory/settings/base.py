@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     ],
     # A certificate is recorded with an initial status and answered with any (two enums named apart).
     "ENUM_NAME_OVERRIDES": {
+        # product carbon footprints
+        "FootprintProductEnum": "accounting.models.footprints.FootprintProduct",
+        "FootprintCoProductEnum": "accounting.api.footprints.COPRODUCT_CHOICES",
+        "FootprintItemKindEnum": "accounting.models.footprints.ItemKind",
         "CertificateStatusEnum": "certifications.models.certificates.CertificateStatus",
         "CertificateInitialStatusEnum": "certifications.api.certificates.INITIAL_STATUS_CHOICES",
         "AuditStatusEnum": "certifications.models.audits.AuditStatus",
