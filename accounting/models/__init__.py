@@ -25,6 +25,17 @@ from accounting.models.inventory import (
     SourceUncertainty,
 )
 from accounting.models.kpis import SiteKpi
+from accounting.models.neutrality import (
+    CarbonCredit,
+    ClaimRequirement,
+    CreditSerialBlock,
+    NeutralityAction,
+    NeutralityClaim,
+    NeutralityPeriod,
+    NeutralityProgramme,
+    ReductionMilestone,
+    ReductionTarget,
+)
 
 __all__ = [
     "BaseYearRecalculation",
@@ -33,6 +44,9 @@ __all__ = [
     "BudgetLine",
     "BudgetQuantity",
     "BudgetTariff",
+    "CarbonCredit",
+    "ClaimRequirement",
+    "CreditSerialBlock",
     "DriverValue",
     "EnergyBaseline",
     "EnergyBudget",
@@ -44,6 +58,12 @@ __all__ = [
     "InventoryCategory",
     "InventorySettings",
     "InventorySite",
+    "NeutralityAction",
+    "NeutralityClaim",
+    "NeutralityPeriod",
+    "NeutralityProgramme",
+    "ReductionMilestone",
+    "ReductionTarget",
     "RefrigerantRefill",
     "ReferenceLevel",
     "Scope3Activity",
