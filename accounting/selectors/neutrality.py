@@ -79,6 +79,14 @@ def credit_list() -> QuerySet[CarbonCredit]:
     return CarbonCredit.objects.select_related("programme", "period", "block").order_by("retired_on", "pk")
 
 
+def period_credits(*, period: NeutralityPeriod) -> QuerySet[CarbonCredit]:
+    return (
+        CarbonCredit.objects.filter(period=period)
+        .select_related("block", "period")
+        .order_by("retired_on", "pk")
+    )
+
+
 def claim_list() -> QuerySet[NeutralityClaim]:
     return (
         NeutralityClaim.objects.select_related("programme", "period", "made_by")

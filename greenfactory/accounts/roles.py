@@ -44,6 +44,10 @@ class Capability(models.TextChoices):
         "inventory_write",
         _("Edit the GHG inventory's boundaries, base year and uncertainties"),
     )
+    NEUTRALITY_WRITE = (
+        "neutrality_write",
+        _("Keep carbon-neutrality programmes: plans, periods, retired credits and claims"),
+    )
     STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
     STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
     EVIDENCE_READ = "evidence_read", _("See evidence, coverage and reminders")
@@ -89,6 +93,7 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.QUALITY_WRITE,
             Capability.INVENTORY_WRITE,
             Capability.BASELINES_WRITE,
+            Capability.NEUTRALITY_WRITE,
             Capability.STANDARDS_READ,
             Capability.STANDARDS_WRITE,
             Capability.EVIDENCE_READ,
