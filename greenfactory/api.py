@@ -29,6 +29,7 @@ from accounting.api.inventory import (
 )
 from accounting.api.kpis import KpiViewSet
 from accounting.api.load_profiles import LoadProfileViewSet
+from accounting.api.neutrality import CarbonCreditViewSet, NeutralityClaimViewSet, NeutralityProgrammeViewSet
 from certifications.api import (
     AuditProgrammeViewSet,
     AuditSessionViewSet,
@@ -92,6 +93,9 @@ router.register("base-year-recalculations", BaseYearRecalculationViewSet, basena
 router.register("source-uncertainties", SourceUncertaintyViewSet, basename="source-uncertainty")
 router.register("energy-baselines", EnergyBaselineViewSet, basename="energy-baseline")
 router.register("energy-budgets", EnergyBudgetViewSet, basename="energy-budget")  # energy budgets
+router.register("neutrality-programmes", NeutralityProgrammeViewSet, basename="neutrality-programme")
+router.register("carbon-credits", CarbonCreditViewSet, basename="carbon-credit")
+router.register("neutrality-claims", NeutralityClaimViewSet, basename="neutrality-claim")
 router.register("baseline-adjustments", BaselineAdjustmentViewSet, basename="baseline-adjustment")
 router.register("energy-targets", EnergyTargetViewSet, basename="energy-target")
 router.register("driver-values", DriverValueViewSet, basename="driver-value")
