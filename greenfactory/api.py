@@ -29,7 +29,8 @@ from accounting.api.inventory import (
 )
 from accounting.api.kpis import KpiViewSet
 from accounting.api.load_profiles import LoadProfileViewSet
-from accounting.api.neutrality import CarbonCreditViewSet, NeutralityClaimViewSet, NeutralityProgrammeViewSet
+from accounting.api.neutrality import NeutralityProgrammeViewSet
+from accounting.api.neutrality_claims import CarbonCreditViewSet, NeutralityClaimViewSet
 from certifications.api import (
     AuditProgrammeViewSet,
     AuditSessionViewSet,

@@ -160,8 +160,8 @@ class CreditForm(forms.Form):
         required=False,
         help_text=_("The serial number without its running number, as the registry shows it."),
     )
-    serial_start = forms.IntegerField(label=_("First serial"), min_value=1, max_value=2**63 - 1)
-    serial_end = forms.IntegerField(label=_("Last serial"), min_value=1, max_value=2**63 - 1)
+    serial_start = forms.IntegerField(label=_("First serial"), min_value=1, max_value=2**63 - 2)
+    serial_end = forms.IntegerField(label=_("Last serial"), min_value=1, max_value=2**63 - 2)
     quantity_tco2e = forms.IntegerField(
         label=_("Quantity (tCO2e)"),
         min_value=1,

@@ -8,16 +8,20 @@ from django.db import migrations, models
 
 def credit_ranges_exclusive(apps, schema_editor):
     """On PostgreSQL with btree_gist, two retired ranges of one serial block cannot overlap in the
-    table itself (the retirement service checks it under a row lock on every database)."""
+    table itself (the retirement service checks it under a row lock on every database). Without the
+    extension, or the right to create it, the service's check stands alone."""
     if schema_editor.connection.vendor != "postgresql":
         return
+    from django.db import DatabaseError, transaction
+
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'btree_gist'")
         if cursor.fetchone() is None:
-            cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'btree_gist'")
-            if cursor.fetchone() is None:
+            try:
+                with transaction.atomic(using=schema_editor.connection.alias):
+                    cursor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+            except DatabaseError:
                 return
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
         cursor.execute(
             "ALTER TABLE accounting_carboncredit ADD CONSTRAINT carbon_credit_serials_do_not_overlap "
             "EXCLUDE USING gist (block_id WITH =, int8range(serial_start, serial_end, '[]') WITH &&)"

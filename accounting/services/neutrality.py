@@ -1,6 +1,6 @@
 """Writing carbon-neutrality programmes (ISO 14068-1:2023): the programme, its management plan
-(targets with milestones at most five years apart, actions), the footprint of each period, retired
-credits (a serial is retired once, across programmes), and claims with the gate that makes them."""
+(targets with milestones at most five years apart, actions) and the footprint of each period.
+Credits and claims are written by accounting.services.neutrality_claims."""
 
 from __future__ import annotations
 
@@ -10,17 +10,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 
 from accounting import formulas
 from accounting.models import (
-    CarbonCredit,
-    ClaimRequirement,
-    CreditSerialBlock,
     NeutralityAction,
-    NeutralityClaim,
     NeutralityPeriod,
     NeutralityProgramme,
     ReductionMilestone,
@@ -28,17 +23,12 @@ from accounting.models import (
 )
 from accounting.models.neutrality import (
     ActionStatus,
-    ClaimKind,
     ClaimStatus,
-    ClaimVerification,
-    CreditKind,
-    CreditQuality,
-    CreditRegistry,
     FootprintSource,
     NeutralitySubject,
     Scope2Basis,
 )
-from accounting.selectors.neutrality import claim_check, inventory_footprint
+from accounting.selectors.neutrality import inventory_footprint
 from greenfactory.core.exceptions import AlreadyExists, DomainError, TransitionNotAllowed
 from greenfactory.core.history import history_user_set
 from greenfactory.core.validators import date_is_plausible, year_is_plausible
@@ -47,39 +37,9 @@ if TYPE_CHECKING:
     from greenfactory.accounts.models import User
     from greenfactory.sites.models import Organisation
 
-# The requirements a new claim starts with; staff add their own and attach the evidence of each.
-DEFAULT_REQUIREMENTS = (
-    "Footprint of the period quantified and verified",
-    "Management plan with reduction targets approved by top management",
-    "Retirement statements of the credits from their registries",
-    "Public neutrality statement",
-)
-
 
 class NeutralityInvalid(DomainError):
     """A programme, plan, period, credit or claim that cannot be stored as given."""
-
-
-class CreditSerialsTaken(DomainError):
-    """Some of the serials were already retired (for this programme or another)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    code = "serials_taken"
-
-
-class ClaimBlocked(DomainError):
-    """The claim cannot be made yet; the message lists what is missing."""
-
-    status_code = status.HTTP_409_CONFLICT
-    code = "claim_blocked"
-
-    def __init__(self, message: str, *, missing: list[str], problems: list[str]) -> None:
-        super().__init__(message)
-        self.missing = missing
-        self.problems = problems
-
-    def extra(self) -> dict:
-        return {"missing_requirements": self.missing, "problems": self.problems}
 
 
 def _tco2e(value: Decimal | None, *, field: str, allow_none: bool = False) -> None:
@@ -91,12 +51,12 @@ def _tco2e(value: Decimal | None, *, field: str, allow_none: bool = False) -> No
         raise NeutralityInvalid(_("A quantity in tCO2e is a number of zero or more."), field=field)
 
 
-def _year(value: int, *, field: str) -> None:
+def check_year(value: int, *, field: str) -> None:
     if not year_is_plausible(value):
         raise NeutralityInvalid(_("The year is out of range."), field=field)
 
 
-def _date(value: dt.date, *, field: str) -> None:
+def check_date(value: dt.date, *, field: str) -> None:
     if not date_is_plausible(value):
         raise NeutralityInvalid(_("The date is out of range."), field=field)
 
@@ -120,8 +80,8 @@ def _check_programme(
         )
     if not boundary.strip():
         raise NeutralityInvalid(_("Describe the subject's boundary."), field="boundary")
-    _year(base_year, field="base_year")
-    _date(target_date, field="target_date")
+    check_year(base_year, field="base_year")
+    check_date(target_date, field="target_date")
     if target_date.year <= base_year:
         raise NeutralityInvalid(_("The target date comes after the base period."), field="target_date")
 
@@ -260,7 +220,7 @@ def target_create(
     programme = NeutralityProgramme.objects.select_for_update().get(pk=programme.pk)
     if not description.strip():
         raise NeutralityInvalid(_("Describe the target."), field="description")
-    _year(target_year, field="target_year")
+    check_year(target_year, field="target_year")
     _percent(reduction_percent, field="reduction_percent")
     if target_year <= programme.base_year:
         raise NeutralityInvalid(_("The target year comes after the base period."), field="target_year")
@@ -288,7 +248,7 @@ def target_create(
 def _milestone_check(
     *, programme: NeutralityProgramme, target_year: int, year: int, percent: Decimal
 ) -> None:
-    _year(year, field="milestones")
+    check_year(year, field="milestones")
     if not programme.base_year < year < target_year:
         raise NeutralityInvalid(
             _("A milestone falls between the base period and the target year."), field="milestones"
@@ -346,8 +306,8 @@ def action_create(
     """A reduction action of the plan, with its owner and dates."""
     if not title.strip():
         raise NeutralityInvalid(_("Name the action."), field="title")
-    _date(start_date, field="start_date")
-    _date(due_date, field="due_date")
+    check_date(start_date, field="start_date")
+    check_date(due_date, field="due_date")
     if due_date < start_date:
         raise NeutralityInvalid(_("The due date comes after the start."), field="due_date")
     if target is not None and target.programme_id != programme.pk:
@@ -402,7 +362,7 @@ def period_save(
     (stored as it stands now, with where it came from), or entered with its source. A period a
     claim was made on no longer changes."""
     programme = NeutralityProgramme.objects.select_for_update().get(pk=programme.pk)
-    _year(year, field="year")
+    check_year(year, field="year")
     if year < programme.base_year:
         raise NeutralityInvalid(_("A period is the base period or later."), field="year")
     _tco2e(removals_tco2e, field="removals_tco2e")
@@ -445,221 +405,3 @@ def period_save(
     history_user_set(period, by)
     period.save()
     return period
-
-
-# --- Credits --------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def credit_retire(
-    *,
-    programme: NeutralityProgramme,
-    period: NeutralityPeriod,
-    registry: str,
-    serial_prefix: str,
-    serial_start: int,
-    serial_end: int,
-    project: str,
-    standard: str,
-    kind: str,
-    vintage: int,
-    retired_on: dt.date,
-    evidence_reference: str,
-    quality_criteria: Sequence[str] = (),
-    quantity_tco2e: int | None = None,
-    note: str = "",
-    by: User | None = None,
-) -> CarbonCredit:
-    """Record a batch of credits retired for a period: serials ``serial_prefix`` + ``serial_start`` to
-    ``serial_end``, a tonne each. The block's row is locked, so a serial is retired once whatever
-    programme asks; an overlap with a batch already recorded is refused with the batch it hits."""
-    if period.programme_id != programme.pk:
-        raise NeutralityInvalid(_("The period belongs to another programme."), field="period")
-    if registry not in CreditRegistry.values:
-        raise NeutralityInvalid(_("Unknown registry."), field="registry")
-    if kind not in CreditKind.values:
-        raise NeutralityInvalid(_("A credit is a reduction or a removal."), field="kind")
-    unknown = set(quality_criteria) - set(CreditQuality.values)
-    if unknown:
-        raise NeutralityInvalid(_("Unknown quality criteria."), field="quality_criteria")
-    if serial_start < 1 or serial_end < serial_start or serial_end >= 2**63:
-        raise NeutralityInvalid(_("The last serial is the first one or after it."), field="serial_end")
-    count = serial_end - serial_start + 1
-    if quantity_tco2e is not None and quantity_tco2e != count:
-        raise NeutralityInvalid(
-            _("%(count)s serials are %(count)s tCO2e, not %(quantity)s.")
-            % {"count": count, "quantity": quantity_tco2e},
-            field="quantity_tco2e",
-        )
-    _year(vintage, field="vintage")
-    _date(retired_on, field="retired_on")
-    if vintage > retired_on.year:
-        raise NeutralityInvalid(_("Credits are retired in their vintage year or later."), field="vintage")
-    if not evidence_reference.strip():
-        raise NeutralityInvalid(_("Give the registry's retirement statement."), field="evidence_reference")
-    if not project.strip() or not standard.strip():
-        raise NeutralityInvalid(_("Name the project and its standard or methodology."), field="project")
-    prefix = serial_prefix.strip()
-    CreditSerialBlock.objects.get_or_create(registry=registry, prefix=prefix)
-    block = CreditSerialBlock.objects.select_for_update().get(registry=registry, prefix=prefix)
-    clash = (
-        CarbonCredit.objects.filter(block=block, serial_start__lte=serial_end, serial_end__gte=serial_start)
-        .select_related("programme")
-        .first()
-    )
-    if clash is not None:
-        raise CreditSerialsTaken(
-            _("Serials %(start)s to %(end)s overlap the batch retired for %(programme)s (%(range)s).")
-            % {
-                "start": f"{prefix}{serial_start}",
-                "end": f"{prefix}{serial_end}",
-                "programme": clash.programme.reference,
-                "range": clash.serial_range,
-            },
-            field="serial_start",
-        )
-    credit = CarbonCredit(
-        programme=programme,
-        period=period,
-        block=block,
-        registry=registry,
-        project=project.strip(),
-        standard=standard.strip(),
-        kind=kind,
-        vintage=vintage,
-        serial_start=serial_start,
-        serial_end=serial_end,
-        quantity_tco2e=count,
-        retired_on=retired_on,
-        quality_criteria=sorted(set(quality_criteria)),
-        evidence_reference=evidence_reference.strip(),
-        note=note.strip(),
-        created_by=by,
-    )
-    history_user_set(credit, by)
-    try:
-        with transaction.atomic():
-            credit.save()
-    except IntegrityError:
-        raise CreditSerialsTaken(
-            _("Some of these serials were retired already."), field="serial_start"
-        ) from None
-    return credit
-
-
-# --- Claims ---------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def claim_create(
-    *,
-    programme: NeutralityProgramme,
-    period: NeutralityPeriod,
-    kind: str,
-    verification: str,
-    statement: str,
-    verifier: str = "",
-    requirements: Sequence[str] | None = None,
-    by: User | None = None,
-) -> NeutralityClaim:
-    """A draft claim for a period, with the requirements it rests on (the default list when none
-    are given)."""
-    if period.programme_id != programme.pk:
-        raise NeutralityInvalid(_("The period belongs to another programme."), field="period")
-    if kind not in ClaimKind.values:
-        raise NeutralityInvalid(_("A claim is achieved or committed."), field="kind")
-    if verification not in ClaimVerification.values:
-        raise NeutralityInvalid(_("Unknown verification."), field="verification")
-    if verification != ClaimVerification.SELF and not verifier.strip():
-        raise NeutralityInvalid(_("Name the body that validates or verifies the claim."), field="verifier")
-    if not statement.strip():
-        raise NeutralityInvalid(_("Write the claim's statement."), field="statement")
-    claim = NeutralityClaim(
-        programme=programme,
-        period=period,
-        kind=kind,
-        verification=verification,
-        verifier=verifier.strip(),
-        statement=statement.strip(),
-    )
-    history_user_set(claim, by)
-    claim.save()
-    titles = DEFAULT_REQUIREMENTS if requirements is None else requirements
-    for title in titles:
-        if title.strip():
-            requirement_add(claim=claim, title=title, by=by)
-    return claim
-
-
-def _draft(claim_pk: int) -> NeutralityClaim:
-    claim = NeutralityClaim.objects.select_for_update().get(pk=claim_pk)
-    if claim.status != ClaimStatus.DRAFT:
-        raise TransitionNotAllowed(_("The claim is no longer a draft."))
-    return claim
-
-
-@transaction.atomic
-def requirement_add(
-    *, claim: NeutralityClaim, title: str, evidence_reference: str = "", by: User | None = None
-) -> ClaimRequirement:
-    """Record something the draft claim rests on, with its evidence when known."""
-    claim = _draft(claim.pk)
-    if not title.strip():
-        raise NeutralityInvalid(_("Name the requirement."), field="title")
-    requirement = ClaimRequirement(
-        claim=claim, title=title.strip()[:300], evidence_reference=evidence_reference.strip()
-    )
-    history_user_set(requirement, by)
-    requirement.save()
-    return requirement
-
-
-@transaction.atomic
-def requirement_evidence_set(
-    *, requirement: ClaimRequirement, evidence_reference: str, by: User | None = None
-) -> ClaimRequirement:
-    """Attach (or clear, with "") the evidence of a draft claim's requirement."""
-    _draft(requirement.claim_id)
-    requirement = ClaimRequirement.objects.select_for_update().get(pk=requirement.pk)
-    requirement.evidence_reference = evidence_reference.strip()
-    history_user_set(requirement, by)
-    requirement.save()
-    return requirement
-
-
-@transaction.atomic
-def claim_make(*, claim: NeutralityClaim, by: User | None = None) -> NeutralityClaim:
-    """Make a draft claim, if every requirement has its evidence and the period meets ISO 14068-1
-    (reductions against the base period, then removals and credits); otherwise ClaimBlocked names
-    what is missing and nothing changes."""
-    claim = _draft(claim.pk)
-    NeutralityPeriod.objects.select_for_update().filter(pk=claim.period_id).first()
-    check = claim_check(claim=claim)
-    if not check.ready:
-        missing = [r.title for r in check.missing]
-        parts = list(check.problems)
-        if missing:
-            parts.append(_("Evidence missing for: %(list)s.") % {"list": "; ".join(missing)})
-        raise ClaimBlocked(
-            _("The claim cannot be made yet. %(reasons)s") % {"reasons": " ".join(parts)},
-            missing=missing,
-            problems=check.problems,
-        )
-    claim.status = ClaimStatus.MADE
-    claim.made_at = timezone.now()
-    claim.made_by = by
-    history_user_set(claim, by)
-    claim.save()
-    return claim
-
-
-@transaction.atomic
-def claim_withdraw(*, claim: NeutralityClaim, by: User | None = None) -> NeutralityClaim:
-    """Withdraw a claim that was made."""
-    claim = NeutralityClaim.objects.select_for_update().get(pk=claim.pk)
-    if claim.status != ClaimStatus.MADE:
-        raise TransitionNotAllowed(_("Only a claim that was made can be withdrawn."))
-    claim.status = ClaimStatus.WITHDRAWN
-    history_user_set(claim, by)
-    claim.save()
-    return claim

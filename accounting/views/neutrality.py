@@ -21,6 +21,7 @@ from accounting.forms import neutrality as forms
 from accounting.models.neutrality import STANDARD, ClaimStatus
 from accounting.selectors import neutrality as selectors
 from accounting.services import neutrality as service
+from accounting.services import neutrality_claims as claims_service
 from greenfactory.accounts.permissions import CapabilityRequiredMixin
 from greenfactory.accounts.roles import Capability, can
 from greenfactory.core.exceptions import DomainError
@@ -286,7 +287,7 @@ class CreditCreateView(_PeriodChoiceView):
     success = _("Credits recorded.")
 
     def save(self, data):
-        return service.credit_retire(
+        return claims_service.credit_retire(
             programme=self.programme,
             period=self.period(data["period"]),
             registry=data["registry"],
@@ -312,7 +313,7 @@ class ClaimCreateView(_PeriodChoiceView):
     success = _("Claim drafted; attach the evidence of each requirement, then make it.")
 
     def save(self, data):
-        return service.claim_create(
+        return claims_service.claim_create(
             programme=self.programme,
             period=self.period(data["period"]),
             kind=data["kind"],
@@ -376,7 +377,7 @@ class RequirementAddView(_ActionView):
         form = forms.RequirementForm(request.POST)
         if not form.is_valid():
             raise service.NeutralityInvalid(_("Name the requirement."))
-        service.requirement_add(claim=claim, by=request.user, **form.cleaned_data)
+        claims_service.requirement_add(claim=claim, by=request.user, **form.cleaned_data)
         return claim.programme
 
 
@@ -391,7 +392,7 @@ class RequirementEvidenceView(_ActionView):
         form = forms.EvidenceForm(request.POST)
         if not form.is_valid():
             raise service.NeutralityInvalid(_("The evidence reference is too long."))
-        service.requirement_evidence_set(
+        claims_service.requirement_evidence_set(
             requirement=requirement,
             evidence_reference=form.cleaned_data["evidence_reference"],
             by=request.user,
@@ -406,7 +407,7 @@ class ClaimMakeView(_ActionView):
         return selectors.claim_get(pk=pk).programme_id
 
     def act(self, request, pk):
-        claim = service.claim_make(claim=selectors.claim_get(pk=pk), by=request.user)
+        claim = claims_service.claim_make(claim=selectors.claim_get(pk=pk), by=request.user)
         return claim.programme
 
 
@@ -417,5 +418,5 @@ class ClaimWithdrawView(_ActionView):
         return selectors.claim_get(pk=pk).programme_id
 
     def act(self, request, pk):
-        claim = service.claim_withdraw(claim=selectors.claim_get(pk=pk), by=request.user)
+        claim = claims_service.claim_withdraw(claim=selectors.claim_get(pk=pk), by=request.user)
         return claim.programme

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from accounting.services import neutrality as service
+from accounting.services import neutrality_claims as claims_service
 
 
 def programme(organisation, *, reference="CN-1", base_year=2024, target_date=dt.date(2030, 12, 31), by=None):
@@ -45,7 +46,7 @@ def retire(
     kind="reduction",
     by=None,
 ):
-    return service.credit_retire(
+    return claims_service.credit_retire(
         programme=prog,
         period=period,
         registry=registry,

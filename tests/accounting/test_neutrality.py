@@ -17,6 +17,7 @@ from accounting.models import (
 )
 from accounting.selectors.neutrality import claim_check, period_statuses
 from accounting.services import neutrality as service
+from accounting.services import neutrality_claims as claims_service
 from greenfactory.core.exceptions import AlreadyExists, TransitionNotAllowed
 
 from .budget_helpers import month_kpi
@@ -98,12 +99,12 @@ def test_a_serial_is_retired_once_across_programmes(site):
     second = programme(site.organisation, reference="CN-B")
     period_a, period_b = entered(first, 2025, "300"), entered(second, 2025, "300")
     retire(first, period_a, 1, 100)
-    with pytest.raises(service.CreditSerialsTaken) as refused:
+    with pytest.raises(claims_service.CreditSerialsTaken) as refused:
         retire(second, period_b, 50, 150)
     assert "CN-A" in refused.value.message
     assert refused.value.status_code == 409
     assert CarbonCredit.objects.count() == 1
-    with pytest.raises(service.CreditSerialsTaken):
+    with pytest.raises(claims_service.CreditSerialsTaken):
         retire(first, period_a, 100, 100)  # the last serial again, for the same programme
     later = retire(second, period_b, 101, 150)
     assert later.quantity_tco2e == 50
@@ -116,7 +117,7 @@ def test_a_quantity_that_is_not_the_serial_range_is_refused(site):
     prog = programme(site.organisation)
     period = entered(prog, 2025, "300")
     with pytest.raises(service.NeutralityInvalid) as refused:
-        service.credit_retire(
+        claims_service.credit_retire(
             programme=prog,
             period=period,
             registry="ccer",
@@ -188,7 +189,7 @@ def test_the_claim_is_blocked_until_every_requirement_has_evidence(site, staff_u
     four default requirements have no evidence: refused, naming them; with evidence for three it is
     still refused and names the fourth; with all four it is made."""
     prog, period = _ready_period(site)
-    claim = service.claim_create(
+    claim = claims_service.claim_create(
         programme=prog,
         period=period,
         kind="achieved",
@@ -197,22 +198,24 @@ def test_the_claim_is_blocked_until_every_requirement_has_evidence(site, staff_u
         by=staff_user,
     )
     requirements = list(claim.requirements.all())
-    assert len(requirements) == len(service.DEFAULT_REQUIREMENTS)
-    with pytest.raises(service.ClaimBlocked) as refused:
-        service.claim_make(claim=claim, by=staff_user)
-    assert refused.value.missing == list(service.DEFAULT_REQUIREMENTS)
+    assert len(requirements) == len(claims_service.DEFAULT_REQUIREMENTS)
+    with pytest.raises(claims_service.ClaimBlocked) as refused:
+        claims_service.claim_make(claim=claim, by=staff_user)
+    assert refused.value.missing == list(claims_service.DEFAULT_REQUIREMENTS)
     assert refused.value.problems == []
     for requirement in requirements[:3]:
-        service.requirement_evidence_set(requirement=requirement, evidence_reference="EV-0042", by=staff_user)
-    with pytest.raises(service.ClaimBlocked) as refused:
-        service.claim_make(claim=claim, by=staff_user)
+        claims_service.requirement_evidence_set(
+            requirement=requirement, evidence_reference="EV-0042", by=staff_user
+        )
+    with pytest.raises(claims_service.ClaimBlocked) as refused:
+        claims_service.claim_make(claim=claim, by=staff_user)
     assert refused.value.missing == [requirements[3].title]
     assert requirements[3].title in refused.value.message
     assert NeutralityClaim.objects.get(pk=claim.pk).status == "draft"
-    service.requirement_evidence_set(
+    claims_service.requirement_evidence_set(
         requirement=requirements[3], evidence_reference="Website, 2027-01", by=staff_user
     )
-    made = service.claim_make(claim=claim, by=staff_user)
+    made = claims_service.claim_make(claim=claim, by=staff_user)
     assert made.status == "made"
     assert made.made_by == staff_user
     with pytest.raises(TransitionNotAllowed):
@@ -228,7 +231,7 @@ def test_an_offset_only_claim_is_refused(site):
     entered(prog, 2024, "1000")
     period = entered(prog, 2026, "1000")
     retire(prog, period, 1, 1000)
-    claim = service.claim_create(
+    claim = claims_service.claim_create(
         programme=prog,
         period=period,
         kind="achieved",
@@ -236,9 +239,9 @@ def test_an_offset_only_claim_is_refused(site):
         statement="Neutral.",
         requirements=["Statement"],
     )
-    service.requirement_evidence_set(requirement=claim.requirements.get(), evidence_reference="EV-1")
-    with pytest.raises(service.ClaimBlocked) as refused:
-        service.claim_make(claim=claim)
+    claims_service.requirement_evidence_set(requirement=claim.requirements.get(), evidence_reference="EV-1")
+    with pytest.raises(claims_service.ClaimBlocked) as refused:
+        claims_service.claim_make(claim=claim)
     assert "offsets alone" in refused.value.message
     assert NeutralityClaim.objects.get(pk=claim.pk).status == "draft"
 
@@ -249,7 +252,7 @@ def test_an_achieved_claim_needs_the_balance_covered(site):
     entered(prog, 2024, "1000")
     period = entered(prog, 2026, "800")
     retire(prog, period, 1, 700)
-    claim = service.claim_create(
+    claim = claims_service.claim_create(
         programme=prog,
         period=period,
         kind="achieved",
@@ -257,7 +260,7 @@ def test_an_achieved_claim_needs_the_balance_covered(site):
         statement="Neutral.",
         requirements=["Statement"],
     )
-    service.requirement_evidence_set(requirement=claim.requirements.get(), evidence_reference="EV-1")
+    claims_service.requirement_evidence_set(requirement=claim.requirements.get(), evidence_reference="EV-1")
     check = claim_check(claim=claim)
     assert check.problems == ["100 tCO2e of the period are neither removed nor offset."]
 
@@ -266,7 +269,7 @@ def test_a_commitment_needs_a_target_and_reductions_but_not_the_balance(site):
     prog = programme(site.organisation)
     entered(prog, 2024, "1000")
     period = entered(prog, 2025, "950")
-    claim = service.claim_create(
+    claim = claims_service.claim_create(
         programme=prog,
         period=period,
         kind="committed",
@@ -275,22 +278,22 @@ def test_a_commitment_needs_a_target_and_reductions_but_not_the_balance(site):
         statement="We commit to neutrality by 2030.",
         requirements=["Plan approved"],
     )
-    service.requirement_evidence_set(
+    claims_service.requirement_evidence_set(
         requirement=claim.requirements.get(), evidence_reference="Board minutes 2025-04"
     )
-    with pytest.raises(service.ClaimBlocked) as refused:
-        service.claim_make(claim=claim)
+    with pytest.raises(claims_service.ClaimBlocked) as refused:
+        claims_service.claim_make(claim=claim)
     assert refused.value.problems == ["A commitment needs a reduction target in the management plan."]
     service.target_create(
         programme=prog, description="Down 40 %", target_year=2029, reduction_percent=Decimal(40)
     )
-    assert service.claim_make(claim=claim).status == "made"
+    assert claims_service.claim_make(claim=claim).status == "made"
 
 
 def test_a_claim_without_a_base_period_footprint_is_refused(site):
     prog = programme(site.organisation)
     period = entered(prog, 2026, "800")
-    claim = service.claim_create(
+    claim = claims_service.claim_create(
         programme=prog, period=period, kind="achieved", verification="self", statement="x", requirements=["a"]
     )
     assert any("base period 2024" in p for p in claim_check(claim=claim).problems)
@@ -299,7 +302,7 @@ def test_a_claim_without_a_base_period_footprint_is_refused(site):
 def test_a_third_party_claim_names_its_verifier(site):
     prog, period = _ready_period(site)
     with pytest.raises(service.NeutralityInvalid) as refused:
-        service.claim_create(
+        claims_service.claim_create(
             programme=prog, period=period, kind="achieved", verification="third_party", statement="x"
         )
     assert refused.value.field == "verifier"

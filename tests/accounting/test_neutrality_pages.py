@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from accounting.models import CarbonCredit, NeutralityClaim, NeutralityProgramme, ReductionTarget
 from accounting.services import neutrality as service
+from accounting.services import neutrality_claims as claims_service
 
 from .neutrality_helpers import entered, programme, retire
 
@@ -59,7 +60,7 @@ def test_the_programme_page_shows_the_status_table_and_the_missing_requirements(
     staff_client, site, staff_user
 ):
     prog, period = _neutral_programme(site)
-    service.claim_create(
+    claims_service.claim_create(
         programme=prog,
         period=period,
         kind="achieved",
@@ -76,14 +77,14 @@ def test_the_programme_page_shows_the_status_table_and_the_missing_requirements(
     # year, base, reductions, footprint, removals, credits, balance (with its badge), source
     assert cells[:7] == ["2026", "1000", "200", "800", "20", "780", "0 neutral"]
     assert "The claim cannot be made yet" in page
-    assert page.count("Evidence missing:") == len(service.DEFAULT_REQUIREMENTS)
+    assert page.count("Evidence missing:") == len(claims_service.DEFAULT_REQUIREMENTS)
 
 
 def test_making_a_claim_with_missing_evidence_is_refused_on_the_page_and_changes_nothing(
     staff_client, site, staff_user
 ):
     prog, period = _neutral_programme(site)
-    claim = service.claim_create(
+    claim = claims_service.claim_create(
         programme=prog,
         period=period,
         kind="achieved",
