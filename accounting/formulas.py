@@ -336,14 +336,13 @@ def neutrality_balance(
     """reductions = base - footprint; balance = base - reductions - removals - credits (which is the
     footprint less removals and credits). Without a base footprint the reductions are unknown."""
     reductions = None if base_tco2e is None else base_tco2e - footprint_tco2e
-    emitted = footprint_tco2e if reductions is None or base_tco2e is None else base_tco2e - reductions
     return NeutralityBalance(
         base_tco2e=base_tco2e,
         footprint_tco2e=footprint_tco2e,
         reductions_tco2e=reductions,
         removals_tco2e=removals_tco2e,
         credits_tco2e=credits_tco2e,
-        balance_tco2e=emitted - removals_tco2e - credits_tco2e,
+        balance_tco2e=footprint_tco2e - removals_tco2e - credits_tco2e,
     )
 
 

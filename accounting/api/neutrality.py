@@ -255,7 +255,7 @@ class NeutralityProgrammeViewSet(
         "or less. Without a base-period footprint, base and reductions are null.",
         responses=NeutralityStatusSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], url_path="status")
+    @action(detail=True, methods=["get"], url_path="status", pagination_class=None, filter_backends=[])
     def standing(self, request, *args, **kwargs):
         programme = selectors.programme_get(pk=self.get_object().pk)
         return Response(

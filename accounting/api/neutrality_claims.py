@@ -157,11 +157,17 @@ class NeutralityClaimSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "made_at", "created_at"]
 
+    def _check(self, claim) -> selectors.ClaimCheck:
+        checks = self.context.setdefault("claim_checks", {})
+        if claim.pk not in checks:
+            checks[claim.pk] = selectors.claim_check(claim=claim)
+        return checks[claim.pk]
+
     def get_missing_requirements(self, claim) -> list[str]:
-        return [r.title for r in selectors.claim_check(claim=claim).missing]
+        return [r.title for r in self._check(claim).missing]
 
     def get_problems(self, claim) -> list[str]:
-        return selectors.claim_check(claim=claim).problems
+        return self._check(claim).problems
 
 
 class ClaimEvidenceSerializer(serializers.Serializer):

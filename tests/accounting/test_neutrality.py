@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounting import formulas
 from accounting.models import (
     CarbonCredit,
     NeutralityClaim,
@@ -340,3 +341,22 @@ def test_an_action_has_an_owner_and_its_due_date_after_the_start(site, staff_use
         due_date=dt.date(2026, 9, 1),
     )
     assert service.action_status_set(action=action, status="done").status == "done"
+
+
+def test_the_balance_and_milestone_formulas_by_hand():
+    """Base 1,000, footprint 820 -> reductions 180; removals 20, credits 750 -> balance
+    1,000 - 180 - 20 - 750 = 50. Milestones 2024 -> 2029 -> 2036: only 2029-2036 (7 years) is too long."""
+    b = formulas.neutrality_balance(
+        base_tco2e=Decimal(1000),
+        footprint_tco2e=Decimal(820),
+        removals_tco2e=Decimal(20),
+        credits_tco2e=Decimal(750),
+    )
+    assert (b.reductions_tco2e, b.balance_tco2e, b.neutral) == (Decimal(180), Decimal(50), False)
+    assert b.base_tco2e - b.reductions_tco2e - b.removals_tco2e - b.credits_tco2e == b.balance_tco2e
+    unknown = formulas.neutrality_balance(
+        base_tco2e=None, footprint_tco2e=Decimal(10), removals_tco2e=Decimal(0), credits_tco2e=Decimal(10)
+    )
+    assert (unknown.reductions_tco2e, unknown.balance_tco2e, unknown.neutral) == (None, Decimal(0), True)
+    assert formulas.milestone_gaps(base_year=2024, milestone_years=[2029], target_year=2036) == [(2029, 2036)]
+    assert formulas.milestone_gaps(base_year=2024, milestone_years=[2032, 2029], target_year=2036) == []

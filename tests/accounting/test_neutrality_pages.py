@@ -205,3 +205,37 @@ def test_auditors_see_no_programme_and_cannot_write(auditor_client, site):
     assert auditor_client.get(f"{BASE}{prog.pk}/").status_code == 403
     assert auditor_client.post(f"{BASE}{prog.pk}/periods/", {"year": "2025"}).status_code == 403
     assert not prog.periods.exists()
+
+
+def test_an_edit_made_on_an_older_version_is_refused_and_changes_nothing(staff_client, site):
+    prog = programme(site.organisation)
+    form = {
+        "title": "Renamed",
+        "boundary": "Tianjin plant",
+        "target_date": "2031-12-31",
+        "offsetting_strategy": "",
+        "version": "1",
+    }
+    assert staff_client.post(f"{BASE}{prog.pk}/edit/", form).status_code == 302
+    response = staff_client.post(f"{BASE}{prog.pk}/edit/", {**form, "title": "Again"})
+    assert response.status_code == 409
+    assert "changed since you opened it" in response.content.decode()
+    assert NeutralityProgramme.objects.get().title == "Renamed"
+
+
+def test_a_milestone_that_falls_outside_the_target_is_refused_on_the_programme_page(staff_client, site):
+    prog = programme(site.organisation)
+    target = service.target_create(
+        programme=prog, description="Down 30 %", target_year=2029, reduction_percent=Decimal(30)
+    )
+    response = staff_client.post(
+        f"{BASE}targets/{target.pk}/milestones/", {"year": "2031", "reduction_percent": "10"}
+    )
+    assert response.status_code == 400
+    assert "falls between the base period and the target year" in response.content.decode()
+    assert not target.milestones.exists()
+    response = staff_client.post(
+        f"{BASE}targets/{target.pk}/milestones/", {"year": "2027", "reduction_percent": "10"}
+    )
+    assert response.status_code == 302
+    assert list(target.milestones.values_list("year", flat=True)) == [2027]
