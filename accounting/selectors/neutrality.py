@@ -175,14 +175,19 @@ class ClaimCheck:
         return not self.missing and not self.problems
 
 
-def claim_check(*, claim: NeutralityClaim) -> ClaimCheck:
+def claim_check(
+    *, claim: NeutralityClaim, statuses: list[PeriodStatus] | None = None, has_targets: bool | None = None
+) -> ClaimCheck:
     """Reductions against the base period come first (an offset-only claim is refused); an
     "achieved" claim needs the period's balance at zero or below, a "committed" one a reduction
-    target in the plan; and every requirement recorded for the claim needs its evidence."""
+    target in the plan; and every requirement recorded for the claim needs its evidence. A page that
+    checks several claims of one programme passes its ``statuses`` and ``has_targets`` once."""
     check = ClaimCheck(missing=[r for r in claim.requirements.all() if not r.has_evidence])
     if not claim.requirements.all():
         check.problems.append(_("Record at least one requirement the claim rests on."))
-    status = period_status(period=claim.period)
+    status = next((s for s in statuses or [] if s.period.pk == claim.period_id), None)
+    if status is None:
+        status = period_status(period=claim.period)
     reductions = status.balance.reductions_tco2e
     if reductions is None:
         check.problems.append(
@@ -201,6 +206,8 @@ def claim_check(*, claim: NeutralityClaim) -> ClaimCheck:
             _("%(left)s tCO2e of the period are neither removed nor offset.")
             % {"left": f"{status.balance.balance_tco2e.normalize():f}"}
         )
-    if claim.kind == ClaimKind.COMMITTED and not claim.programme.targets.exists():
+    if has_targets is None:
+        has_targets = claim.programme.targets.exists()
+    if claim.kind == ClaimKind.COMMITTED and not has_targets:
         check.problems.append(_("A commitment needs a reduction target in the management plan."))
     return check

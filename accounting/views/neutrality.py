@@ -65,10 +65,15 @@ class ProgrammeListView(CapabilityRequiredMixin, TemplateView):
 def detail_context(request, programme) -> dict[str, Any]:
     """What the programme's page shows: the plan, each period's standing, credits and claims with
     their checks."""
-    claims = [(claim, selectors.claim_check(claim=claim)) for claim in programme.claims.all()]
+    statuses = selectors.period_statuses(programme=programme)
+    has_targets = bool(programme.targets.all())
+    claims = [
+        (claim, selectors.claim_check(claim=claim, statuses=statuses, has_targets=has_targets))
+        for claim in programme.claims.all()
+    ]
     return {
         "programme": programme,
-        "statuses": selectors.period_statuses(programme=programme),
+        "statuses": statuses,
         "claims": claims,
         "can_write": can(request.user, Capability.NEUTRALITY_WRITE),
         "requirement_form": forms.RequirementForm(),

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from accounting import formulas
 from accounting.models import (
@@ -360,3 +361,22 @@ def test_the_balance_and_milestone_formulas_by_hand():
     assert (unknown.reductions_tco2e, unknown.balance_tco2e, unknown.neutral) == (None, Decimal(0), True)
     assert formulas.milestone_gaps(base_year=2024, milestone_years=[2029], target_year=2036) == [(2029, 2036)]
     assert formulas.milestone_gaps(base_year=2024, milestone_years=[2032, 2029], target_year=2036) == []
+
+
+def test_the_database_refuses_a_first_serial_twice_in_a_block_and_a_quantity_off_the_range(site):
+    prog = programme(site.organisation)
+    credit = retire(prog, entered(prog, 2025, "300"), 1, 100)
+    fields = {
+        f.name: getattr(credit, f.name)
+        for f in CarbonCredit._meta.concrete_fields
+        if f.name not in ("id", "created_at")
+    }
+    fields = {**fields, "programme": prog, "period": credit.period, "block": credit.block, "created_by": None}
+    fields.pop("programme_id", None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CarbonCredit.objects.create(**{**fields, "serial_end": 50, "quantity_tco2e": 50})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CarbonCredit.objects.create(
+            **{**fields, "serial_start": 200, "serial_end": 209, "quantity_tco2e": 11}
+        )
+    assert CarbonCredit.objects.count() == 1

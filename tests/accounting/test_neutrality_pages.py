@@ -9,6 +9,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from accounting.models import CarbonCredit, NeutralityClaim, NeutralityProgramme, ReductionTarget
@@ -239,3 +241,39 @@ def test_a_milestone_that_falls_outside_the_target_is_refused_on_the_programme_p
     )
     assert response.status_code == 302
     assert list(target.milestones.values_list("year", flat=True)) == [2027]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_programme_page_reads_in_as_many_queries_whatever_it_holds(staff_client, site, staff_user):
+    """One of each (target, action, claim), then three more of each and another period with credits:
+    the same number of queries."""
+    prog, period = _neutral_programme(site)
+
+    def add(n, on):
+        service.target_create(
+            programme=prog, description=f"Target {n}", target_year=2029, reduction_percent=Decimal(30)
+        )
+        service.action_create(
+            programme=prog,
+            title=f"Action {n}",
+            owner=staff_user,
+            start_date=dt.date(2026, 1, 1),
+            due_date=dt.date(2026, 2, 1),
+        )
+        claims_service.claim_create(
+            programme=prog, period=on, kind="committed", verification="self", statement="b"
+        )
+
+    add(0, period)
+    url = f"{BASE}{prog.pk}/"
+    few = _queries(staff_client, url)
+    later = entered(prog, 2027, "700")
+    retire(prog, later, 1001, 1700)
+    for n in range(1, 4):
+        add(n, later)
+    assert _queries(staff_client, url) == few
