@@ -75,6 +75,7 @@ def demo_load(*, site: Site, staff, approver, today: dt.date) -> dict[str, int]:
         "budgets": _budget_schedule(site=site, staff=staff, today=today),
         "reference_levels": _reference_level_load(site=site, staff=staff, today=today),
         "footprints": _footprint_load(site=site, staff=staff, today=today),
+        "neutrality": _neutrality_load(site=site, staff=staff, today=today),
     }
 
 
@@ -146,6 +147,122 @@ def _footprint_load(*, site: Site, staff, today: dt.date) -> int:
         )
     # Left a draft: the demo's KPIs are computed after this commits, and an issued result is frozen.
     return 1
+
+
+def _neutrality_load(*, site: Site, staff, today: dt.date) -> int:
+    """The organisation's ISO 14068-1 programme: base period two years back, last year's footprint
+    below it, a target with milestones, two reduction actions, one retired credit batch and a draft
+    commitment whose requirements still lack some evidence (the claim panel shows which)."""
+    from accounting.models import NeutralityProgramme
+    from accounting.services import neutrality
+
+    reference = "CN-ORG"
+    if NeutralityProgramme.objects.filter(reference=reference).exists():
+        return 0
+    base, last = today.year - 2, today.year - 1
+    target = base + 11
+    programme = neutrality.programme_create(
+        reference=reference,
+        title=f"Organisation carbon neutral by {target}",
+        organisation=site.organisation,
+        boundary=(
+            "All plants under operational control: scope 1, scope 2 (market-based) and inbound "
+            "transport (category 3)."
+        ),
+        base_year=base,
+        target_date=dt.date(target, 12, 31),
+        offsetting_strategy=(
+            "Residual emissions only, after reductions: removal credits preferred, CCER and Gold "
+            "Standard, vintages no older than five years, retired in the organisation's name."
+        ),
+        formerly_pas_2060=True,
+        by=staff,
+    )
+    neutrality.target_create(
+        programme=programme,
+        description="Scope 1 and 2 emissions down against the base period",
+        target_year=target,
+        reduction_percent=Decimal(60),
+        milestones=[(base + 4, Decimal(25)), (base + 8, Decimal(45))],
+        by=staff,
+    )
+    neutrality.action_create(
+        programme=programme,
+        title="Rooftop PV on the disassembly hall (1.2 MWp)",
+        owner=staff,
+        start_date=dt.date(last, 3, 1),
+        due_date=dt.date(today.year, 6, 30),
+        expected_reduction_tco2e=Decimal(850),
+        status="in_progress",
+        by=staff,
+    )
+    neutrality.action_create(
+        programme=programme,
+        title="Heat pumps replace the gas boiler for process heat",
+        owner=staff,
+        start_date=dt.date(today.year, 1, 1),
+        due_date=dt.date(today.year + 1, 12, 31),
+        expected_reduction_tco2e=Decimal(420),
+        by=staff,
+    )
+    _neutrality_periods_load(programme=programme, staff=staff, today=today)
+    return 1
+
+
+def _neutrality_periods_load(*, programme, staff, today: dt.date) -> None:
+    """The demo programme's base period and last year's footprint, a retired CCER batch for last
+    year, and a draft commitment with the evidence of its first requirement."""
+    from accounting.services import neutrality
+    from accounting.services import neutrality_claims as claims_service
+
+    base, last = programme.base_year, today.year - 1
+    target = programme.target_date.year
+    neutrality.period_save(
+        programme=programme,
+        year=base,
+        source="entered",
+        footprint_tco2e=Decimal(22150),
+        source_note=f"Demo: verified GHG statement {base}",
+        by=staff,
+    )
+    period = neutrality.period_save(
+        programme=programme,
+        year=last,
+        source="entered",
+        footprint_tco2e=Decimal(21400),
+        source_note=f"Demo: GHG inventory {last}, scope 2 market-based",
+        by=staff,
+    )
+    claims_service.credit_retire(
+        programme=programme,
+        period=period,
+        registry="ccer",
+        serial_prefix=f"CCER-{last}-TJ-",
+        serial_start=100001,
+        serial_end=105000,
+        project="Demo: Hebei wind farm",
+        standard="CCER-14-001",
+        kind="reduction",
+        vintage=last,
+        retired_on=dt.date(today.year, 2, 15),
+        quality_criteria=["additional", "verified", "no_double_counting"],
+        evidence_reference=f"Demo: CCER retirement statement {last}-0042",
+        by=staff,
+    )
+    claim = claims_service.claim_create(
+        programme=programme,
+        period=period,
+        kind="committed",
+        verification="third_party",
+        verifier="Demo certification body",
+        statement=f"We commit to carbon neutrality of the organisation by {target} under ISO 14068-1:2023.",
+        by=staff,
+    )
+    first = claim.requirements.order_by("pk").first()
+    if first is not None:
+        claims_service.requirement_evidence_set(
+            requirement=first, evidence_reference=f"Demo: verification statement {last}", by=staff
+        )
 
 
 def _reference_level_load(*, site: Site, staff, today: dt.date) -> int:

@@ -351,3 +351,51 @@ def pedigree_relative_uncertainty(*, basic: float, factors: Sequence[float]) -> 
     """The item's relative uncertainty for the sum rule of section 11: GSD^2 - 1 (0.2229 = +22.29 %),
     the distance from the median to the upper end of its 95 % interval."""
     return pedigree_gsd2(basic=basic, factors=factors) - 1
+
+
+# --- 12. Carbon neutrality (ISO 14068-1:2023) -----------------------------------------------------------
+
+MILESTONE_MAX_GAP_YEARS = 5
+
+
+@dataclass(frozen=True)
+class NeutralityBalance:
+    """A period's standing: the base period's footprint less the reductions achieved against it (what
+    the period emitted), less removals within the boundary, less retired credits. A balance of zero
+    or less is neutral."""
+
+    base_tco2e: Decimal | None
+    footprint_tco2e: Decimal
+    reductions_tco2e: Decimal | None
+    removals_tco2e: Decimal
+    credits_tco2e: Decimal
+    balance_tco2e: Decimal
+
+    @property
+    def neutral(self) -> bool:
+        return self.balance_tco2e <= 0
+
+
+def neutrality_balance(
+    *, base_tco2e: Decimal | None, footprint_tco2e: Decimal, removals_tco2e: Decimal, credits_tco2e: Decimal
+) -> NeutralityBalance:
+    """reductions = base - footprint; balance = base - reductions - removals - credits (which is the
+    footprint less removals and credits). Without a base footprint the reductions are unknown."""
+    reductions = None if base_tco2e is None else base_tco2e - footprint_tco2e
+    return NeutralityBalance(
+        base_tco2e=base_tco2e,
+        footprint_tco2e=footprint_tco2e,
+        reductions_tco2e=reductions,
+        removals_tco2e=removals_tco2e,
+        credits_tco2e=credits_tco2e,
+        balance_tco2e=footprint_tco2e - removals_tco2e - credits_tco2e,
+    )
+
+
+def milestone_gaps(
+    *, base_year: int, milestone_years: Iterable[int], target_year: int
+) -> list[tuple[int, int]]:
+    """The steps from the base year through the milestones to the target year that are longer than
+    MILESTONE_MAX_GAP_YEARS, as (from, to) pairs; none when the plan's milestones are close enough."""
+    years = [base_year, *sorted(milestone_years), target_year]
+    return [(a, b) for a, b in zip(years, years[1:], strict=False) if b - a > MILESTONE_MAX_GAP_YEARS]

@@ -13,6 +13,7 @@ from accounting.views import (
     inventory,
     kpis,
     load_profiles,
+    neutrality,
 )
 
 baseline_patterns = [
@@ -55,12 +56,43 @@ footprint_patterns = [
     ),
 ]
 
+neutrality_patterns = [
+    path("", neutrality.ProgrammeListView.as_view(), name="neutrality-list"),
+    path("new/", neutrality.ProgrammeCreateView.as_view(), name="neutrality-create"),
+    path("<int:pk>/", neutrality.ProgrammeDetailView.as_view(), name="neutrality-detail"),
+    path("<int:pk>/edit/", neutrality.ProgrammeEditView.as_view(), name="neutrality-edit"),
+    path("<int:pk>/targets/", neutrality.TargetCreateView.as_view(), name="neutrality-target-create"),
+    path("<int:pk>/actions/", neutrality.ActionCreateView.as_view(), name="neutrality-action-create"),
+    path("<int:pk>/periods/", neutrality.PeriodCreateView.as_view(), name="neutrality-period-create"),
+    path("<int:pk>/credits/", neutrality.CreditCreateView.as_view(), name="neutrality-credit-create"),
+    path("<int:pk>/claims/", neutrality.ClaimCreateView.as_view(), name="neutrality-claim-create"),
+    path(
+        "targets/<int:pk>/milestones/", neutrality.MilestoneAddView.as_view(), name="neutrality-milestone-add"
+    ),
+    path(
+        "claims/<int:pk>/requirements/",
+        neutrality.RequirementAddView.as_view(),
+        name="neutrality-requirement-add",
+    ),
+    path("claims/<int:pk>/make/", neutrality.ClaimMakeView.as_view(), name="neutrality-claim-make"),
+    path(
+        "claims/<int:pk>/withdraw/", neutrality.ClaimWithdrawView.as_view(), name="neutrality-claim-withdraw"
+    ),
+    path("claims/<int:pk>/statement/", neutrality.StatementView.as_view(), name="neutrality-statement"),
+    path(
+        "requirements/<int:pk>/evidence/",
+        neutrality.RequirementEvidenceView.as_view(),
+        name="neutrality-requirement-evidence",
+    ),
+]
+
 kpi_patterns = [
     path("", kpis.KpiDashboardView.as_view(), name="kpi-dashboard"),
     path("inventory/", inventory.InventoryView.as_view(), name="ghg-inventory"),
     path("inventory/settings/", inventory.InventorySettingsView.as_view(), name="ghg-inventory-settings"),
     path("baselines/", include(baseline_patterns)),
     path("footprints/", include(footprint_patterns)),
+    path("neutrality/", include(neutrality_patterns)),
     path("activity/<slug:kind>/", activity.ActivityView.as_view(), name="kpi-activity"),
 ]
 

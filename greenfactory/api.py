@@ -30,6 +30,8 @@ from accounting.api.inventory import (
 )
 from accounting.api.kpis import KpiViewSet
 from accounting.api.load_profiles import LoadProfileViewSet
+from accounting.api.neutrality import NeutralityProgrammeViewSet
+from accounting.api.neutrality_claims import CarbonCreditViewSet, NeutralityClaimViewSet
 from certifications.api import (
     AuditProgrammeViewSet,
     AuditSessionViewSet,
@@ -96,6 +98,9 @@ router.register("energy-budgets", EnergyBudgetViewSet, basename="energy-budget")
 router.register("footprint-studies", FootprintStudyViewSet, basename="footprint-study")  # ISO 14067
 router.register("footprint-items", FootprintItemViewSet, basename="footprint-item")
 router.register("footprint-coproducts", FootprintCoProductViewSet, basename="footprint-coproduct")
+router.register("neutrality-programmes", NeutralityProgrammeViewSet, basename="neutrality-programme")
+router.register("carbon-credits", CarbonCreditViewSet, basename="carbon-credit")
+router.register("neutrality-claims", NeutralityClaimViewSet, basename="neutrality-claim")
 router.register("baseline-adjustments", BaselineAdjustmentViewSet, basename="baseline-adjustment")
 router.register("energy-targets", EnergyTargetViewSet, basename="energy-target")
 router.register("driver-values", DriverValueViewSet, basename="driver-value")

@@ -1,0 +1,1 @@
+"""Filters of accounting's register pages and API."""

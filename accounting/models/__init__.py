@@ -32,6 +32,17 @@ from accounting.models.inventory import (
     SourceUncertainty,
 )
 from accounting.models.kpis import SiteKpi
+from accounting.models.neutrality import (
+    CarbonCredit,
+    ClaimRequirement,
+    CreditSerialBlock,
+    NeutralityAction,
+    NeutralityClaim,
+    NeutralityPeriod,
+    NeutralityProgramme,
+    ReductionMilestone,
+    ReductionTarget,
+)
 
 __all__ = [
     "BaseYearRecalculation",
@@ -40,6 +51,9 @@ __all__ = [
     "BudgetLine",
     "BudgetQuantity",
     "BudgetTariff",
+    "CarbonCredit",
+    "ClaimRequirement",
+    "CreditSerialBlock",
     "DriverValue",
     "EnergyBaseline",
     "EnergyBudget",
@@ -55,6 +69,12 @@ __all__ = [
     "InventoryCategory",
     "InventorySettings",
     "InventorySite",
+    "NeutralityAction",
+    "NeutralityClaim",
+    "NeutralityPeriod",
+    "NeutralityProgramme",
+    "ReductionMilestone",
+    "ReductionTarget",
     "RefrigerantRefill",
     "ReferenceLevel",
     "Scope3Activity",

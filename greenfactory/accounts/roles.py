@@ -49,6 +49,10 @@ class Capability(models.TextChoices):
         _("Keep product footprint studies, their inventory items and co-products"),
     )
     FOOTPRINTS_ISSUE = "footprints_issue", _("Issue and reopen product footprint studies")
+    NEUTRALITY_WRITE = (
+        "neutrality_write",
+        _("Keep carbon-neutrality programmes: plans, periods, retired credits and claims"),
+    )
     STANDARDS_READ = "standards_read", _("See standards, clauses and the crosswalk")
     STANDARDS_WRITE = "standards_write", _("Import standards and edit the crosswalk")
     EVIDENCE_READ = "evidence_read", _("See evidence, coverage and reminders")
@@ -96,6 +100,7 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.BASELINES_WRITE,
             Capability.FOOTPRINTS_WRITE,
             Capability.FOOTPRINTS_ISSUE,
+            Capability.NEUTRALITY_WRITE,
             Capability.STANDARDS_READ,
             Capability.STANDARDS_WRITE,
             Capability.EVIDENCE_READ,

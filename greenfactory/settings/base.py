@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "certifications.models.certificates.CertificateStatus",
         "CertificateInitialStatusEnum": "certifications.api.certificates.INITIAL_STATUS_CHOICES",
         "AuditStatusEnum": "certifications.models.audits.AuditStatus",
+        "FootprintSourceEnum": "accounting.models.neutrality.FootprintSource",
         "FindingStatusEnum": "certifications.models.findings.FindingStatus",
         "CapaStateEnum": "certifications.models.findings.CapaState",
         # registers: obligations and permits

@@ -300,6 +300,7 @@ def test_a_demo_database_upgrades_in_place_and_the_kpi_api_answers_as_before(
     # later migrations).
     monkeypatch.setattr("accounting.demo._budget_schedule", lambda **kwargs: 0)
     monkeypatch.setattr("accounting.demo._reference_level_load", lambda **kwargs: 0)
+    monkeypatch.setattr("accounting.demo._neutrality_load", lambda **kwargs: 0)
     monkeypatch.setattr("accounting.selectors.budgets.budget_overruns", lambda **kwargs: [])
     demo_load(today=DEMO_TODAY)
     schema_before = _schema()  # after the demo: PostgreSQL's ingest adds a session's staging table
