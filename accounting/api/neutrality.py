@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from accounting.filters.neutrality import ProgrammeFilter
 from accounting.models import (
+    FootprintStudy,
     NeutralityAction,
     NeutralityPeriod,
     NeutralityProgramme,
@@ -95,6 +96,14 @@ class NeutralityPeriodSerializer(serializers.ModelSerializer):
     source_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     removals_tco2e = serializers.DecimalField(**_TCO2E, required=False, default=0)
     removals_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    footprint_study = serializers.PrimaryKeyRelatedField(
+        queryset=FootprintStudy.objects.select_related("site"),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Only for source study: the product's issued footprint study of the year.",
+    )
+    footprint_result = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = NeutralityPeriod
@@ -105,6 +114,8 @@ class NeutralityPeriodSerializer(serializers.ModelSerializer):
             "scope2_basis",
             "footprint_tco2e",
             "source_note",
+            "footprint_study",
+            "footprint_result",
             "removals_tco2e",
             "removals_note",
         ]
@@ -115,7 +126,7 @@ class NeutralityPeriodOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NeutralityPeriod
-        fields = NeutralityPeriodSerializer.Meta.fields
+        fields = [f for f in NeutralityPeriodSerializer.Meta.fields if f != "footprint_study"]
 
 
 class NeutralityProgrammeSerializer(serializers.ModelSerializer):
@@ -302,7 +313,8 @@ class NeutralityProgrammeViewSet(
     @extend_schema(
         summary="Record (or replace) the footprint of a year",
         description="source=inventory takes the organisation's GHG inventory of the year with the scope 2 "
-        "basis given; source=entered needs footprint_tco2e and source_note. 409 once a claim was made "
+        "basis given; source=study takes a product's issued footprint study of the year (footprint_study); "
+        "source=entered needs footprint_tco2e and source_note. 409 once a claim was made "
         "on the year.",
         request=NeutralityPeriodSerializer,
         responses={200: NeutralityPeriodOutSerializer},

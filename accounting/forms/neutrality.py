@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounting.models import FootprintStudy
 from accounting.models.neutrality import (
     ActionStatus,
     ClaimKind,
@@ -145,10 +146,23 @@ class PeriodForm(forms.Form):
         required=False,
         help_text=_("Only when entered: the report or verification statement it comes from."),
     )
+    footprint_study = forms.ModelChoiceField(
+        label=_("Footprint study"),
+        queryset=FootprintStudy.objects.none(),
+        required=False,
+        help_text=_("Only for a product: the issued study of the year; its newest issued version is used."),
+    )
     removals_tco2e = forms.DecimalField(label=_("Removals within the boundary (tCO2e)"), initial=0, **_TCO2E)
     removals_note = forms.CharField(
         label=_("How the removals were quantified"), max_length=500, required=False
     )
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        studies = FootprintStudy.objects.filter(results__isnull=False).distinct().select_related("site")
+        if organisation is not None:
+            studies = studies.filter(site__organisation=organisation)
+        self.fields["footprint_study"].queryset = studies.order_by("-period_end", "title")
 
 
 class CreditForm(forms.Form):

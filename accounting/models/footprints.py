@@ -101,7 +101,7 @@ class FootprintStudy(models.Model):
     cut_off = models.TextField(
         _("cut-off rules"),
         blank=True,
-        help_text=_("What was left out and why (e.g. inputs below 1 % of mass)."),
+        help_text=_("What was left out and why (e.g. inputs below one per cent of the mass)."),
     )
     allocation = models.CharField(
         _("allocation among co-products"), max_length=20, choices=Allocation.choices

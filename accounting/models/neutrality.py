@@ -24,8 +24,8 @@ class NeutralitySubject(models.TextChoices):
 
 
 class FootprintSource(models.TextChoices):
-    # A product footprint study (ISO 14067) becomes a third source once the studies are linked.
     INVENTORY = "inventory", _("GHG inventory of the year (ISO 14064-1)")
+    STUDY = "study", _("Issued product footprint study (ISO 14067)")
     ENTERED = "entered", _("Entered, with its source")
 
 
@@ -250,6 +250,15 @@ class NeutralityPeriod(models.Model):
     )
     footprint_tco2e = models.DecimalField(_("footprint (tCO2e)"), **_TCO2E)
     source_note = models.CharField(_("source of the footprint"), max_length=500)
+    footprint_result = models.ForeignKey(
+        "accounting.FootprintResult",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="neutrality_periods",
+        verbose_name=_("issued footprint study version"),
+        help_text=_("For a product's footprint taken from an issued ISO 14067 study: the version used."),
+    )
     removals_tco2e = models.DecimalField(_("removals within the boundary (tCO2e)"), default=0, **_TCO2E)
     removals_note = models.CharField(_("how the removals were quantified"), max_length=500, blank=True)
     history = HistoricalRecords()
@@ -262,6 +271,11 @@ class NeutralityPeriod(models.Model):
             models.UniqueConstraint(fields=["programme", "year"], name="neutrality_period_unique_year"),
             models.CheckConstraint(condition=Q(footprint_tco2e__gte=0), name="neutrality_period_footprint"),
             models.CheckConstraint(condition=Q(removals_tco2e__gte=0), name="neutrality_period_removals"),
+            models.CheckConstraint(
+                condition=Q(source="study", footprint_result__isnull=False)
+                | (~Q(source="study") & Q(footprint_result__isnull=True)),
+                name="neutrality_period_study_has_its_result",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,8 @@ from rest_framework import status
 
 from accounting import formulas
 from accounting.models import (
+    FootprintResult,
+    FootprintStudy,
     NeutralityAction,
     NeutralityPeriod,
     NeutralityProgramme,
@@ -345,6 +347,45 @@ def action_status_set(*, action: NeutralityAction, status: str, by: User | None 
 # --- Periods --------------------------------------------------------------------------------------------
 
 
+def _study_footprint(
+    *, programme: NeutralityProgramme, year: int, study: FootprintStudy | None
+) -> tuple[Decimal, str, FootprintResult]:
+    """A product's footprint of ``year`` from its footprint study: the newest issued version's burden
+    allocated to the product, in tCO2e, with a note naming the study and version."""
+    if programme.subject != NeutralitySubject.PRODUCT:
+        raise NeutralityInvalid(
+            _("A footprint study is a product's; the organisation's footprint comes from its GHG inventory."),
+            field="source",
+        )
+    if study is None:
+        raise NeutralityInvalid(_("Choose the footprint study."), field="footprint_study")
+    if study.site.organisation_id != programme.organisation_id:
+        raise NeutralityInvalid(_("The study is of another organisation's site."), field="footprint_study")
+    if not (study.period_start.year == year == study.period_end.year):
+        raise NeutralityInvalid(
+            _("The study covers %(start)s to %(end)s, not the year %(year)s.")
+            % {"start": study.period_start, "end": study.period_end, "year": year},
+            field="footprint_study",
+        )
+    result = FootprintResult.objects.filter(study=study).order_by("-version").first()
+    if result is None or result.result.get("allocated_kg") is None:
+        raise NeutralityInvalid(
+            _("The study has not been issued: issue it first, so the figure used no longer changes."),
+            field="footprint_study",
+        )
+    tco2e = (Decimal(result.result["allocated_kg"]) / 1000).quantize(Decimal("0.001"))
+    note = _(
+        "Footprint study %(title)s, version %(version)s issued %(at)s: %(per_unit)s kgCO2e per %(unit)s"
+    ) % {
+        "title": study.title,
+        "version": result.version,
+        "at": result.issued_at.date().isoformat(),
+        "per_unit": result.per_unit_kg,
+        "unit": study.declared_unit,
+    }
+    return tco2e, note, result
+
+
 @transaction.atomic
 def period_save(
     *,
@@ -356,11 +397,13 @@ def period_save(
     scope2_basis: str = Scope2Basis.MARKET,
     removals_tco2e: Decimal = Decimal(0),
     removals_note: str = "",
+    footprint_study: FootprintStudy | None = None,
     by: User | None = None,
 ) -> NeutralityPeriod:
     """Record (or replace) the footprint of a year: from the organisation's GHG inventory of the year
-    (stored as it stands now, with where it came from), or entered with its source. A period a
-    claim was made on no longer changes."""
+    (stored as it stands now, with where it came from), from the newest issued version of a
+    product's footprint study of that year (the burden allocated to the product over the study's
+    period), or entered with its source. A period a claim was made on no longer changes."""
     programme = NeutralityProgramme.objects.select_for_update().get(pk=programme.pk)
     check_year(year, field="year")
     if year < programme.base_year:
@@ -369,7 +412,13 @@ def period_save(
     if removals_tco2e > 0 and not removals_note.strip():
         raise NeutralityInvalid(_("Say how the removals were quantified."), field="removals_note")
     footprint: Decimal
-    if source == FootprintSource.INVENTORY:
+    result: FootprintResult | None = None
+    if source == FootprintSource.STUDY:
+        footprint, source_note, result = _study_footprint(
+            programme=programme, year=year, study=footprint_study
+        )
+        scope2_basis = ""
+    elif source == FootprintSource.INVENTORY:
         if programme.subject != NeutralitySubject.ORGANISATION:
             raise NeutralityInvalid(
                 _("The GHG inventory is the organisation's; enter a product's footprint with its source."),
@@ -400,6 +449,7 @@ def period_save(
     period.scope2_basis = scope2_basis
     period.footprint_tco2e = footprint
     period.source_note = source_note.strip()[:500]
+    period.footprint_result = result
     period.removals_tco2e = removals_tco2e
     period.removals_note = removals_note.strip()
     history_user_set(period, by)

@@ -271,8 +271,12 @@ class PeriodCreateView(_FormView):
             scope2_basis=data["scope2_basis"],
             removals_tco2e=data["removals_tco2e"],
             removals_note=data["removals_note"],
+            footprint_study=data.get("footprint_study"),
             by=self.request.user,
         )
+
+    def form_kwargs(self):
+        return {"organisation": self.programme.organisation}
 
 
 class _PeriodChoiceView(_FormView):

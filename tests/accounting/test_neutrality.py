@@ -380,3 +380,53 @@ def test_the_database_refuses_a_first_serial_twice_in_a_block_and_a_quantity_off
             **{**fields, "serial_start": 200, "serial_end": 209, "quantity_tco2e": 11}
         )
     assert CarbonCredit.objects.count() == 1
+
+
+def test_a_products_footprint_comes_from_its_issued_footprint_study(site, staff_user):
+    """The worked example of the footprint tests (2023, allocated by mass): 625,500 kgCO2e * 2/3 =
+    417,000 kg on 2,000 t of black mass (208.5 kg/t), so the product's 2023 footprint is 417 tCO2e."""
+    from accounting.services import footprints as footprint_service
+
+    from .test_footprints import _worked_example
+
+    study = _worked_example(site)
+    prog = service.programme_create(
+        reference="CN-BM",
+        title="Black mass",
+        organisation=site.organisation,
+        subject="product",
+        product_name="Black mass, 1 t",
+        boundary="Cradle to gate",
+        base_year=2023,
+        target_date=dt.date(2028, 1, 1),
+    )
+    with pytest.raises(service.NeutralityInvalid, match="not been issued") as draft:
+        service.period_save(programme=prog, year=2023, source="study", footprint_study=study)
+    assert draft.value.field == "footprint_study"
+    assert not prog.periods.exists()
+    footprint_service.footprint_study_issue(study=study, by=staff_user)
+    period = service.period_save(programme=prog, year=2023, source="study", footprint_study=study)
+    assert period.footprint_tco2e == Decimal("417.000")
+    assert (period.footprint_result.study, period.footprint_result.version) == (study, 1)
+    assert "version 1" in period.source_note
+    assert "208.5" in period.source_note
+    with pytest.raises(service.NeutralityInvalid, match="not the year 2024"):
+        service.period_save(programme=prog, year=2024, source="study", footprint_study=study)
+    with pytest.raises(service.NeutralityInvalid, match="Choose the footprint study"):
+        service.period_save(programme=prog, year=2023, source="study")
+    organisation = service.programme_create(
+        reference="CN-O2",
+        title="Organisation",
+        organisation=site.organisation,
+        subject="organisation",
+        boundary="Operational control",
+        base_year=2023,
+        target_date=dt.date(2028, 1, 1),
+    )
+    with pytest.raises(service.NeutralityInvalid, match="product's"):
+        service.period_save(programme=organisation, year=2023, source="study", footprint_study=study)
+    # Switching the period to an entered footprint drops the link to the study.
+    entered_again = service.period_save(
+        programme=prog, year=2023, source="entered", footprint_tco2e=Decimal(400), source_note="Verifier"
+    )
+    assert entered_again.footprint_result is None
