@@ -294,12 +294,21 @@ def _activity_lines(study: FootprintStudy, table: FactorTable, inventory: Invent
                 provenance={"source": "refrigerant_refills", **period, "gwp_set": gwp_code},
             )
         )  # fmt: skip
+    # Transport records of the same route and factor (a monthly entry, say) are one line, their
+    # quantities summed, with the records listed in the provenance.
+    routes: dict[tuple[str, str, Decimal, str], list[Scope3Activity]] = {}
     for transport in Scope3Activity.objects.filter(category=3, **activity).order_by("date", "pk"):
+        key = (transport.description, transport.unit, transport.factor_kg_per_unit, transport.factor_source)
+        routes.setdefault(key, []).append(transport)
+    for (description, unit, factor, factor_source), records in routes.items():
         inventory.lines.append(
             _measured(
-                f"transport:{transport.pk}", ItemKind.TRANSPORT, transport.description, transport.quantity,
-                transport.unit, transport.factor_kg_per_unit,
-                stage=LifeCycleStage.TRANSPORT, factor_source=transport.factor_source, gas="CO2e",
-                provenance={"source": "scope3_activity", "activity": transport.pk, "date": transport.date.isoformat()},
+                f"transport:{records[0].pk}", ItemKind.TRANSPORT, description,
+                sum((r.quantity for r in records), _ZERO), unit, factor,
+                stage=LifeCycleStage.TRANSPORT, factor_source=factor_source, gas="CO2e",
+                provenance={
+                    "source": "scope3_activity", "activities": [r.pk for r in records], "records": len(records),
+                    "from": records[0].date.isoformat(), "to": records[-1].date.isoformat(),
+                },
             )
         )  # fmt: skip

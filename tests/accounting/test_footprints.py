@@ -278,3 +278,29 @@ def test_the_previous_period_is_compared(site, staff_user):
     assert previous["per_unit_kg"] == "208.500000"
     assert previous["issued_version"] == 1
     assert footprint_compute(study=footprint_study_get(pk=later.pk))["per_unit_kg"] == "96.283333"
+
+
+def test_transport_records_of_one_route_are_one_inventory_line(site):
+    """Two monthly records of the same route and factor: 1,000 + 500 t*km at 0.078 kg/t*km = 117 kg,
+    one line; a record with another factor stays its own line."""
+    from accounting.models import Scope3Activity
+    from accounting.selectors.footprint_inventory import footprint_inventory
+
+    study = _study(site)
+    for day, quantity, factor in ((dt.date(2023, 3, 1), 1000, "0.078"), (dt.date(2023, 4, 1), 500, "0.078")):
+        Scope3Activity.objects.create(
+            site=site, date=day, category=3, description="Inbound batteries by road", quantity=Decimal(quantity),
+            unit="t·km", factor_kg_per_unit=Decimal(factor), factor_source="Carrier figure",
+        )  # fmt: skip
+    rail = Scope3Activity.objects.create(
+        site=site, date=dt.date(2023, 5, 1), category=3, description="Inbound batteries by rail",
+        quantity=Decimal(2000), unit="t·km", factor_kg_per_unit=Decimal("0.02"), factor_source="Rail operator",
+    )  # fmt: skip
+    lines = [line for line in footprint_inventory(study=study).lines if line.kind == "transport"]
+    assert [(line.description, line.quantity, line.kg) for line in lines] == [
+        ("Inbound batteries by road", Decimal(1500), Decimal("117.000000")),
+        ("Inbound batteries by rail", Decimal(2000), Decimal("40.00000")),
+    ]
+    assert lines[0].provenance["records"] == 2
+    assert (lines[0].provenance["from"], lines[0].provenance["to"]) == ("2023-03-01", "2023-04-01")
+    assert lines[1].provenance["activities"] == [rail.pk]

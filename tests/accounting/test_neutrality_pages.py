@@ -76,8 +76,11 @@ def test_the_programme_page_shows_the_status_table_and_the_missing_requirements(
     cells = [
         re.sub(r"<[^>]+>", "", c.split(">", 1)[1]).replace(",", "").strip() for c in row.split("<td")[1:]
     ]
-    # year, base, reductions, footprint, removals, credits, balance (with its badge), source
-    assert cells[:7] == ["2026", "1000", "200", "800", "20", "780", "0 neutral"]
+    # year, base, reductions, footprint, removals, credits, balance (with its badge)
+    assert cells == ["2026", "1000", "200", "800", "20", "780", "0 neutral"]
+    # each period's source is listed under the table
+    sources = page[page.index('id="period-sources"') :].split("</dl>")[0]
+    assert f"<dt>2026</dt><dd>{period.get_source_display()}: {period.source_note}</dd>" in sources
     assert "The claim cannot be made yet" in page
     assert page.count("Evidence missing:") == len(claims_service.DEFAULT_REQUIREMENTS)
 
