@@ -117,7 +117,10 @@ def test_the_evaluation_page_issues_a_dossier(evaluation, staff_client, django_c
     assert response["Location"] == reverse("dossier-detail", kwargs={"pk": dossier.pk})
     assert (dossier.kind, dossier.evaluation, dossier.language) == ("green", evaluation, "zh-hans")
     assert dossier.status == DossierStatus.COMPLETE, dossier.error
-    assert "绿色工厂" in _words(dossier)
+    words = _words(dossier)
+    assert "绿色工厂" in words
+    assert "评价年份 2025" in words
+    assert "2,025" not in words
 
 
 def test_a_bad_language_issues_nothing(evaluation, staff_client):
