@@ -23,11 +23,14 @@ app.steps["worker"].add(DjangoStructLogInitStep)
 
 
 @signals.setup_logging.connect
-def _setup_logging(**kwargs):
-    # Celery would otherwise install its own handlers; the worker logs as the web processes do.
+def _setup_logging(loglevel=None, **kwargs):
+    # Celery would otherwise install its own handlers; the worker logs as the web processes do, at
+    # the level its command line asks for (`--loglevel`, as Celery itself would).
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
 
 
 @signals.task_prerun.connect

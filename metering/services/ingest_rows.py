@@ -232,6 +232,27 @@ def _row_times(
     return start, end
 
 
+def _time_refused(
+    start: dt.datetime | None,
+    end: dt.datetime,
+    *,
+    rule: _MeterRule,
+    limit: dt.datetime,
+    frozen_before: dt.datetime | None,
+) -> Text | None:
+    """Why a row's time cannot be stored (in the future, outside the meter's life, archived), or None."""
+    if end > limit:
+        return Text(gettext_noop("the time is more than 5 minutes in the future."))
+    if (start or end) < rule.active_from or (rule.active_to is not None and end > rule.active_to):
+        return Text(gettext_noop("the meter is not active at this time."))
+    if frozen_before is not None and (start or end) < frozen_before:
+        return Text(
+            gettext_noop("readings before %(when)s are archived: they can no longer be added or changed."),
+            {"when": frozen_before.isoformat()},
+        )
+    return None
+
+
 def _row_check(
     index: int,
     raw: dict,
@@ -259,21 +280,9 @@ def _row_check(
     if isinstance(times, RowProblem):
         return times
     start, end = times
-    if end > limit:
-        return RowProblem(index, code, Text(gettext_noop("the time is more than 5 minutes in the future.")))
-    if (start or end) < rule.active_from or (rule.active_to is not None and end > rule.active_to):
-        return RowProblem(index, code, Text(gettext_noop("the meter is not active at this time.")))
-    if frozen_before is not None and (start or end) < frozen_before:
-        return RowProblem(
-            index,
-            code,
-            Text(
-                gettext_noop(
-                    "readings before %(when)s are archived: they can no longer be added or changed."
-                ),
-                {"when": frozen_before.isoformat()},
-            ),
-        )
+    refused = _time_refused(start, end, rule=rule, limit=limit, frozen_before=frozen_before)
+    if refused is not None:
+        return RowProblem(index, code, refused)
     value = raw.get("value")
     if type(value) is not float or not math.isfinite(value):  # the common case is a JSON float
         value = _parse_value(value)

@@ -109,7 +109,7 @@ def test_excel_workbook_has_a_sheet_per_section_with_the_figures(plant, staff_cl
     assert gases[1][4] == pytest.approx(19.235)
     assert ("R-410A", 10, 1923.5, pytest.approx(19.235), pytest.approx(19.235)) == gases[4][:5]
     factors = list(book["Factors"].iter_rows(min_row=2, values_only=True))
-    assert factors[[f[2] for f in factors].index("north_china")][:4] == ("grid-cn", 1, "north_china", 2023)
+    assert factors[[f[2] for f in factors].index("north_china")][:4] == ("grid-cn", 2, "north_china", 2023)
     base = {row[0]: row[1] for row in book["Base year"].iter_rows(min_row=2, values_only=True)}
     assert base["Recalculate"] == "yes"
     assert book["Base year"]["D7"].value == pytest.approx(10600)

@@ -79,6 +79,7 @@ def test_a_gateway_key_reaches_only_the_readings_upload(gateway, meters, site):
         "clause_id": "1",
         "indicator": "1",
         "item": "1",
+        "coproduct": "1",
         "uidb64": "MQ",
         "token": "not-a-token",
     }
